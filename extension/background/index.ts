@@ -1,0 +1,50 @@
+// Background (service worker in Chrome, event page in Firefox): the single writer to IndexedDB.
+// No state lives only in memory: a killed worker restarts from the database.
+
+import type { Runtime } from 'webextension-polyfill';
+import { openCaptureDb } from '../../src/store/db';
+import { createService } from '../../src/store/service';
+import { browser } from '../browser';
+import { installTestChannel } from './test-channel';
+
+let dbPromise: ReturnType<typeof openCaptureDb> | null = null;
+const db = () => {
+  dbPromise ??= openCaptureDb().catch((err) => {
+    dbPromise = null;
+    throw err;
+  });
+  return dbPromise;
+};
+
+const badgeTimers = new Map<number, ReturnType<typeof setTimeout>>();
+function refreshBadge(tabId: number | null) {
+  if (tabId === null) return;
+  if (badgeTimers.has(tabId)) return;
+  badgeTimers.set(
+    tabId,
+    setTimeout(async () => {
+      badgeTimers.delete(tabId);
+      try {
+        const r = await service.handle(
+          { name: 'tab/count', body: { tabId } },
+          { tabId, fromExtensionPage: false },
+        );
+        if (!r.ok) return;
+        const n = (r.value as { count: number }).count;
+        await browser.action.setBadgeText({ tabId, text: n ? (n > 999 ? '999+' : String(n)) : '' });
+        await browser.action.setBadgeBackgroundColor({ tabId, color: '#10a37f' });
+      } catch {}
+    }, 300),
+  );
+}
+
+const service = createService(db, refreshBadge);
+
+browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
+  if (sender.id !== browser.runtime.id) return undefined;
+  const fromExtensionPage = (sender.url ?? '').startsWith(browser.runtime.getURL(''));
+  const tabId = fromExtensionPage ? null : (sender.tab?.id ?? null);
+  return service.handle(raw, { tabId, fromExtensionPage });
+});
+
+installTestChannel(db);

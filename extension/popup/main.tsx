@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<p>ChatGPT Flow Recorder</p>, document.getElementById('root')!);

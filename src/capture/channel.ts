@@ -1,0 +1,21 @@
+/**
+ * The private hook ↔ relay channel (DESIGN.md "Channel"). Both content scripts run at document_start,
+ * before any page script. The hook makes a MessageChannel and hands one port to the relay in a
+ * synchronously dispatched DOM event; whichever of the two runs first, the other completes the exchange
+ * while still at document_start, and the relay stops listening once it holds a port. Later page scripts
+ * can dispatch the same event name but nobody is listening any more, and they never see the port, so they
+ * can neither read captures nor inject fake ones.
+ *
+ * Messages on the port are JSON strings: Firefox needs structured-clonable data between worlds, and a
+ * string is the cheapest such thing.
+ */
+export const HANDSHAKE_EVENT = 'chatgpt-flow-recorder:handshake';
+export const HOOK_HELLO = 'hook';
+export const RELAY_HELLO = 'relay';
+
+/** relay → hook: current settings (first message, and again whenever they change). */
+export interface SettingsMessage {
+  type: 'settings';
+  recording: boolean;
+  maxBodyBytes: number;
+}

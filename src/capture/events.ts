@@ -1,0 +1,91 @@
+/**
+ * The capture event model: what the page hook emits, the relay forwards and the background stores.
+ * One schema per event; types come from the schemas. The page hook imports only the types (erased at
+ * build time), so zod never reaches the page world.
+ */
+import { z } from 'zod';
+
+/** Milliseconds since the Unix epoch, as `performance.timeOrigin + performance.now()` (sub-ms precision). */
+const time = z.number().finite().nonnegative();
+const id = z.string().min(1).max(128);
+
+export const headerList = z.array(z.tuple([z.string().max(256), z.string().max(16_384)])).max(512);
+export type HeaderList = z.infer<typeof headerList>;
+
+/** How a body is carried: text as-is, or bytes as base64 (gzip Statsig bodies, images…). */
+export const bodyEncoding = z.enum(['text', 'base64']);
+export type BodyEncoding = z.infer<typeof bodyEncoding>;
+
+export const transport = z.enum(['fetch', 'xhr', 'beacon', 'websocket']);
+export type Transport = z.infer<typeof transport>;
+
+export const callStart = z.object({
+  type: z.literal('start'),
+  callId: id,
+  pageSessionId: id,
+  transport,
+  method: z.string().max(32),
+  url: z.string().max(65_536),
+  pageUrl: z.string().max(65_536),
+  requestHeaders: headerList,
+  requestBody: z.string().nullable(),
+  requestBodyEncoding: bodyEncoding,
+  /** The request body was cut at the size cap. */
+  requestTruncated: z.boolean(),
+  /** `keepalive` as given in fetch's init (Segment sets it on unload). */
+  keepalive: z.boolean().optional(),
+  startTime: time,
+});
+
+export const callResponse = z.object({
+  type: z.literal('response'),
+  callId: id,
+  status: z.number().int().min(0).max(999),
+  statusText: z.string().max(1024),
+  responseHeaders: headerList,
+  responseBodyEncoding: bodyEncoding,
+  headersTime: time,
+});
+
+/** One read of the response body (or one WebSocket frame), stamped when it arrived. */
+export const callChunk = z.object({
+  type: z.literal('chunk'),
+  callId: id,
+  /** 0, 1, 2… in arrival order; with callId, the chunk's key (re-sent batches overwrite, never duplicate). */
+  seq: z.number().int().nonnegative(),
+  time,
+  /** Bytes this read carried on the wire (before text decoding). */
+  bytes: z.number().int().nonnegative(),
+  data: z.string(),
+  /** WebSocket frames only: who sent it. */
+  direction: z.enum(['in', 'out']).optional(),
+});
+
+export const callOutcome = z.enum(['complete', 'error', 'aborted']);
+export type CallOutcome = z.infer<typeof callOutcome>;
+
+export const callEnd = z.object({
+  type: z.literal('end'),
+  callId: id,
+  endTime: time,
+  outcome: callOutcome,
+  error: z.string().max(4096).optional(),
+  /** The response body went past the size cap; chunks beyond it were not recorded. */
+  truncated: z.boolean(),
+  /** Total response bytes seen, including any beyond the cap. */
+  bodyBytes: z.number().int().nonnegative(),
+  chunkCount: z.number().int().nonnegative(),
+});
+
+export const captureEvent = z.discriminatedUnion('type', [callStart, callResponse, callChunk, callEnd]);
+export type CaptureEvent = z.infer<typeof captureEvent>;
+export type CallStart = z.infer<typeof callStart>;
+export type CallResponse = z.infer<typeof callResponse>;
+export type CallChunk = z.infer<typeof callChunk>;
+export type CallEnd = z.infer<typeof callEnd>;
+
+/** Settings the relay hands the hook during the handshake. */
+export interface HookSettings {
+  recording: boolean;
+  maxBodyBytes: number;
+}

@@ -1,0 +1,76 @@
+/**
+ * The one IndexedDB schema. `calls` holds one record per captured call, merged from its start/response/end
+ * events; `chunks` holds each body read (or socket frame) with its arrival time, keyed [callId, seq], so a
+ * re-sent batch overwrites instead of duplicating and a stream cut mid-way keeps every chunk committed.
+ */
+import type { DBSchema } from 'idb';
+import { z } from 'zod';
+import { bodyEncoding, callOutcome, headerList, transport } from '../capture/events';
+import { KINDS } from '../protocol/classify';
+
+export const DB_NAME = 'chatgpt-flow-recorder';
+export const DB_VERSION = 1;
+
+export const storedCall = z.object({
+  callId: z.string(),
+  pageSessionId: z.string(),
+  /** Browser tab the call came from; null when unknown (imported data). */
+  tabId: z.number().int().nullable(),
+  transport,
+  method: z.string(),
+  url: z.string(),
+  pageUrl: z.string(),
+  kind: z.enum(KINDS),
+  /** The conversation this call belongs to, when its URL, request or stream names one. */
+  conversationId: z.string().nullable(),
+  requestHeaders: headerList,
+  requestBody: z.string().nullable(),
+  requestBodyEncoding: bodyEncoding,
+  requestTruncated: z.boolean(),
+  keepalive: z.boolean().optional(),
+  startTime: z.number(),
+  status: z.number().int().optional(),
+  statusText: z.string().optional(),
+  responseHeaders: headerList.optional(),
+  responseBodyEncoding: bodyEncoding.optional(),
+  headersTime: z.number().optional(),
+  firstChunkTime: z.number().optional(),
+  lastChunkTime: z.number().optional(),
+  endTime: z.number().optional(),
+  outcome: callOutcome.optional(),
+  error: z.string().optional(),
+  truncated: z.boolean().optional(),
+  bodyBytes: z.number().int().optional(),
+  chunkCount: z.number().int().optional(),
+  /** Set on calls that came from an import, not a recording (the import's id). */
+  importId: z.string().optional(),
+});
+export type StoredCall = z.infer<typeof storedCall>;
+
+export const storedChunk = z.object({
+  callId: z.string(),
+  seq: z.number().int(),
+  time: z.number(),
+  bytes: z.number().int(),
+  data: z.string(),
+  direction: z.enum(['in', 'out']).optional(),
+});
+export type StoredChunk = z.infer<typeof storedChunk>;
+
+export interface CaptureDB extends DBSchema {
+  calls: {
+    key: string;
+    value: StoredCall;
+    indexes: {
+      byTime: number;
+      byKind: [string, number];
+      byPageSession: [string, number];
+      byConversation: [string, number];
+      byTab: [number, number];
+    };
+  };
+  chunks: {
+    key: [string, number];
+    value: StoredChunk;
+  };
+}

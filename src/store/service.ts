@@ -1,0 +1,62 @@
+/**
+ * The background's request handlers, free of browser APIs so they can be tested with fake-indexeddb.
+ * The background worker is the single writer to the database; this is everything it writes.
+ */
+import { sanitizeEvent } from '../capture/sanitize';
+import { type Envelope, type MessageName, parseRequest, type Reply, type Responses } from '../messages';
+import { type CaptureDb, clearAll, countCallsInTab, deleteCalls, writeBatch } from './db';
+
+export interface SenderInfo {
+  /** The tab of a content-script sender; null for extension pages. */
+  tabId: number | null;
+  /** True when the sender is one of this extension's own pages (popup, full-tab view). */
+  fromExtensionPage: boolean;
+}
+
+export interface Service {
+  handle(raw: unknown, sender: SenderInfo): Promise<Reply<MessageName>>;
+}
+
+export function createService(
+  db: () => Promise<CaptureDb>,
+  onStored?: (tabId: number | null) => void,
+): Service {
+  async function run(msg: Envelope, sender: SenderInfo): Promise<Responses[MessageName]> {
+    switch (msg.name) {
+      case 'capture/batch': {
+        if (sender.tabId === null) throw new Error('capture/batch: only content scripts send captures');
+        const events = msg.body.events.map(sanitizeEvent);
+        const r = await writeBatch(await db(), events, { tabId: sender.tabId });
+        onStored?.(sender.tabId);
+        return { ok: true, stored: r.events };
+      }
+      case 'store/delete':
+        requirePage(sender, msg.name);
+        await deleteCalls(await db(), msg.body.callIds);
+        onStored?.(null);
+        return { ok: true };
+      case 'store/clear':
+        requirePage(sender, msg.name);
+        await clearAll(await db());
+        onStored?.(null);
+        return { ok: true };
+      case 'tab/count':
+        return { count: await countCallsInTab(await db(), msg.body.tabId) };
+    }
+  }
+  return {
+    async handle(raw, sender) {
+      const msg = parseRequest(raw);
+      if ('error' in msg) return { ok: false, error: msg.error };
+      try {
+        return { ok: true, value: await run(msg, sender) };
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    },
+  };
+}
+
+function requirePage(sender: SenderInfo, name: string) {
+  if (!sender.fromExtensionPage) throw new Error(`${name}: only extension pages may change the store`);
+}
