@@ -1,0 +1,362 @@
+/**
+ * Flows the fake ChatGPT replays: each step is what the page sends (run in the page by `runSteps`) and what
+ * the server answers. Built from ../shared/fixtures: the seed flow of a new chat on chat.openai.com (2023,
+ * legacy SSE, synthetic fixtures a and b) and the real 2026 chatgpt.com logged-out flow (HAR digest and its
+ * delta-encoding v1 body). Every place where the fixtures hold a redacted secret gets a canary instead,
+ * so the e2e tests can prove the secret never reaches storage.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
+export const fixture = (rel: string) => readFileSync(resolve(FIXTURES, rel), 'utf8');
+
+export interface PageRequest {
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body?: string;
+  /** Binary body (gzip Statsig batches). */
+  bodyBase64?: string;
+  /** Send as `fetch(new Request(url, init))` instead of `fetch(url, init)`. */
+  asRequest?: boolean;
+  /** Do not await this call before starting the next step (ChatGPT fires telemetry in parallel). */
+  noWait?: boolean;
+  /** Abort the fetch this long after it started (the user pressing Stop). */
+  abortAfterMs?: number;
+  /** Transport: fetch (default), xhr or beacon. */
+  via?: 'fetch' | 'xhr' | 'beacon';
+}
+
+export interface FakeResponse {
+  status: number;
+  headers: [string, string][];
+  body?: string;
+  /** Stream the body as SSE in chunks of this many bytes, this far apart. */
+  stream?: { chunkBytes: number; delayMs: number };
+}
+
+export interface Step {
+  request: PageRequest;
+  response: FakeResponse;
+}
+
+export interface Flow {
+  name: string;
+  origin: string;
+  pagePath: string;
+  steps: Step[];
+}
+
+/** Distinct canary secrets for one run; none is JWT-shaped in the repository (built at run time). */
+export function makeCanaries(seed = Math.random().toString(36).slice(2, 8)) {
+  const b64 = (s: string) => Buffer.from(s).toString('base64url');
+  const c = (name: string) => `CANARY${seed}${name}`;
+  return {
+    seed,
+    bearer: `ey${'J'}${b64(`{"alg":"RS256","k":"${c('jwthead')}"}`).slice(1)}.${b64(`{"sub":"${c('jwt')}"}`)}.${c('sig')}`,
+    sentinel: `gAAAAAB${c('sentinel')}xxxxxxxxxxxxxxxxxxxx`,
+    conduit: c('conduit'),
+    proof: c('proof'),
+    turnstile: c('turnstile'),
+    echo: c('echo'),
+    arkose: c('arkose'),
+    accessToken: c('access'),
+    resume: c('resume'),
+    dx: c('dx'),
+    prepare: c('prepare'),
+    /** Every value above: none may appear anywhere in storage or exports. */
+    all(): string[] {
+      return [
+        c('jwthead'),
+        c('jwt'),
+        c('sig'),
+        c('sentinel'),
+        c('conduit'),
+        c('proof'),
+        c('turnstile'),
+        c('echo'),
+      ].concat([c('arkose'), c('access'), c('resume'), c('dx'), c('prepare')]);
+    },
+  };
+}
+export type Canaries = ReturnType<typeof makeCanaries>;
+
+const json = (v: unknown) => JSON.stringify(v);
+const ok = (body: unknown, extra: [string, string][] = []): FakeResponse => ({
+  status: 200,
+  headers: [['content-type', 'application/json'], ...extra],
+  body: json(body),
+});
+const sse = (body: string, cfRay: string, stream = { chunkBytes: 700, delayMs: 15 }): FakeResponse => ({
+  status: 200,
+  headers: [
+    ['content-type', 'text/event-stream; charset=utf-8'],
+    ['cache-control', 'no-cache'],
+    ['cf-ray', cfRay],
+  ],
+  body,
+  stream,
+});
+
+/** The seed flow (wire-formats §3.1): a new chat on chat.openai.com, then a continuation turn. */
+export function seedFlow(k: Canaries, opts: { brokenContinuation?: boolean } = {}): Flow {
+  const origin = 'https://chat.openai.com';
+  const api = `${origin}/backend-api`;
+  const conv = '86f73b54-0f51-47ba-84a3-07c1e25dce81';
+  const auth: [string, string][] = [
+    ['authorization', `Bearer ${k.bearer}`],
+    ['oai-device-id', '3f1c2f7e-9a57-4b2e-8d7e-0c3b5a1d2e4f'],
+    ['oai-language', 'en-US'],
+  ];
+  const jsonHeaders: [string, string][] = [...auth, ['content-type', 'application/json']];
+  const suggestions = [
+    'Explain quantum computing in simple terms',
+    'Got any creative ideas for a 10 year old’s birthday?',
+    'How do I make an HTTP request in Javascript?',
+    'Tell me a random fun fact about the Roman Empire',
+  ];
+  const firstTurn = {
+    action: 'next',
+    messages: [
+      {
+        id: 'aaa27fdc-adfc-4e97-8383-7be26db90000',
+        author: { role: 'user' },
+        content: { content_type: 'text', parts: ['Tell me a random fun fact about the Roman Empire'] },
+      },
+    ],
+    parent_message_id: 'aaa1625d-8249-4412-9825-004c31440000',
+    model: 'text-davinci-002-render-sha',
+    timezone_offset_min: -180,
+    suggestions,
+    history_and_training_disabled: false,
+    arkose_token: k.arkose,
+    conversation_mode: { kind: 'primary_assistant' },
+    force_paragen: false,
+    force_rate_limit: false,
+  };
+  const secondTurn = {
+    ...firstTurn,
+    messages: [
+      {
+        id: 'aaa292aa-2314-4541-ae51-e6358df444e1',
+        author: { role: 'user' },
+        content: { content_type: 'text', parts: ['How true is that?'] },
+      },
+    ],
+    conversation_id: conv,
+    parent_message_id: '14588fa1-94fd-43d1-9104-e5b108bd8d7a',
+    suggestions: opts.brokenContinuation ? suggestions : [],
+  };
+  const latr = (rid: string, n: number) => ({
+    server_request_id: rid,
+    model: 'text-davinci-002-render-sha',
+    preflight_time_ms: 5.3,
+    count_tokens: n,
+    ts_first_token_ms: 640.6,
+    ts_max_token_time_ms: 124.6,
+    ts_mean_token_without_first_ms: 28.3,
+    ts_median_token_without_first_ms: 31,
+    ts_min_token_time_ms: 0.1,
+    ts_p95_token_without_first_ms: 46.7,
+    ts_p99_token_without_first_ms: 99.3,
+    ts_std_dev_token_ms: 18.6,
+    ts_total_request_ms: 2486.9,
+  });
+  const ces = (event: string) =>
+    json({
+      batch: [
+        {
+          event,
+          type: 'track',
+          properties: { suggestions },
+          anonymousId: 'b5f7d8e0-1c2a-4f6b-9e3d-7a8c9b0d1e2f',
+          messageId: `ajs-next-${event.length}`,
+          writeKey: 'oai',
+        },
+      ],
+      sentAt: '2023-12-15T13:33:29.000Z',
+    });
+  const segment: [string, string][] = [['content-type', 'text/plain']];
+  return {
+    name: opts.brokenContinuation ? 'seed-broken' : 'seed',
+    origin,
+    pagePath: '/',
+    steps: [
+      {
+        request: { method: 'GET', url: `${api}/prompt_library/?limit=4&offset=0`, headers: auth },
+        response: ok({
+          items: suggestions.map((p, i) => ({
+            id: `p${i}`,
+            title: p,
+            description: '',
+            prompt: p,
+            category: 'x',
+          })),
+          total: 4,
+          limit: 4,
+          offset: 0,
+        }),
+      },
+      {
+        request: {
+          method: 'POST',
+          url: `${origin}/ces/v1/b`,
+          headers: segment,
+          body: ces('Show Starter Prompts'),
+        },
+        response: ok({ success: true }),
+      },
+      {
+        request: { method: 'GET', url: `${api}/accounts/check/v4-2023-04-27`, headers: auth },
+        response: ok({
+          accounts: {
+            default: {
+              account: { account_user_role: 'account-owner', plan_type: 'free', is_deactivated: false },
+              features: ['shared_websocket'],
+              entitlement: { has_active_subscription: false, subscription_plan: 'chatgptfreeplan' },
+            },
+          },
+          account_ordering: ['default'],
+        }),
+      },
+      {
+        request: { method: 'POST', url: `${api}/conversation`, headers: jsonHeaders, body: json(firstTurn) },
+        response: sse(fixture('synthetic/a_2023-12_legacy_new-conversation.sse'), '835f17ad7df40001-MBA'),
+      },
+      {
+        request: {
+          method: 'GET',
+          url: `${api}/conversations?offset=0&limit=28&order=updated`,
+          headers: auth,
+        },
+        response: ok({
+          items: [
+            { id: conv, title: 'New chat', create_time: '2023-12-15T13:33:30.000+00:00', mapping: null },
+          ],
+          total: 1,
+          limit: 28,
+          offset: 0,
+          has_missing_conversations: false,
+        }),
+      },
+      {
+        request: {
+          method: 'POST',
+          url: `${api}/lat/r`,
+          headers: jsonHeaders,
+          body: json(latr('835f17ad7df40001-MBA', 56)),
+        },
+        response: ok({ status: 'success' }),
+      },
+      {
+        request: {
+          method: 'POST',
+          url: `${api}/conversation/gen_title/${conv}`,
+          headers: jsonHeaders,
+          body: json({ message_id: '14588fa1-94fd-43d1-9104-e5b108bd8d7a' }),
+        },
+        response: ok({ title: 'Roman Empire Fun Fact' }),
+      },
+      {
+        request: { method: 'POST', url: `${api}/conversation`, headers: jsonHeaders, body: json(secondTurn) },
+        response: sse(fixture('synthetic/b_2023-12_legacy_continuation.sse'), '835f17ad7df40002-MBA'),
+      },
+      {
+        request: {
+          method: 'POST',
+          url: `${api}/lat/r`,
+          headers: jsonHeaders,
+          body: json(latr('835f17ad7df40002-MBA', 80)),
+        },
+        response: ok({ status: 'success' }),
+      },
+      {
+        request: { method: 'GET', url: `${origin}/api/auth/session`, headers: [] },
+        response: ok({
+          user: { id: 'user-x', name: 'Ada' },
+          expires: '2030-01-01',
+          accessToken: k.accessToken,
+        }),
+      },
+    ],
+  };
+}
+
+interface DigestEntry {
+  request: {
+    method: string;
+    url: string;
+    headers: { name: string; value: string }[];
+    postData: { mimeType: string; text: string } | null;
+  };
+  response: {
+    status: number;
+    headers: { name: string; value: string }[];
+    content: { mimeType: string; text: string | null };
+  };
+}
+
+// Request headers the page cannot set (the browser owns them) or that only describe the HAR's transport.
+const NOT_PAGE_SETTABLE =
+  /^(:|accept-encoding$|accept-language$|content-length$|origin$|referer$|sec-|user-agent$|priority$|cookie$|host$|connection$)/i;
+const NOT_REPLAYED_RESPONSE =
+  /^(content-encoding|content-length|transfer-encoding|alt-svc|set-cookie|connection)$/i;
+
+/** The real 2026-03-12 logged-out chatgpt.com flow, replayed from its HAR digest with canaries for secrets. */
+export function realFlow2026(k: Canaries, stream = { chunkBytes: 400, delayMs: 20 }): Flow {
+  const digest = JSON.parse(fixture('real/har-digest_2026-03-12_chatgpt.com_backend-anon.json')) as {
+    entries: DigestEntry[];
+  };
+  const sseBody = fixture('real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse').replaceAll(
+    '<redacted-jwt>',
+    k.bearer,
+  );
+  const secretHeader = (name: string): string | null => {
+    const n = name.toLowerCase();
+    if (n === 'x-conduit-token') return k.conduit;
+    if (n === 'oai-echo-logs') return k.echo;
+    if (n === 'openai-sentinel-proof-token') return k.proof;
+    if (n === 'openai-sentinel-turnstile-token') return k.turnstile;
+    if (n === 'openai-sentinel-extra-data') return null; // not a secret; kept as captured
+    if (n.startsWith('openai-sentinel-')) return k.sentinel;
+    return null;
+  };
+  // Body secrets that the digest shows as "<redacted…>" become canaries.
+  const secretBody = (text: string) =>
+    text
+      .replace(/("p"\s*:\s*)"[^"]*<redacted>[^"]*"/g, `$1"${k.proof}"`)
+      .replace(/("(?:token|prepare_token)"\s*:\s*)"[^"]*<redacted>[^"]*"/g, `$1"${k.sentinel}"`)
+      .replace(/("dx"\s*:\s*)"[^"]*<redacted>[^"]*"/g, `$1"${k.dx}"`)
+      .replace(/("turnstile"\s*:\s*)"[^"]*<redacted>[^"]*"/g, `$1"${k.turnstile}"`)
+      .replace(/<redacted-jwt>/g, k.bearer);
+  const steps: Step[] = digest.entries.map((e, i) => {
+    const headers = e.request.headers
+      .filter((h) => !NOT_PAGE_SETTABLE.test(h.name))
+      .map((h): [string, string] => [h.name, secretHeader(h.name) ?? h.value]);
+    const isGzip = /gz=1/.test(e.request.url);
+    const request: PageRequest = { method: e.request.method, url: e.request.url, headers, noWait: i > 0 };
+    if (isGzip) {
+      request.bodyBase64 = gzipSync(
+        json({ events: [{ eventName: 'statsig::diagnostics', time: i }] }),
+      ).toString('base64');
+    } else if (e.request.postData?.text) request.body = secretBody(e.request.postData.text);
+    const isStream = /f\/conversation$/.test(new URL(e.request.url).pathname);
+    const response: FakeResponse = {
+      status: e.response.status,
+      headers: e.response.headers
+        .filter((h) => !NOT_REPLAYED_RESPONSE.test(h.name))
+        .map((h): [string, string] => [h.name, secretHeader(h.name) ?? h.value]),
+      body: isStream
+        ? sseBody
+        : secretBody((e.response.content.text ?? '').replace(/…<truncated \d+ chars>$/, '')),
+    };
+    if (isStream) response.stream = stream;
+    return { request, response };
+  });
+  // The conversation stream is the first call; it must finish before the flow is over.
+  steps[0]!.request.noWait = true;
+  return { name: 'real-2026', origin: 'https://chatgpt.com', pagePath: '/', steps };
+}

@@ -1,0 +1,146 @@
+/**
+ * A fake ChatGPT: a real HTTPS server on 127.0.0.1 that answers the calls of the loaded flow, streaming SSE
+ * bodies chunk by chunk over time (route.fulfill cannot stream). Browsers reach it for chatgpt.com,
+ * chat.openai.com and ab.chatgpt.com through --host-resolver-rules (Chromium) or a proxy (Firefox), with
+ * certificate errors ignored. Calls are matched to the flow's steps by method + URL, in order.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FakeResponse, Flow } from './flows';
+
+export const FAKE_HOSTS = ['chatgpt.com', 'chat.openai.com', 'ab.chatgpt.com'];
+
+function selfSignedCert() {
+  const dir = mkdtempSync(join(tmpdir(), 'fake-chatgpt-'));
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=chatgpt.com']
+      .concat(['-addext', `subjectAltName=${FAKE_HOSTS.map((h) => `DNS:${h}`).join(',')}`])
+      .concat(['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]),
+    { stdio: 'ignore' },
+  );
+  return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+}
+
+const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ChatGPT (fake)</title></head>
+<body><main id="app">Fake ChatGPT for end-to-end tests</main></body></html>`;
+
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+export class FakeChatGPT {
+  port = 0;
+  private server: Server;
+  private queues = new Map<string, FakeResponse[]>();
+  /** Every request the server saw (to compare what the page sent with what was recorded). */
+  received: ReceivedRequest[] = [];
+  /** Called just before each SSE chunk is written (tests use it to act mid-stream). */
+  onChunk: ((index: number, total: number) => void | Promise<void>) | null = null;
+
+  constructor() {
+    this.server = createServer(selfSignedCert(), (req, res) => void this.handle(req, res));
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+
+  /** Loads a flow: each of its steps answers the next matching request. */
+  load(flow: Flow) {
+    this.queues.clear();
+    this.received = [];
+    for (const s of flow.steps) {
+      const key = `${s.request.method} ${s.request.url}`;
+      const q = this.queues.get(key) ?? [];
+      q.push(s.response);
+      this.queues.set(key, q);
+    }
+  }
+
+  /** Chromium flag mapping the ChatGPT hosts to this server. */
+  hostResolverRules(): string {
+    return FAKE_HOSTS.map((h) => `MAP ${h} 127.0.0.1:${this.port}`).join(', ');
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const host = (req.headers.host ?? 'chatgpt.com').replace(/:\d+$/, '');
+    const url = `https://${host}${req.url ?? '/'}`;
+    const origin = req.headers.origin;
+    const cors: [string, string][] = origin
+      ? [
+          ['access-control-allow-origin', origin],
+          ['access-control-allow-credentials', 'true'],
+          ['access-control-expose-headers', '*'],
+        ]
+      : [];
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, [
+        ...cors,
+        ['access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE'],
+        ['access-control-allow-headers', String(req.headers['access-control-request-headers'] ?? '*')],
+        ['access-control-max-age', '600'],
+      ]);
+      res.end();
+      return;
+    }
+    this.received.push({
+      method: req.method ?? 'GET',
+      url,
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+    });
+    const path = new URL(url).pathname;
+    if (req.method === 'GET' && (path === '/' || path.startsWith('/c/'))) {
+      res.writeHead(200, [
+        ['content-type', 'text/html; charset=utf-8'],
+        ['set-cookie', '__Secure-next-auth.session-token=CANARYcookie; Path=/; Secure; HttpOnly'],
+      ]);
+      res.end(PAGE);
+      return;
+    }
+    if (path === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    const answer = this.queues.get(`${req.method} ${url}`)?.shift();
+    if (!answer) {
+      res.writeHead(404, [...cors, ['content-type', 'application/json']]);
+      res.end('{"detail":"Not found"}');
+      return;
+    }
+    const headers = answer.headers.filter(([n]) => !/^access-control-/i.test(n)).concat(cors);
+    res.writeHead(answer.status, headers);
+    const body = Buffer.from(answer.body ?? '', 'utf8');
+    if (!answer.stream) {
+      res.end(body);
+      return;
+    }
+    const { chunkBytes, delayMs } = answer.stream;
+    const total = Math.ceil(body.length / chunkBytes);
+    for (let i = 0; i < total; i++) {
+      if (res.destroyed) return;
+      await this.onChunk?.(i, total);
+      res.write(body.subarray(i * chunkBytes, (i + 1) * chunkBytes));
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+    res.end();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Playwright fixtures: the fake ChatGPT (one per worker), a Chromium with the built extension loaded
+ * (one per test, fresh profile), its service worker, and `stored()` — what the extension stored, read in
+ * the service worker through the extension's own store code (test builds only).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type BrowserContext, test as base, chromium, type Page, type Worker } from '@playwright/test';
+import type { StoredCall, StoredChunk } from '../src/store/schema';
+import { CHROMIUM_FLAGS, findChromium } from './browsers';
+import type { Flow } from './fake-chatgpt/flows';
+import { runSteps, type StepResult } from './fake-chatgpt/runner';
+import { FakeChatGPT } from './fake-chatgpt/server';
+
+export const TEST_BUILD = resolve('dist-test/chrome');
+export const RELEASE_BUILD = resolve('dist/chrome');
+
+export type StoredWithChunks = StoredCall & { chunks: StoredChunk[] };
+
+interface Fixtures {
+  extensionPath: string | null;
+  context: BrowserContext;
+  extensionId: string;
+  serviceWorker: () => Promise<Worker>;
+  stored: () => Promise<StoredWithChunks[]>;
+  play: (flow: Flow, page?: Page) => Promise<{ page: Page; results: StepResult[] }>;
+}
+
+export async function launchChromium(fake: FakeChatGPT, extensionPath: string | null) {
+  const profile = mkdtempSync(join(tmpdir(), 'cfr-profile-'));
+  const args = [...CHROMIUM_FLAGS, `--host-resolver-rules=${fake.hostResolverRules()}`];
+  if (extensionPath)
+    args.push(`--disable-extensions-except=${extensionPath}`, `--load-extension=${extensionPath}`);
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: findChromium(),
+    headless: true,
+    args,
+    ignoreHTTPSErrors: true,
+  });
+  const close = context.close.bind(context);
+  context.close = async (...a) => {
+    await close(...a);
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return context;
+}
+
+export async function getServiceWorker(context: BrowserContext): Promise<Worker> {
+  const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  return existing ?? context.waitForEvent('serviceworker', { timeout: 15_000 });
+}
+
+export const test = base.extend<Fixtures, { fake: FakeChatGPT }>({
+  fake: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring
+    async ({}, use) => {
+      const fake = await new FakeChatGPT().start();
+      await use(fake);
+      await fake.close();
+    },
+    { scope: 'worker' },
+  ],
+  extensionPath: [TEST_BUILD, { option: true }],
+  context: async ({ fake, extensionPath }, use) => {
+    const context = await launchChromium(fake, extensionPath);
+    await use(context);
+    await context.close();
+  },
+  serviceWorker: async ({ context }, use) => {
+    await use(() => getServiceWorker(context));
+  },
+  extensionId: async ({ serviceWorker }, use) => {
+    const w = await serviceWorker();
+    await use(new URL(w.url()).host);
+  },
+  stored: async ({ serviceWorker }, use) => {
+    await use(async () => {
+      const w = await serviceWorker();
+      const r = (await w.evaluate(() =>
+        (globalThis as unknown as { __cfrTest: { dump(): Promise<unknown> } }).__cfrTest.dump(),
+      )) as { calls: StoredWithChunks[] };
+      return r.calls;
+    });
+  },
+  play: async ({ fake, context }, use) => {
+    await use(async (flow, existing) => {
+      fake.load(flow);
+      const page = existing ?? (await context.newPage());
+      if (!existing) await page.goto(flow.origin + flow.pagePath);
+      const results = await page.evaluate(
+        runSteps,
+        flow.steps.map((s) => s.request),
+      );
+      return { page, results };
+    });
+  },
+});
+
+export { expect } from '@playwright/test';
+
+/** Polls until `fn` returns a truthy value (captures land asynchronously, after the relay's batching). */
+export async function until<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
