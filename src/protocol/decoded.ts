@@ -71,6 +71,11 @@ export interface DecodedTurn {
   /** From input_message / user echo / server_ste_metadata, when present. */
   requestId: string | null;
   turnTraceId: string | null;
+  /**
+   * 2024 WebSocket delivery: the `response_id` that links the send's JSON answer to the socket's messages
+   * (wire-formats §5.6, §7). Absent for ordinary event streams.
+   */
+  responseId?: string;
   moderation: Moderation[];
   errors: string[];
   /** `[DONE]` or `message_stream_complete` arrived. */

@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { decodeStream } from '../decode';
+import type { DecodedTurn } from '../decoded';
+import { oneChunk, seededRandom, syntheticFixtures } from '../test-fixtures';
+import {
+  decodeWebSocketFrames,
+  decodeWebSocketTurns,
+  splitWebSocketFrames,
+  type WebSocketFrame,
+} from './websocket';
+
+const fixtures = syntheticFixtures();
+const fixture = (letter: string) => {
+  const fx = fixtures.find((f) => f.name.startsWith(`${letter}_`));
+  if (!fx) throw new Error(`fixture ${letter} missing`);
+  return fx;
+};
+
+function base64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/** Cut a string into pieces at seeded random places (UTF-8 safe: cut the bytes, not the characters). */
+function byteSlices(text: string, parts: number, seed: number): string[] {
+  const bytes = new TextEncoder().encode(text);
+  const rand = seededRandom(seed);
+  const cuts = new Set<number>();
+  while (cuts.size < parts - 1) cuts.add(1 + Math.floor(rand() * (bytes.length - 1)));
+  const sorted = [0, ...[...cuts].sort((a, b) => a - b), bytes.length];
+  const out: string[] = [];
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    let binary = '';
+    for (const b of bytes.subarray(sorted[i], sorted[i + 1])) binary += String.fromCharCode(b);
+    out.push(binary);
+  }
+  return out;
+}
+
+/** Azure Web PubSub messages (§5.6) carrying `sse` in `parts` base64 bodies. */
+function azureFrames(
+  sse: string,
+  conversationId: string,
+  responseId: string,
+  parts = 12,
+  firstSeq = 1,
+): WebSocketFrame[] {
+  const slices = byteSlices(sse, parts, 99);
+  return slices.map((binary, i) => ({
+    time: 2000 + i,
+    direction: 'in' as const,
+    data: JSON.stringify({
+      sequenceId: firstSeq + i,
+      type: 'message',
+      from: 'server',
+      dataType: 'json',
+      data: {
+        type: 'http.response.body',
+        body: btoa(binary),
+        more_body: i < slices.length - 1,
+        response_id: responseId,
+        conversation_id: conversationId,
+      },
+    }),
+  }));
+}
+
+/** Split an SSE body into whole events, as the 2026 socket sends them (one event per encoded_item). */
+function events(sse: string): string[] {
+  return sse
+    .split(/\n\n/)
+    .filter((e) => e.length > 0)
+    .map((e) => `${e}\n\n`);
+}
+
+function chatgptWsFrames(sse: string, conversationId: string, turnId: string): WebSocketFrame[] {
+  return events(sse).map((item, i) => ({
+    time: 3000 + i,
+    data: JSON.stringify({
+      type: 'message',
+      topic_id: `conversation-turn-${turnId}`,
+      offset: `1784872208758-${i}`,
+      payload: {
+        type: 'conversation-turn-stream',
+        payload: {
+          type: 'stream-item',
+          conversation_id: conversationId,
+          turn_id: turnId,
+          encoded_item: item,
+          stream_item_id: `item-${i}`,
+          parent_stream_item_id: i > 0 ? `item-${i - 1}` : null,
+          server_timestamp_ms: 1784872208745 + i,
+        },
+      },
+    }),
+  }));
+}
+
+function core(turn: DecodedTurn) {
+  return {
+    text: turn.text,
+    assistantMessageId: turn.assistantMessageId,
+    conversationId: turn.conversationId,
+    status: turn.status,
+    titles: turn.titles,
+    streamComplete: turn.streamComplete,
+    labels: turn.events.map((e) => e.label),
+  };
+}
+
+describe('Azure Web PubSub delivery (2024)', () => {
+  const a = fixture('a');
+
+  it('decodes fixture a, base64-wrapped in socket messages, to its expected text', () => {
+    const frames = azureFrames(a.sse, a.expected.conversation_id, '84f29a22d9ac8c4b-EWR');
+    const turn = decodeWebSocketFrames(frames);
+    expect(turn.format).toBe('legacy');
+    expect(turn.text).toBe(a.expected.final_text);
+    expect(turn.assistantMessageId).toBe(a.expected.assistant_message_id);
+    expect(turn.conversationId).toBe(a.expected.conversation_id);
+    expect(turn.responseId).toBe('84f29a22d9ac8c4b-EWR');
+    expect(turn.streamComplete).toBe(true);
+    expect(turn.incomplete).toBe(false);
+    expect(core(turn)).toEqual(core(decodeStream(oneChunk(a.sse))));
+    // Event times are the arrival times of the socket messages.
+    expect(turn.events.every((e) => e.time >= 2000 && e.time < 2012)).toBe(true);
+  });
+
+  it('skips system messages, client frames, redeliveries and other conversations', () => {
+    const mine = azureFrames(a.sse, a.expected.conversation_id, 'r1');
+    const other = azureFrames(fixture('d').sse, 'someone-else', 'r2', 4, 100);
+    const frames: WebSocketFrame[] = [
+      { time: 1, data: '{"type":"system","event":"connected","userId":null,"connectionId":"x"}' },
+      ...mine.slice(0, 5),
+      mine[3] as WebSocketFrame,
+      { time: 2, direction: 'out', data: '{"type":"sequenceAck","sequenceId":4}' },
+      ...other,
+      ...mine.slice(5),
+      { time: 3, data: 'not json' },
+    ];
+    const turn = decodeWebSocketFrames(frames, { conversationId: a.expected.conversation_id });
+    expect(turn.text).toBe(a.expected.final_text);
+    const { streams, skipped } = splitWebSocketFrames(frames);
+    expect(streams.map((s) => [s.conversationId, s.responseId, s.ended])).toEqual([
+      [a.expected.conversation_id, 'r1', true],
+      ['someone-else', 'r2', true],
+    ]);
+    expect(skipped.map((s) => s.reason)).toEqual([
+      'no sequenceId (Azure system message)',
+      'duplicate sequenceId 4',
+      'client frame',
+      'not JSON',
+    ]);
+    expect(decodeWebSocketTurns(frames).map((t) => t.assistantMessageId)).toEqual([
+      a.expected.assistant_message_id,
+      fixture('d').expected.assistant_message_id,
+    ]);
+  });
+
+  it('reassembles a character split across two messages', () => {
+    const sse = `data: ${JSON.stringify({ message: { id: 'x', author: { role: 'assistant' }, content: { content_type: 'text', parts: ['caf\u00e9 \ud83d\ude0a'] }, status: 'finished_successfully', recipient: 'all' }, conversation_id: 'c' })}\n\ndata: [DONE]\n\n`;
+    // Raw UTF-8 on the wire this time (no \u escapes), cut inside the emoji.
+    const raw = sse.replace('caf\\u00e9 \\ud83d\\ude0a', 'caf\u00e9 \ud83d\ude0a');
+    const bytes = new TextEncoder().encode(raw);
+    const cut = bytes.indexOf(0xf0) + 2;
+    const frames = [bytes.subarray(0, cut), bytes.subarray(cut)].map((part, i) => {
+      let binary = '';
+      for (const b of part) binary += String.fromCharCode(b);
+      return {
+        time: i,
+        data: JSON.stringify({
+          sequenceId: i + 1,
+          type: 'message',
+          data: {
+            type: 'http.response.body',
+            body: btoa(binary),
+            more_body: i === 0,
+            response_id: 'r',
+            conversation_id: 'c',
+          },
+        }),
+      };
+    });
+    expect(decodeWebSocketFrames(frames).text).toBe('caf\u00e9 \ud83d\ude0a');
+    expect(base64('é')).toBe('w6k=');
+  });
+});
+
+describe('ws.chatgpt.com stream items (2026)', () => {
+  const c = fixture('c');
+
+  it('decodes fixture c, one event per encoded_item, to its expected text', () => {
+    const turn = decodeWebSocketFrames(chatgptWsFrames(c.sse, c.expected.conversation_id, 't1'));
+    expect(turn.format).toBe('v1');
+    expect(turn.text).toBe(c.expected.final_text);
+    expect(turn.title).toBe(c.expected.title);
+    expect(turn.assistantMessageId).toBe(c.expected.assistant_message_id);
+    expect(turn.responseId).toBe('t1');
+    expect(core(turn)).toEqual(core(decodeStream(oneChunk(c.sse))));
+  });
+
+  it('ignores items replayed with a stream_item_id already seen', () => {
+    const frames = chatgptWsFrames(c.sse, c.expected.conversation_id, 't1');
+    // A catch-up after a reconnect replays the first 20 items, then continues.
+    const replayed = [...frames.slice(0, 30), ...frames.slice(0, 20), ...frames.slice(30)];
+    const turn = decodeWebSocketFrames(replayed);
+    expect(turn.text).toBe(c.expected.final_text);
+    expect(splitWebSocketFrames(replayed).skipped).toHaveLength(20);
+    // Without de-duplication the replayed appends would repeat text.
+    expect(turn.events.filter((e) => e.label === 'delta')).toHaveLength(
+      decodeStream(oneChunk(c.sse)).events.filter((e) => e.label === 'delta').length,
+    );
+  });
+
+  it('accepts an array of server messages in one frame and an item without a trailing blank line', () => {
+    const items = events(c.sse).map((e, i) => ({
+      type: 'message',
+      topic_id: 'conversation-turn-t',
+      payload: {
+        type: 'conversation-turn-stream',
+        payload: {
+          type: 'stream-item',
+          conversation_id: 'conv',
+          turn_id: 't',
+          encoded_item: i % 2 ? e.trimEnd() : e,
+          stream_item_id: `s${i}`,
+        },
+      },
+    }));
+    const turn = decodeWebSocketFrames([{ time: 1, data: JSON.stringify(items) }]);
+    expect(turn.text).toBe(c.expected.final_text);
+  });
+
+  it('returns an empty incomplete turn when no stream matches', () => {
+    const turn = decodeWebSocketFrames(chatgptWsFrames(c.sse, 'conv', 't1'), { conversationId: 'other' });
+    expect(turn.conversationId).toBe('other');
+    expect(turn.text).toBe('');
+    expect(turn.incomplete).toBe(true);
+  });
+});

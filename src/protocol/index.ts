@@ -1,0 +1,25 @@
+/**
+ * The protocol layer's public surface: classify a call, decode a conversation response (HTTP body or
+ * WebSocket frames), validate request and response bodies. Pure: no browser APIs.
+ */
+export { classify, conversationIdFromUrl, KINDS, type Kind } from './classify';
+export { type DecodeOptions, decodeBody, decodeStream, StreamDecoder } from './decode';
+export type {
+  DecodedEvent,
+  DecodedMessage,
+  DecodedTurn,
+  Moderation,
+  StreamFormat,
+  TimedChunk,
+} from './decoded';
+export {
+  decodeWebSocketFrames,
+  decodeWebSocketTurns,
+  type SkippedFrame,
+  splitWebSocketFrames,
+  type WebSocketDecodeOptions,
+  type WebSocketFrame,
+  type WebSocketStream,
+} from './decoders/websocket';
+export { parseWebSocketHandoff, type WebSocketHandoff } from './decoders/websocket-json';
+export { frameSse, type SseComment, type SseEvent, SseFramer } from './sse';

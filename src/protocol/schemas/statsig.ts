@@ -1,0 +1,42 @@
+/**
+ * `statsig`: the Statsig SDK on ab.chatgpt.com (wire-formats §2, §9). 2024 `rgstr` bodies are JSON; 2026
+ * logged-out ones are gzip (`gz=1`) and arrive as binary. `initialize` fetches the feature gates.
+ */
+import { z } from 'zod';
+import { record, successResponse } from './common';
+import type { SchemaFamily } from './family';
+
+export const statsigEvent = z.looseObject({
+  eventName: z.string(),
+  time: z.union([z.number(), z.string()]).optional(),
+  user: record.nullish(),
+  value: z.unknown().optional(),
+  metadata: record.nullish(),
+});
+
+/** `rgstr` / `log_event` / `log_event_beacon`: a batch of events. */
+export const rgstrRequest = z.looseObject({
+  events: z.array(statsigEvent),
+  statsigMetadata: record.optional(),
+});
+
+export const initializeRequest = z.looseObject({
+  user: record.nullish(),
+  statsigMetadata: record.optional(),
+});
+export const initializeResponse = z.looseObject({
+  feature_gates: z.unknown(),
+  dynamic_configs: z.unknown().optional(),
+  layer_configs: z.unknown().optional(),
+  has_updates: z.boolean().optional(),
+  time: z.number().optional(),
+});
+
+export const statsig: SchemaFamily = {
+  request: z.union([rgstrRequest, initializeRequest]),
+  response: z.union([successResponse, initializeResponse]),
+  routes: [
+    { path: /\/(?:rgstr|log_event|log_event_beacon)\/?$/, request: rgstrRequest, response: successResponse },
+    { path: /\/initialize\/?$/, request: initializeRequest, response: initializeResponse },
+  ],
+};
