@@ -1,7 +1,7 @@
 /**
  * Playwright fixtures: the fake ChatGPT (one per worker), a Chromium with the built extension loaded
- * (one per test, fresh profile), its service worker, and `stored()` — what the extension stored, read in
- * the service worker through the extension's own store code (test builds only).
+ * (one per test, fresh profile), its service worker, and `stored()` — what the extension stored, read from
+ * an extension page through the extension's own store code (test builds only).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,10 +74,14 @@ export const test = base.extend<Fixtures, { fake: FakeChatGPT }>({
     const w = await serviceWorker();
     await use(new URL(w.url()).host);
   },
-  stored: async ({ serviceWorker }, use) => {
+  stored: async ({ context, extensionId }, use) => {
+    let page: Page | null = null;
     await use(async () => {
-      const w = await serviceWorker();
-      const r = (await w.evaluate(() =>
+      if (!page || page.isClosed()) {
+        page = await context.newPage();
+        await page.goto(`chrome-extension://${extensionId}/extension/app/index.html`);
+      }
+      const r = (await page.evaluate(() =>
         (globalThis as unknown as { __cfrTest: { dump(): Promise<unknown> } }).__cfrTest.dump(),
       )) as { calls: StoredWithChunks[] };
       return r.calls;
@@ -117,4 +121,36 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Stops the extension's service worker (as Chrome does after 30 s idle); the next message restarts it. */
+export async function stopServiceWorker(context: BrowserContext, page: Page) {
+  const cdp = await context.newCDPSession(page);
+  // Every status each worker version went through, in order: a restart can follow a stop within ms.
+  const history = new Map<string, string[]>();
+  cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+    for (const v of e.versions) {
+      if (!v.scriptURL.startsWith('chrome-extension://')) continue;
+      history.set(v.versionId, [...(history.get(v.versionId) ?? []), v.runningStatus]);
+    }
+  });
+  await cdp.send('ServiceWorker.enable');
+  const mine = await until(async () => {
+    for (const [id, states] of history) if (states.at(-1) === 'running') return id;
+    return null;
+  }, 'the running extension service worker');
+  const before = history.get(mine)!.length;
+  await cdp.send('ServiceWorker.stopWorker', { versionId: mine });
+  const after = () => history.get(mine)!.slice(before);
+  await until(async () => after().includes('stopped'), 'the worker to stop');
+  return {
+    stoppedAt: Date.now(),
+    /** Resolves once the worker has been started again after the stop. */
+    restarted: () =>
+      until(
+        async () => after().slice(after().indexOf('stopped')).includes('running'),
+        'the worker to restart',
+      ),
+    detach: () => cdp.detach(),
+  };
 }

@@ -21,6 +21,7 @@ export class RelayQueue {
   private timer: unknown = null;
   private retryMs: number;
   private batchNo = 0;
+  private closed = false;
   private readonly o: Required<RelayQueueOptions>;
 
   constructor(options: RelayQueueOptions) {
@@ -39,13 +40,20 @@ export class RelayQueue {
     return this.queue.length;
   }
 
+  /** Gives up for good (the extension context is gone): drops what is queued, accepts nothing more. */
+  close() {
+    this.closed = true;
+    this.queue = [];
+  }
+
   push(event: unknown) {
+    if (this.closed) return;
     this.queue.push(event);
     this.schedule(this.queue.length >= this.o.maxBatch ? 0 : this.o.flushDelayMs);
   }
 
   private schedule(ms: number) {
-    if (this.timer !== null || this.inFlight) return;
+    if (this.timer !== null || this.inFlight || this.closed) return;
     this.timer = this.o.setTimer(() => {
       this.timer = null;
       void this.flush();

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { RelayQueue } from './relay-queue';
+
+/** A manual clock: timers run only when the test says so. */
+function manualTimers() {
+  const timers: { fn: () => void; ms: number }[] = [];
+  return {
+    setTimer: (fn: () => void, ms: number) => timers.push({ fn, ms }),
+    async runAll() {
+      while (timers.length) {
+        timers.shift()!.fn();
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    },
+    timers,
+  };
+}
+
+describe('RelayQueue', () => {
+  it('keeps events until a batch is acknowledged, retrying with backoff, losing nothing', async () => {
+    const clock = manualTimers();
+    const delivered: unknown[][] = [];
+    let failures = 2;
+    const q = new RelayQueue({
+      setTimer: clock.setTimer,
+      deliver: async (_id, events) => {
+        if (failures-- > 0) throw new Error('worker asleep');
+        delivered.push([...events]);
+        return true;
+      },
+    });
+    for (let i = 0; i < 5; i++) q.push(i);
+    await clock.runAll();
+    expect(delivered.flat()).toEqual([0, 1, 2, 3, 4]);
+    expect(q.pending).toBe(0);
+  });
+
+  it('backs off exponentially up to the cap', async () => {
+    const clock = manualTimers();
+    const q = new RelayQueue({
+      setTimer: clock.setTimer,
+      deliver: async () => false,
+      retryMinMs: 100,
+      retryMaxMs: 400,
+    });
+    q.push('x');
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = clock.timers.shift()!;
+      waits.push(t.ms);
+      t.fn();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    expect(waits).toEqual([40, 100, 200, 400, 400]);
+    expect(q.pending).toBe(1);
+  });
+
+  it('sends at most maxBatch events per batch, in order', async () => {
+    const clock = manualTimers();
+    const sizes: number[] = [];
+    const seen: unknown[] = [];
+    const q = new RelayQueue({
+      setTimer: clock.setTimer,
+      maxBatch: 3,
+      deliver: async (_id, e) => {
+        sizes.push(e.length);
+        seen.push(...e);
+        return true;
+      },
+    });
+    for (let i = 0; i < 7; i++) q.push(i);
+    await clock.runAll();
+    expect(sizes).toEqual([3, 3, 1]);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('RelayQueue.close', () => {
+  it('stops retrying and accepts nothing once closed', async () => {
+    const clock = manualTimers();
+    let calls = 0;
+    const q = new RelayQueue({
+      setTimer: clock.setTimer,
+      deliver: async () => {
+        calls++;
+        q.close();
+        throw new Error('Extension context invalidated');
+      },
+    });
+    q.push(1);
+    await clock.runAll();
+    q.push(2);
+    await clock.runAll();
+    expect(calls).toBe(1);
+    expect(q.pending).toBe(0);
+  });
+});

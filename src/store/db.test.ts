@@ -1,0 +1,139 @@
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CaptureEvent } from '../capture/events';
+import {
+  allCalls,
+  callsByConversation,
+  callsByKind,
+  callsByPageSession,
+  clearAll,
+  countCallsInTab,
+  deleteCalls,
+  getCall,
+  getChunks,
+  joinBody,
+  openCaptureDb,
+  writeBatch,
+} from './db';
+import { DB_VERSION } from './schema';
+
+let n = 0;
+const fresh = () => openCaptureDb(`test-${++n}`);
+const opened: { close(): void }[] = [];
+afterEach(() => {
+  for (const d of opened.splice(0)) d.close();
+});
+
+function streamCall(callId: string, pageSessionId: string, t0: number, conversation = true): CaptureEvent[] {
+  return [
+    {
+      type: 'start',
+      callId,
+      pageSessionId,
+      transport: 'fetch',
+      method: 'POST',
+      url: conversation ? 'https://chatgpt.com/backend-api/f/conversation' : 'https://chatgpt.com/ces/v1/t',
+      pageUrl: 'https://chatgpt.com/',
+      requestHeaders: [['content-type', 'application/json']],
+      requestBody: '{"action":"next"}',
+      requestBodyEncoding: 'text',
+      requestTruncated: false,
+      startTime: t0,
+    },
+    {
+      type: 'response',
+      callId,
+      status: 200,
+      statusText: 'OK',
+      responseHeaders: [['content-type', 'text/event-stream']],
+      responseBodyEncoding: 'text',
+      headersTime: t0 + 10,
+    },
+    {
+      type: 'chunk',
+      callId,
+      seq: 0,
+      time: t0 + 20,
+      bytes: 5,
+      data: 'data: {"conversation_id": "69b2d0ea-1970-83e8-95a6-1d5d1d85117e"}\n\n',
+    },
+    { type: 'chunk', callId, seq: 1, time: t0 + 30, bytes: 5, data: 'data: [DONE]\n\n' },
+    {
+      type: 'end',
+      callId,
+      endTime: t0 + 40,
+      outcome: 'complete',
+      truncated: false,
+      bodyBytes: 10,
+      chunkCount: 2,
+    },
+  ];
+}
+
+describe('capture store', () => {
+  it('upgrades from an empty database to the current schema with its indexes', async () => {
+    const db = await fresh();
+    opened.push(db);
+    expect(db.version).toBe(DB_VERSION);
+    expect([...db.objectStoreNames].sort()).toEqual(['calls', 'chunks']);
+    const idx = [...db.transaction('calls').store.indexNames].sort();
+    expect(idx).toEqual(['byConversation', 'byKind', 'byPageSession', 'byTab', 'byTime']);
+  });
+
+  it('writes a batch: merged call record, chunks keyed by seq, kind and conversation id derived', async () => {
+    const db = await fresh();
+    opened.push(db);
+    await writeBatch(db, streamCall('c1', 'p1', 1000), { tabId: 7 });
+    const call = await getCall(db, 'c1');
+    expect(call).toMatchObject({
+      kind: 'conversation',
+      tabId: 7,
+      status: 200,
+      headersTime: 1010,
+      firstChunkTime: 1020,
+      lastChunkTime: 1030,
+      endTime: 1040,
+      outcome: 'complete',
+      conversationId: '69b2d0ea-1970-83e8-95a6-1d5d1d85117e',
+    });
+    const chunks = await getChunks(db, 'c1');
+    expect(chunks.map((c) => c.seq)).toEqual([0, 1]);
+    expect(joinBody(chunks)).toContain('[DONE]');
+  });
+
+  it('is idempotent and order-insensitive: re-sent and out-of-order events give the same record', async () => {
+    const db = await fresh();
+    opened.push(db);
+    const events = streamCall('c1', 'p1', 1000);
+    await writeBatch(db, events.slice(2), { tabId: 1 });
+    await writeBatch(db, events.slice(0, 2), { tabId: 1 });
+    await writeBatch(db, events, { tabId: 1 });
+    const call = await getCall(db, 'c1');
+    expect(call?.url).toBe('https://chatgpt.com/backend-api/f/conversation');
+    expect(call?.outcome).toBe('complete');
+    expect(call?.firstChunkTime).toBe(1020);
+    expect(await getChunks(db, 'c1')).toHaveLength(2);
+    expect(await allCalls(db)).toHaveLength(1);
+  });
+
+  it('answers queries through its indexes', async () => {
+    const db = await fresh();
+    opened.push(db);
+    await writeBatch(db, [...streamCall('a', 'p1', 3000), ...streamCall('b', 'p1', 1000, false)], {
+      tabId: 1,
+    });
+    await writeBatch(db, streamCall('c', 'p2', 2000), { tabId: 2 });
+    expect((await allCalls(db)).map((c) => c.callId)).toEqual(['b', 'c', 'a']);
+    expect((await callsByPageSession(db, 'p1')).map((c) => c.callId)).toEqual(['b', 'a']);
+    expect((await callsByKind(db, 'ces')).map((c) => c.callId)).toEqual(['b']);
+    expect(
+      (await callsByConversation(db, '69b2d0ea-1970-83e8-95a6-1d5d1d85117e')).map((c) => c.callId),
+    ).toEqual(['c', 'a']);
+    expect(await countCallsInTab(db, 1)).toBe(2);
+    await deleteCalls(db, ['a']);
+    expect(await getChunks(db, 'a')).toHaveLength(0);
+    expect(await countCallsInTab(db, 1)).toBe(1);
+    await clearAll(db);
+    expect(await allCalls(db)).toHaveLength(0);
+  });
+});
