@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { captureEvent } from './capture/events';
+import { storedCall, storedChunk } from './store/schema';
 
 export const requests = {
   /** relay → background: a batch of capture events; answered once the batch is committed. */
@@ -12,6 +13,12 @@ export const requests = {
   'store/delete': z.object({ callIds: z.array(z.string()).max(1_000_000) }),
   /** UI → background: delete everything. */
   'store/clear': z.object({}),
+  /** UI → background: write an import (all or nothing; existing callIds are skipped, not duplicated). */
+  'store/import': z.object({
+    importId: z.string().min(1).max(128),
+    calls: z.array(storedCall),
+    chunks: z.array(storedChunk),
+  }),
   /** popup → background: number of calls recorded in a tab (the badge's number). */
   'tab/count': z.object({ tabId: z.number().int() }),
 } as const;
@@ -20,7 +27,15 @@ export interface Responses {
   'capture/batch': { ok: true; stored: number };
   'store/delete': { ok: true };
   'store/clear': { ok: true };
+  'store/import': { added: number; skipped: number };
   'tab/count': { count: number };
+}
+
+/** background → extension pages, after each committed change (live views re-read what changed). */
+export interface StoredBroadcast {
+  event: 'stored';
+  callIds: string[];
+  tabId: number | null;
 }
 
 export type MessageName = keyof typeof requests;

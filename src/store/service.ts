@@ -17,29 +17,31 @@ export interface Service {
   handle(raw: unknown, sender: SenderInfo): Promise<Reply<MessageName>>;
 }
 
-export function createService(
-  db: () => Promise<CaptureDb>,
-  onStored?: (tabId: number | null) => void,
-): Service {
+export type OnStored = (tabId: number | null, callIds: string[]) => void;
+
+export function createService(db: () => Promise<CaptureDb>, onStored?: OnStored): Service {
   async function run(msg: Envelope, sender: SenderInfo): Promise<Responses[MessageName]> {
     switch (msg.name) {
       case 'capture/batch': {
         if (sender.tabId === null) throw new Error('capture/batch: only content scripts send captures');
         const events = msg.body.events.map(sanitizeEvent);
         const r = await writeBatch(await db(), events, { tabId: sender.tabId });
-        onStored?.(sender.tabId);
+        onStored?.(sender.tabId, [...new Set(events.map((e) => e.callId))]);
         return { ok: true, stored: r.events };
       }
       case 'store/delete':
         requirePage(sender, msg.name);
         await deleteCalls(await db(), msg.body.callIds);
-        onStored?.(null);
+        onStored?.(null, []);
         return { ok: true };
       case 'store/clear':
         requirePage(sender, msg.name);
         await clearAll(await db());
-        onStored?.(null);
+        onStored?.(null, []);
         return { ok: true };
+      case 'store/import':
+        requirePage(sender, msg.name);
+        throw new Error('store/import: not implemented yet');
       case 'tab/count':
         return { count: await countCallsInTab(await db(), msg.body.tabId) };
     }
