@@ -189,8 +189,10 @@ export interface TurnLinks {
   latR?: { callId: string; guess: boolean };
   /** The first conversations list refresh after the send, before the next send. */
   conversationsList?: string;
-  /** f/conversation/resume calls that continue this turn's stream. */
+  /** f/conversation/resume calls that continue this turn's stream (linked; their text is not merged). */
   resumes: string[];
+  /** WebSocket connections whose frames carried this turn's answer (see `Turn.answerSource`). */
+  sockets: string[];
   /**
    * Calls of this conversation in the turn's window (from this send to the next send of the same page
    * session), by role. Per wire-formats §3.4, sentinel/prepare calls after a send prepare the next send:
@@ -219,14 +221,24 @@ export interface Turn {
   model: TurnModel;
   /** The answer text as decoded so far (partial while live). */
   assistantText: string;
+  /**
+   * Where the answer was read from: the send's response body, or WebSocket frames when the send was
+   * answered with `{wss_url, response_id}` (2024) or handed off with `stream_handoff` (2026).
+   */
+  answerSource: 'response' | 'websocket';
   messageIds: TurnMessageIds;
   /** The request named a conversation_id (a follow-up), as opposed to starting a new chat. */
   isContinuation: boolean;
+  /** The request's `conversation_id` (lower-cased), null for a new chat. */
+  requestConversationId: string | null;
   /** `suggestions` of the request: absent (undefined in JSON) is null. */
   suggestions: string[] | null;
   /** HTTP status of the send, when headers arrived. */
   status: number | null;
+  /** The decoded answer (from `answerSource`). */
   decoded: DecodedTurn;
+  /** The send's own response, decoded, when the answer came from elsewhere (the handoff or JSON answer). */
+  decodedResponse?: DecodedTurn;
   linkedCalls: TurnLinks;
   latency: LatencyStats;
   reported?: LatRReport;
