@@ -3,6 +3,7 @@ import { HANDSHAKE_EVENT, HOOK_HELLO, RELAY_HELLO, type SettingsMessage } from '
 import { RelayQueue } from '../../src/capture/relay-queue';
 import { readSettings, SETTINGS_KEY } from '../../src/settings';
 import { browser, send } from '../browser';
+import { installTestQuery } from './test-query';
 
 const queue = new RelayQueue({
   deliver: async (batchId, events) => {
@@ -41,3 +42,5 @@ function connect(port: MessagePort) {
     if (area === 'local' && changes[SETTINGS_KEY]) push(changes[SETTINGS_KEY].newValue);
   });
 }
+
+if (__TEST_BUILD__) installTestQuery();
