@@ -5,12 +5,14 @@
  * certificate errors ignored. Calls are matched to the flow's steps by method + URL, in order.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { FakeResponse, Flow } from './flows';
 
 export const FAKE_HOSTS = ['chatgpt.com', 'chat.openai.com', 'ab.chatgpt.com'];
@@ -48,6 +50,62 @@ export class FakeChatGPT {
 
   constructor() {
     this.server = createServer(selfSignedCert(), (req, res) => void this.handle(req, res));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex) => void this.upgrade(req, socket));
+  }
+
+  /** Frames a WebSocket (`GET wss://…/ws…`) sends after it opens, `delayMs` apart. */
+  socketFrames: string[] = [];
+  socketDelayMs = 20;
+  /** Text frames the page sent on its sockets. */
+  socketReceived: string[] = [];
+
+  // A minimal RFC 6455 server (text frames only): enough to replay the 2024 Azure Web PubSub and 2026
+  // ws.chatgpt.com deliveries without another dependency.
+  private async upgrade(req: IncomingMessage, socket: Duplex) {
+    const key = String(req.headers['sec-websocket-key'] ?? '');
+    const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    const proto = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')[0]
+      ?.trim();
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${
+        proto ? `Sec-WebSocket-Protocol: ${proto}\r\n` : ''
+      }\r\n`,
+    );
+    socket.on('data', (buf: Buffer) => {
+      // Client frames are masked; read single-frame text messages.
+      if ((buf[0]! & 0x0f) !== 1) return;
+      let len = buf[1]! & 0x7f;
+      let off = 2;
+      if (len === 126) {
+        len = buf.readUInt16BE(2);
+        off = 4;
+      }
+      const mask = buf.subarray(off, off + 4);
+      const data = Buffer.from(buf.subarray(off + 4, off + 4 + len).map((b, i) => b ^ mask[i % 4]!));
+      this.socketReceived.push(data.toString('utf8'));
+    });
+    socket.on('error', () => {});
+    for (const f of this.socketFrames) {
+      await new Promise((r) => setTimeout(r, this.socketDelayMs));
+      const payload = Buffer.from(f, 'utf8');
+      const head =
+        payload.length < 126
+          ? Buffer.from([0x81, payload.length])
+          : payload.length < 65536
+            ? Buffer.from([0x81, 126, payload.length >> 8, payload.length & 0xff])
+            : Buffer.concat([
+                Buffer.from([0x81, 127]),
+                (() => {
+                  const b = Buffer.alloc(8);
+                  b.writeBigUInt64BE(BigInt(payload.length));
+                  return b;
+                })(),
+              ]);
+      socket.write(Buffer.concat([head, payload]));
+    }
+    await new Promise((r) => setTimeout(r, this.socketDelayMs));
+    socket.end(Buffer.from([0x88, 2, 0x03, 0xe8]));
   }
 
   async start(): Promise<this> {
