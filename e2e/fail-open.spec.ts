@@ -74,7 +74,11 @@ test('fail-open: the page sees identical responses without the extension, with i
   stored,
 }) => {
   const k = makeCanaries('failopen');
-  const flows = [seedFlow(k), realFlow2026(k)];
+  // Sequential steps: parallel calls to one URL would get the server's answers in a varying order.
+  const flows = [seedFlow(k), realFlow2026(k)].map((f) => ({
+    ...f,
+    steps: f.steps.map((s) => ({ ...s, request: { ...s.request, noWait: false } })),
+  }));
 
   const bare = await launchChromium(fake, null);
   const without = await runAll(bare, fake, flows);

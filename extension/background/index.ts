@@ -2,13 +2,15 @@
 // No state lives only in memory: a killed worker restarts from the database.
 
 import type { Runtime } from 'webextension-polyfill';
+import type { StoredBroadcast } from '../../src/messages';
 import { openCaptureDb } from '../../src/store/db';
 import { createService } from '../../src/store/service';
 import { browser } from '../browser';
-import { installTestChannel } from './test-channel';
+import { installTestChannel, isBrokenForTest } from './test-channel';
 
 let dbPromise: ReturnType<typeof openCaptureDb> | null = null;
 const db = () => {
+  if (isBrokenForTest()) return Promise.reject(new Error('store broken on purpose (test build)'));
   dbPromise ??= openCaptureDb().catch((err) => {
     dbPromise = null;
     throw err;
@@ -38,7 +40,26 @@ function refreshBadge(tabId: number | null) {
   );
 }
 
-const service = createService(db, refreshBadge);
+// Live views: tell open extension pages what changed, at most every 50 ms.
+const changed = {
+  callIds: new Set<string>(),
+  tabId: null as number | null,
+  timer: null as ReturnType<typeof setTimeout> | null,
+};
+function broadcast(tabId: number | null, callIds: string[]) {
+  refreshBadge(tabId);
+  for (const id of callIds) changed.callIds.add(id);
+  changed.tabId = tabId;
+  changed.timer ??= setTimeout(() => {
+    const msg: StoredBroadcast = { event: 'stored', callIds: [...changed.callIds], tabId: changed.tabId };
+    changed.callIds.clear();
+    changed.timer = null;
+    // Rejects when no extension page is open to listen: nothing to do then.
+    browser.runtime.sendMessage(msg).catch(() => {});
+  }, 50);
+}
+
+const service = createService(db, broadcast);
 
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   if (sender.id !== browser.runtime.id) return undefined;

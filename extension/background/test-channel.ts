@@ -1,7 +1,8 @@
 /**
- * e2e query channel, compiled in only when __TEST_BUILD__ is true (dist-test/); release builds drop it as
- * dead code, and e2e/release-build.spec.ts proves its marker is absent from dist/.
- * Tests read what the extension stored through the extension's own store code, not a re-implementation.
+ * e2e seams, compiled in only when __TEST_BUILD__ is true (dist-test/); release builds drop them as dead
+ * code, and e2e/release-build.spec.ts proves their markers are absent from dist/.
+ * - `dump()`: what was stored, read through the extension's own store code;
+ * - `setBroken(true)`: every write fails, to prove the page is unaffected when the background is broken.
  * Chromium tests call `globalThis.__cfrTest` in the service worker. Firefox's WebDriver BiDi cannot reach
  * extension contexts, so the Firefox tests ask through a ChatGPT page: its relay opens a runtime port named
  * TEST_PORT (extension/content/test-query.ts) and `answerTestQueries` answers there.
@@ -12,6 +13,12 @@ import { browser } from '../browser';
 import { hostAccess, hostOrigins } from '../permissions';
 import { TEST_PORT, type TestAnswer, type TestQuery } from '../test-query-protocol';
 
+let broken = false;
+
+export function isBrokenForTest(): boolean {
+  return __TEST_BUILD__ && broken;
+}
+
 export function installTestChannel(db: () => Promise<CaptureDb>) {
   if (!__TEST_BUILD__) return;
   const dump = async () => {
@@ -20,7 +27,10 @@ export function installTestChannel(db: () => Promise<CaptureDb>) {
     const chunks = await Promise.all(calls.map((c) => getChunks(d, c.callId)));
     return { marker: 'CFR_TEST_CHANNEL', calls: calls.map((c, i) => ({ ...c, chunks: chunks[i] ?? [] })) };
   };
-  (globalThis as Record<string, unknown>).__cfrTest = { dump };
+  const setBroken = (value: boolean) => {
+    broken = value;
+  };
+  (globalThis as Record<string, unknown>).__cfrTest = { dump, setBroken };
   answerTestQueries({
     dump,
     hostAccess,

@@ -5,12 +5,27 @@ import { readSettings, SETTINGS_KEY } from '../../src/settings';
 import { browser, send } from '../browser';
 import { installTestQuery } from './test-query';
 
+let hookPort: MessagePort | null = null;
+
 const queue = new RelayQueue({
   deliver: async (batchId, events) => {
-    const r = await send('capture/batch', { batchId, events: events as never });
-    return r.ok;
+    try {
+      const r = await send('capture/batch', { batchId, events: events as never });
+      return r.ok;
+    } catch (err) {
+      // The extension was reloaded, updated or removed while this tab stayed open: this relay is orphaned
+      // for good. Tell the hook to stop recording so the page does no work for nothing.
+      if (!browser.runtime?.id) stopHook();
+      throw err;
+    }
   },
 });
+
+function stopHook() {
+  queue.close();
+  const msg: SettingsMessage = { type: 'settings', recording: false, maxBodyBytes: 0 };
+  hookPort?.postMessage(JSON.stringify(msg));
+}
 
 function onHello(e: Event) {
   const m = e as MessageEvent;
@@ -23,6 +38,7 @@ window.addEventListener(HANDSHAKE_EVENT, onHello, true);
 window.dispatchEvent(new MessageEvent(HANDSHAKE_EVENT, { data: RELAY_HELLO }));
 
 function connect(port: MessagePort) {
+  hookPort = port;
   port.onmessage = (e: MessageEvent) => {
     if (typeof e.data !== 'string') return;
     try {
