@@ -7,17 +7,30 @@ import { captureEvent } from './capture/events';
 import { storedCall, storedChunk } from './store/schema';
 
 export const requests = {
-  /** relay → background: a batch of capture events; answered once the batch is committed. */
-  'capture/batch': z.object({ batchId: z.string().max(128), events: z.array(captureEvent).max(5000) }),
+  /**
+   * relay → background, on the CAPTURE_PORT: a batch of the page hook's bundles, each still the JSON
+   * string (an array of capture events) the hook posted: the relay forwards without parsing, which keeps
+   * work off the page's thread. Answered once the batch is committed.
+   */
+  'capture/batch': z.object({ batchId: z.string().max(128), events: z.array(z.string()).max(5000) }),
   /** UI → background: delete calls (and their chunks). */
   'store/delete': z.object({ callIds: z.array(z.string()).max(1_000_000) }),
   /** UI → background: delete everything. */
   'store/clear': z.object({}),
-  /** UI → background: write an import (all or nothing; existing callIds are skipped, not duplicated). */
+  /**
+   * UI → background: write an import (all or nothing; existing callIds are skipped, not duplicated).
+   * A large import comes in parts (a runtime message is capped at 64 MiB in Chrome): parts 0…n-1 are
+   * staged, the part with `final: true` commits them all in one transaction. Without `part`/`final` the
+   * message is a whole import on its own. See UiClient.importCaptures and src/store/import.ts.
+   */
   'store/import': z.object({
     importId: z.string().min(1).max(128),
-    calls: z.array(storedCall),
-    chunks: z.array(storedChunk),
+    /** 0-based part number; default 0. */
+    part: z.number().int().min(0).max(100_000).optional(),
+    /** This part completes the import; default true. */
+    final: z.boolean().optional(),
+    calls: z.array(storedCall).max(200_000),
+    chunks: z.array(storedChunk).max(5_000_000),
   }),
   /** popup → background: number of calls recorded in a tab (the badge's number). */
   'tab/count': z.object({ tabId: z.number().int() }),
@@ -27,8 +40,35 @@ export interface Responses {
   'capture/batch': { ok: true; stored: number };
   'store/delete': { ok: true };
   'store/clear': { ok: true };
-  'store/import': { added: number; skipped: number };
+  /** `committed` is false while parts are only staged (added and skipped are then 0). */
+  'store/import': { added: number; skipped: number; committed: boolean };
   'tab/count': { count: number };
+}
+
+/** The runtime port name the relay delivers capture batches on (one per tab, reconnected after restarts). */
+export const CAPTURE_PORT = 'capture';
+
+/** background → relay on CAPTURE_PORT: the batch is committed (ok) or must be re-sent (not ok). */
+export interface CaptureAck {
+  batchId: string;
+  ok: boolean;
+  error?: string;
+}
+
+/** Parses and validates the bundles of a capture batch; one bad event rejects the batch. */
+export function parseCaptureEvents(raw: readonly string[]) {
+  const events: unknown[] = [];
+  for (const s of raw) {
+    let v: unknown;
+    try {
+      v = JSON.parse(s);
+    } catch {
+      v = null;
+    }
+    if (Array.isArray(v)) events.push(...(v as unknown[]));
+    else events.push(v);
+  }
+  return z.array(captureEvent).max(50_000).safeParse(events);
 }
 
 /** background → extension pages, after each committed change (live views re-read what changed). */

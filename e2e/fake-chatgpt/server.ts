@@ -16,6 +16,8 @@ import type { Duplex } from 'node:stream';
 import type { FakeResponse, Flow } from './flows';
 
 export const FAKE_HOSTS = ['chatgpt.com', 'chat.openai.com', 'ab.chatgpt.com'];
+/** A host the extension does not match: same server, same browser, no page hook (benchmark baseline). */
+export const UNHOOKED_HOST = 'unhooked.test';
 
 function selfSignedCert() {
   const dir = mkdtempSync(join(tmpdir(), 'fake-chatgpt-'));
@@ -119,6 +121,12 @@ export class FakeChatGPT {
     return new Promise((r) => this.server.close(() => r()));
   }
 
+  /** Answers that never run out, on any host (benchmarks repeat the same call many times). */
+  routes = new Map<string, FakeResponse>();
+  route(method: string, pathAndQuery: string, response: FakeResponse) {
+    this.routes.set(`${method} ${pathAndQuery}`, response);
+  }
+
   /** Loads a flow: each of its steps answers the next matching request. */
   load(flow: Flow) {
     this.queues.clear();
@@ -133,7 +141,7 @@ export class FakeChatGPT {
 
   /** Chromium flag mapping the ChatGPT hosts to this server. */
   hostResolverRules(): string {
-    return FAKE_HOSTS.map((h) => `MAP ${h} 127.0.0.1:${this.port}`).join(', ');
+    return [...FAKE_HOSTS, UNHOOKED_HOST].map((h) => `MAP ${h} 127.0.0.1:${this.port}`).join(', ');
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse) {
@@ -179,7 +187,10 @@ export class FakeChatGPT {
       res.end();
       return;
     }
-    const answer = this.queues.get(`${req.method} ${url}`)?.shift();
+    const u = new URL(url);
+    const answer =
+      this.queues.get(`${req.method} ${url}`)?.shift() ??
+      this.routes.get(`${req.method} ${u.pathname}${u.search}`);
     if (!answer) {
       res.writeHead(404, [...cors, ['content-type', 'application/json']]);
       res.end('{"detail":"Not found"}');

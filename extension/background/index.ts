@@ -2,7 +2,7 @@
 // No state lives only in memory: a killed worker restarts from the database.
 
 import type { Runtime } from 'webextension-polyfill';
-import type { StoredBroadcast } from '../../src/messages';
+import { CAPTURE_PORT, type CaptureAck, type StoredBroadcast } from '../../src/messages';
 import { openCaptureDb } from '../../src/store/db';
 import { createService } from '../../src/store/service';
 import { browser } from '../browser';
@@ -36,7 +36,7 @@ function refreshBadge(tabId: number | null) {
         await browser.action.setBadgeText({ tabId, text: n ? (n > 999 ? '999+' : String(n)) : '' });
         await browser.action.setBadgeBackgroundColor({ tabId, color: '#10a37f' });
       } catch {}
-    }, 300),
+    }, 1000),
   );
 }
 
@@ -66,6 +66,23 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
   const fromExtensionPage = (sender.url ?? '').startsWith(browser.runtime.getURL(''));
   const tabId = fromExtensionPage ? null : (sender.tab?.id ?? null);
   return service.handle(raw, { tabId, fromExtensionPage });
+});
+
+// Capture batches arrive on one port per tab (see relay): answer each with an ack once committed.
+browser.runtime.onConnect.addListener((port: Runtime.Port) => {
+  const sender = port.sender;
+  if (port.name !== CAPTURE_PORT || sender?.id !== browser.runtime.id || sender.tab?.id === undefined) return;
+  const tabId = sender.tab.id;
+  port.onMessage.addListener(async (body: unknown) => {
+    const batchId = String((body as { batchId?: unknown } | null)?.batchId ?? '');
+    const r = await service.handle({ name: 'capture/batch', body }, { tabId, fromExtensionPage: false });
+    const ack: CaptureAck = r.ok ? { batchId, ok: true } : { batchId, ok: false, error: r.error };
+    try {
+      port.postMessage(ack);
+    } catch {
+      // The tab went away; nothing to acknowledge.
+    }
+  });
 });
 
 installTestChannel(db);

@@ -1,24 +1,61 @@
 // ISOLATED world, document_start: takes the hook's private port and forwards its events to the background.
+
+import type { Runtime } from 'webextension-polyfill';
 import { HANDSHAKE_EVENT, HOOK_HELLO, RELAY_HELLO, type SettingsMessage } from '../../src/capture/channel';
 import { RelayQueue } from '../../src/capture/relay-queue';
+import { CAPTURE_PORT, type CaptureAck } from '../../src/messages';
 import { readSettings, SETTINGS_KEY } from '../../src/settings';
-import { browser, send } from '../browser';
+import { browser } from '../browser';
 import { installTestQuery } from './test-query';
 
 let hookPort: MessagePort | null = null;
 
+// One long-lived port to the background: far cheaper per batch than a sendMessage each time. When the
+// worker stops (idle, killed, updated) the port disconnects; unacknowledged batches are then re-sent on a
+// new port, which wakes the worker.
+let bg: Runtime.Port | null = null;
+const acks = new Map<string, (ok: boolean) => void>();
+const ACK_TIMEOUT_MS = 10_000;
+
+function backgroundPort(): Runtime.Port {
+  if (bg) return bg;
+  const port = browser.runtime.connect({ name: CAPTURE_PORT });
+  port.onMessage.addListener((m: unknown) => {
+    const ack = m as CaptureAck;
+    acks.get(ack.batchId)?.(ack.ok);
+    acks.delete(ack.batchId);
+  });
+  port.onDisconnect.addListener(() => {
+    bg = null;
+    for (const settle of acks.values()) settle(false);
+    acks.clear();
+  });
+  bg = port;
+  return port;
+}
+
 const queue = new RelayQueue({
-  deliver: async (batchId, events) => {
-    try {
-      const r = await send('capture/batch', { batchId, events: events as never });
-      return r.ok;
-    } catch (err) {
-      // The extension was reloaded, updated or removed while this tab stayed open: this relay is orphaned
-      // for good. Tell the hook to stop recording so the page does no work for nothing.
-      if (!browser.runtime?.id) stopHook();
-      throw err;
-    }
-  },
+  deliver: (batchId, events) =>
+    new Promise<boolean>((resolve) => {
+      try {
+        const port = backgroundPort();
+        const timer = setTimeout(() => {
+          acks.delete(batchId);
+          resolve(false);
+        }, ACK_TIMEOUT_MS);
+        acks.set(batchId, (ok) => {
+          clearTimeout(timer);
+          resolve(ok);
+        });
+        port.postMessage({ batchId, events });
+      } catch {
+        bg = null;
+        // The extension was reloaded, updated or removed while this tab stayed open: this relay is
+        // orphaned for good. Tell the hook to stop recording so the page does no work for nothing.
+        if (!browser.runtime?.id) stopHook();
+        resolve(false);
+      }
+    }),
 });
 
 function stopHook() {
@@ -40,10 +77,7 @@ window.dispatchEvent(new MessageEvent(HANDSHAKE_EVENT, { data: RELAY_HELLO }));
 function connect(port: MessagePort) {
   hookPort = port;
   port.onmessage = (e: MessageEvent) => {
-    if (typeof e.data !== 'string') return;
-    try {
-      queue.push(JSON.parse(e.data));
-    } catch {}
+    if (typeof e.data === 'string') queue.push(e.data);
   };
   const push = (raw: unknown) => {
     const s = readSettings(raw);

@@ -7,7 +7,8 @@
  * can neither read captures nor inject fake ones.
  *
  * Messages on the port are JSON strings: Firefox needs structured-clonable data between worlds, and a
- * string is the cheapest such thing.
+ * string is the cheapest such thing. hook → relay: a JSON array of capture events (a bundle); the relay
+ * forwards bundles unparsed and the background parses them.
  */
 export const HANDSHAKE_EVENT = 'chatgpt-flow-recorder:handshake';
 export const HOOK_HELLO = 'hook';

@@ -64,11 +64,22 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
   win.addEventListener(HANDSHAKE_EVENT, onHello, true);
   offer();
 
+  // Events leave in small bundles (one postMessage per ~10 ms, not one per event): posting is the
+  // costliest thing the hook does on the page's thread.
+  let outbox: string[] = [];
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    flushTimer = null;
+    if (!outbox.length) return;
+    const bundle = `[${outbox.join(',')}]`;
+    outbox = [];
+    if (port) port.postMessage(bundle);
+    else if (buffer && buffer.length < BUFFER_LIMIT) buffer.push(bundle);
+  };
   const post = (event: CaptureEvent) => {
     if (!settings.recording) return;
-    const s = JSON.stringify(event);
-    if (port) port.postMessage(s);
-    else if (buffer && buffer.length < BUFFER_LIMIT) buffer.push(s);
+    outbox.push(JSON.stringify(event));
+    flushTimer ??= setTimeout(flush, 10);
   };
 
   // ---- helpers ---------------------------------------------------------------------------------

@@ -75,7 +75,9 @@ export class RelayQueue {
     if (ok) {
       this.queue.splice(0, batch.length);
       this.retryMs = this.o.retryMinMs;
-      if (this.queue.length) this.schedule(0);
+      // What arrived meanwhile waits for the batching delay too: under a burst of calls, sending the
+      // moment the previous batch is acknowledged would mean one tiny transaction every few ms.
+      if (this.queue.length) this.schedule(this.queue.length >= this.o.maxBatch ? 0 : this.o.flushDelayMs);
     } else {
       const wait = this.retryMs;
       this.retryMs = Math.min(this.retryMs * 2, this.o.retryMaxMs);

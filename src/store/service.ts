@@ -3,8 +3,24 @@
  * The background worker is the single writer to the database; this is everything it writes.
  */
 import { sanitizeEvent } from '../capture/sanitize';
-import { type Envelope, type MessageName, parseRequest, type Reply, type Responses } from '../messages';
+import {
+  type Envelope,
+  type MessageName,
+  parseCaptureEvents,
+  parseRequest,
+  type Reply,
+  type Responses,
+} from '../messages';
 import { type CaptureDb, clearAll, countCallsInTab, deleteCalls, writeBatch } from './db';
+import {
+  commitStaged,
+  importCalls,
+  openStagingDb,
+  redactStoredCall,
+  redactStoredChunk,
+  type StagingDb,
+  stagePart,
+} from './import';
 
 export interface SenderInfo {
   /** The tab of a content-script sender; null for extension pages. */
@@ -19,12 +35,34 @@ export interface Service {
 
 export type OnStored = (tabId: number | null, callIds: string[]) => void;
 
-export function createService(db: () => Promise<CaptureDb>, onStored?: OnStored): Service {
+export interface ServiceOptions {
+  /** Where multi-part imports wait for their final part (default: the staging database, opened lazily). */
+  staging?: () => Promise<StagingDb>;
+}
+
+export function createService(
+  db: () => Promise<CaptureDb>,
+  onStored?: OnStored,
+  opts: ServiceOptions = {},
+): Service {
+  let stagingPromise: Promise<StagingDb> | null = null;
+  const staging =
+    opts.staging ??
+    (() => {
+      stagingPromise ??= openStagingDb().catch((err) => {
+        stagingPromise = null;
+        throw err;
+      });
+      return stagingPromise;
+    });
   async function run(msg: Envelope, sender: SenderInfo): Promise<Responses[MessageName]> {
     switch (msg.name) {
       case 'capture/batch': {
         if (sender.tabId === null) throw new Error('capture/batch: only content scripts send captures');
-        const events = msg.body.events.map(sanitizeEvent);
+        const parsed = parseCaptureEvents(msg.body.events);
+        if (!parsed.success)
+          throw new Error(`capture/batch: ${parsed.error.issues[0]?.message ?? 'invalid event'}`);
+        const events = parsed.data.map(sanitizeEvent);
         const r = await writeBatch(await db(), events, { tabId: sender.tabId });
         onStored?.(sender.tabId, [...new Set(events.map((e) => e.callId))]);
         return { ok: true, stored: r.events };
@@ -39,9 +77,24 @@ export function createService(db: () => Promise<CaptureDb>, onStored?: OnStored)
         await clearAll(await db());
         onStored?.(null, []);
         return { ok: true };
-      case 'store/import':
+      case 'store/import': {
         requirePage(sender, msg.name);
-        throw new Error('store/import: not implemented yet');
+        const { importId, part = 0, final = true } = msg.body;
+        // Defence in depth, as for captures: a file from elsewhere (a DevTools HAR) may hold secrets.
+        const encodings = new Map(msg.body.calls.map((c) => [c.callId, c.responseBodyEncoding]));
+        const calls = msg.body.calls.map(redactStoredCall);
+        const chunks = msg.body.chunks.map((ch) => redactStoredChunk(ch, encodings.get(ch.callId)));
+        if (!final) {
+          await stagePart(await staging(), importId, part, calls, chunks);
+          return { added: 0, skipped: 0, committed: false };
+        }
+        const r =
+          part === 0
+            ? await importCalls(await db(), importId, calls, chunks)
+            : await commitStaged(await db(), await staging(), importId, part, { calls, chunks });
+        onStored?.(null, []);
+        return { ...r, committed: true };
+      }
       case 'tab/count':
         return { count: await countCallsInTab(await db(), msg.body.tabId) };
     }

@@ -1,0 +1,129 @@
+/**
+ * Capture overhead, measured in one run: the same server, the same Chromium with the release build
+ * loaded, two origins — chatgpt.com (the page hook runs) and unhooked.test (it does not) — with runs
+ * interleaved so both see the same machine load. Reports ratios (with / without), never absolute targets.
+ */
+
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { fixture } from '../e2e/fake-chatgpt/flows';
+import { FakeChatGPT, UNHOOKED_HOST } from '../e2e/fake-chatgpt/server';
+import { launchChromium } from '../e2e/fixtures';
+
+const RUNS = 30;
+/** Back-to-back calls per run (a burst: the background's work competes with the page's). */
+const BURST_CALLS = 200;
+/** Calls per run made one at a time, 30 ms apart (how ChatGPT's page actually calls: a few per second). */
+const SPACED_CALLS = 20;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export interface CaptureBench {
+  ttfcRatio: number;
+  totalRatio: number;
+  /** Median (over runs) of the per-run median call duration with − without, calls 30 ms apart. */
+  addedMsPerCall: number;
+  /** Median (over runs) of mean call duration with − without, in a burst of back-to-back calls. */
+  addedMsPerBurstCall: number;
+  hookGzipBytes: number;
+  /** Medians in ms, for context: [with, without]. */
+  ttfcMs: [number, number];
+  totalMs: [number, number];
+}
+
+export async function benchCapture(): Promise<CaptureBench> {
+  const fake = await new FakeChatGPT().start();
+  const sse = fixture('real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse');
+  fake.route('POST', '/backend-api/f/conversation', {
+    status: 200,
+    headers: [['content-type', 'text/event-stream; charset=utf-8']],
+    body: sse,
+    stream: { chunkBytes: 256, delayMs: 5 },
+  });
+  fake.route('GET', '/backend-api/me', {
+    status: 200,
+    headers: [['content-type', 'application/json']],
+    body: '{"object":"user","id":"user-1"}',
+  });
+  const context = await launchChromium(fake, 'dist/chrome');
+  const hooked = await context.newPage();
+  await hooked.goto('https://chatgpt.com/');
+  const bare = await context.newPage();
+  await bare.goto(`https://${UNHOOKED_HOST}/`);
+  const hookActive = await hooked.evaluate(() => fetch.toString().includes('[native code]') === false);
+  const bareActive = await bare.evaluate(() => fetch.toString().includes('[native code]') === false);
+  if (!hookActive || bareActive) throw new Error('benchmark setup: the hook must run on chatgpt.com only');
+
+  const stream = (page: typeof hooked) =>
+    page.evaluate(async () => {
+      const t0 = performance.now();
+      const res = await fetch('/backend-api/f/conversation', { method: 'POST', body: '{"action":"next"}' });
+      const reader = res.body!.getReader();
+      let first = 0;
+      for (;;) {
+        const { done } = await reader.read();
+        if (!first) first = performance.now() - t0;
+        if (done) break;
+      }
+      return { ttfc: first, total: performance.now() - t0 };
+    });
+  const burst = (page: typeof hooked, n: number) =>
+    page.evaluate(async (n) => {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) await (await fetch('/backend-api/me')).text();
+      return (performance.now() - t0) / n;
+    }, n);
+  const spaced = (page: typeof hooked, n: number) =>
+    page.evaluate(async (n) => {
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        await new Promise((r) => setTimeout(r, 30));
+        const t0 = performance.now();
+        await (await fetch('/backend-api/me')).text();
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      return times[times.length >> 1]!;
+    }, n);
+
+  // Warm-up: connections, JIT, the worker.
+  for (const p of [hooked, bare]) {
+    await stream(p);
+    await burst(p, 50);
+  }
+  const ttfc = { with: [] as number[], without: [] as number[] };
+  const total = { with: [] as number[], without: [] as number[] };
+  const added: number[] = [];
+  const addedBurst: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    // Alternate which side goes first so neither always runs on a warmer machine.
+    const order = i % 2 ? [bare, hooked] : [hooked, bare];
+    const one = { with: 0, without: 0 };
+    const many = { with: 0, without: 0 };
+    for (const p of order) {
+      const side = p === hooked ? 'with' : 'without';
+      const s = await stream(p);
+      ttfc[side].push(s.ttfc);
+      total[side].push(s.total);
+      one[side] = await spaced(p, SPACED_CALLS);
+      many[side] = await burst(p, BURST_CALLS);
+    }
+    added.push(one.with - one.without);
+    addedBurst.push(many.with - many.without);
+  }
+  await context.close();
+  await fake.close();
+  const hook = readFileSync('dist/chrome/extension/content/page-hook.iife.js');
+  return {
+    ttfcRatio: median(ttfc.with) / median(ttfc.without),
+    totalRatio: median(total.with) / median(total.without),
+    addedMsPerCall: median(added),
+    addedMsPerBurstCall: median(addedBurst),
+    hookGzipBytes: gzipSync(hook).length,
+    ttfcMs: [median(ttfc.with), median(ttfc.without)],
+    totalMs: [median(total.with), median(total.without)],
+  };
+}

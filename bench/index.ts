@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { benchCapture } from './capture.bench';
+
+const row = (name: string, value: string, target: string, ok: boolean) =>
+  console.log(`${ok ? 'ok  ' : 'MISS'}  ${name.padEnd(44)} ${value.padStart(12)}   target ${target}`);
+
+const c = await benchCapture();
+console.log('\nCapture overhead (30 interleaved runs with / without the page hook, same browser):');
+row('median time to first chunk, ratio', c.ttfcRatio.toFixed(3), '<= 1.02', c.ttfcRatio <= 1.02);
+console.log(`      (${c.ttfcMs[0].toFixed(2)} ms with, ${c.ttfcMs[1].toFixed(2)} ms without)`);
+row('median total stream time, ratio', c.totalRatio.toFixed(3), '<= 1.02', c.totalRatio <= 1.02);
+row(
+  'median added time per non-streaming call',
+  `${c.addedMsPerCall.toFixed(3)} ms`,
+  '<= 0.2 ms',
+  c.addedMsPerCall <= 0.2,
+);
+row(
+  'page hook, gzipped',
+  `${(c.hookGzipBytes / 1024).toFixed(2)} KB`,
+  '<= 8 KB',
+  c.hookGzipBytes <= 8 * 1024,
+);
+
+// The UI benchmark is optional until its module exists.
+if (existsSync(new URL('./ui.bench.ts', import.meta.url))) {
+  const { benchUi } = (await import('./ui.bench')) as {
+    benchUi(): Promise<{ popupInteractiveMs: number; timelineRenderMs: number }>;
+  };
+  const u = await benchUi();
+  console.log('\nUI (Chromium, seeded database):');
+  row(
+    'popup interactive, 1,000 conv. / 100,000 calls',
+    `${u.popupInteractiveMs.toFixed(1)} ms`,
+    '<= 150 ms',
+    u.popupInteractiveMs <= 150,
+  );
+  row(
+    'timeline render, 500-turn conversation',
+    `${u.timelineRenderMs.toFixed(1)} ms`,
+    '<= 100 ms',
+    u.timelineRenderMs <= 100,
+  );
+}
