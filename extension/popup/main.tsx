@@ -1,3 +1,4 @@
-import { render } from 'preact';
+import { mount } from '../../src/ui/mount';
+import { ExtensionClient } from '../ui-client';
 
-render(<p>ChatGPT Flow Recorder</p>, document.getElementById('root')!);
+mount(document.getElementById('root')!, new ExtensionClient(), 'popup');

@@ -28,7 +28,19 @@ export interface UiClient {
   chunks(callId: string): Promise<StoredChunk[]>;
   deleteCalls(callIds: string[]): Promise<void>;
   clearAll(): Promise<void>;
-  /** Writes an import in one all-or-nothing step (through the background). */
+  /**
+   * Writes an import in one all-or-nothing step (through the background, the single writer).
+   *
+   * What the extension client sends: cut the import with `planImportParts(calls, chunks)` from
+   * src/store/import.ts (each part stays far below Chrome's 64 MiB message cap, a call travels with its
+   * chunks), then send the parts one after the other, in order, each awaited:
+   *   send('store/import', { importId, part: i, final: i === parts.length - 1, calls, chunks })
+   * and call onProgress(i + 1, parts.length) after each. Parts before the last are staged (reply
+   * `committed: false`); the final part commits every part in one transaction and its reply carries
+   * `{added, skipped}`. A part may be re-sent after an error (it overwrites itself); if any part fails,
+   * stop and surface the error: nothing was written, and the staged parts expire on their own.
+   * The background redacts secrets again, marks the calls with importId and drops their tabId.
+   */
   importCaptures(
     importId: string,
     calls: StoredCall[],
@@ -46,6 +58,29 @@ export interface UiClient {
   openInTab(conversationId?: string): Promise<void>;
   /** Listener runs (coalesced) whenever stored captures change; returns an unsubscribe function. */
   subscribe(listener: (change: StoreChange) => void): () => void;
+
+  // Optional fast paths. The UI works without them (src/ui/data.ts falls back to the methods above), but a
+  // store of 100,000 calls needs them for the popup to open quickly: paging by the time index and reading
+  // many records in one transaction instead of one each.
+
+  /**
+   * The newest calls, one page: the `limit` newest calls that started strictly before `before` (default:
+   * all), plus every other call that started at the same time as the oldest of them, so that the next
+   * page (`before` = the oldest startTime returned) neither skips nor repeats a call. Oldest first.
+   */
+  recentCalls?(limit: number, before?: number): Promise<StoredCall[]>;
+  /** Calls by id in one read; unknown ids are left out. */
+  callsById?(callIds: readonly string[]): Promise<StoredCall[]>;
+  /**
+   * Chunks of many calls in one read, by call id (calls without chunks are left out). With `afterSeq`,
+   * only the chunks whose seq is greater than the call's entry (a live view reads only what is new).
+   */
+  chunksOf?(
+    callIds: readonly string[],
+    afterSeq?: ReadonlyMap<string, number>,
+  ): Promise<Map<string, StoredChunk[]>>;
+  /** Number of stored calls. */
+  callCount?(): Promise<number>;
 }
 
 export interface StoreChange {
