@@ -45,15 +45,7 @@ export interface Responses {
   'tab/count': { count: number };
 }
 
-/** The runtime port name the relay delivers capture batches on (one per tab, reconnected after restarts). */
-export const CAPTURE_PORT = 'capture';
-
-/** background → relay on CAPTURE_PORT: the batch is committed (ok) or must be re-sent (not ok). */
-export interface CaptureAck {
-  batchId: string;
-  ok: boolean;
-  error?: string;
-}
+export { CAPTURE_PORT, type CaptureAck } from './capture/channel';
 
 /** Parses and validates the bundles of a capture batch; one bad event rejects the batch. */
 export function parseCaptureEvents(raw: readonly string[]) {

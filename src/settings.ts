@@ -1,21 +1,44 @@
-/** User settings, kept in extension storage (`storage.local`), read by the relay and the popup. */
-import { z } from 'zod';
+/**
+ * User settings, kept in extension storage (`storage.local`), read by the relay and the popup.
+ * Validated by hand rather than with zod: the relay imports this module and runs at document_start on
+ * every ChatGPT page load, so it must stay small.
+ */
 import { DEFAULT_MAX_BODY_BYTES } from './capture/limits';
 
 export const SETTINGS_KEY = 'settings';
 
-export const settingsSchema = z.object({
-  recording: z.boolean().default(true),
-  maxBodyBytes: z
-    .number()
-    .int()
-    .min(1024)
-    .max(256 * 1024 * 1024)
-    .default(DEFAULT_MAX_BODY_BYTES),
-});
-export type Settings = z.infer<typeof settingsSchema>;
-
-export function readSettings(raw: unknown): Settings {
-  const parsed = settingsSchema.safeParse(raw ?? {});
-  return parsed.success ? parsed.data : settingsSchema.parse({});
+export interface Settings {
+  /** Record calls at all (the popup's switch). */
+  recording: boolean;
+  /** Body size cap per request/response; beyond it bodies are cut and flagged `truncated`. */
+  maxBodyBytes: number;
 }
+
+export const DEFAULT_SETTINGS: Settings = { recording: true, maxBodyBytes: DEFAULT_MAX_BODY_BYTES };
+const MIN_BODY = 1024;
+const MAX_BODY = 256 * 1024 * 1024;
+
+/** Reads stored settings; each invalid or missing field falls back to its default. */
+export function readSettings(raw: unknown): Settings {
+  const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const max = r.maxBodyBytes;
+  return {
+    recording: typeof r.recording === 'boolean' ? r.recording : DEFAULT_SETTINGS.recording,
+    maxBodyBytes:
+      typeof max === 'number' && Number.isInteger(max) && max >= MIN_BODY && max <= MAX_BODY
+        ? max
+        : DEFAULT_SETTINGS.maxBodyBytes,
+  };
+}
+
+/** Strict check for writes: unlike `readSettings`, refuses invalid values instead of replacing them. */
+export const settingsSchema = {
+  parse(raw: unknown): Settings {
+    const s = readSettings(raw);
+    const r = raw as Partial<Record<keyof Settings, unknown>> | null;
+    for (const key of ['recording', 'maxBodyBytes'] as const) {
+      if (r?.[key] !== undefined && r[key] !== s[key]) throw new Error(`settings.${key}: invalid value`);
+    }
+    return s;
+  },
+};

@@ -1,9 +1,15 @@
 // ISOLATED world, document_start: takes the hook's private port and forwards its events to the background.
 
 import type { Runtime } from 'webextension-polyfill';
-import { HANDSHAKE_EVENT, HOOK_HELLO, RELAY_HELLO, type SettingsMessage } from '../../src/capture/channel';
+import {
+  CAPTURE_PORT,
+  type CaptureAck,
+  HANDSHAKE_EVENT,
+  HOOK_HELLO,
+  RELAY_HELLO,
+  type SettingsMessage,
+} from '../../src/capture/channel';
 import { RelayQueue } from '../../src/capture/relay-queue';
-import { CAPTURE_PORT, type CaptureAck } from '../../src/messages';
 import { readSettings, SETTINGS_KEY } from '../../src/settings';
 import { browser } from '../browser';
 import { installTestQuery } from './test-query';

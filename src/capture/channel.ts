@@ -20,3 +20,13 @@ export interface SettingsMessage {
   recording: boolean;
   maxBodyBytes: number;
 }
+
+/** The runtime port name the relay delivers capture batches on (one per tab, reconnected after restarts). */
+export const CAPTURE_PORT = 'capture';
+
+/** background → relay on CAPTURE_PORT: the batch is committed (ok) or must be re-sent (not ok). */
+export interface CaptureAck {
+  batchId: string;
+  ok: boolean;
+  error?: string;
+}
