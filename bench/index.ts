@@ -24,7 +24,8 @@ row(
 
 // The UI benchmark is optional until its module exists.
 if (existsSync(new URL('./ui.bench.ts', import.meta.url))) {
-  const { benchUi } = (await import('./ui.bench')) as {
+  const uiModule = './ui.bench';
+  const { benchUi } = (await import(uiModule)) as {
     benchUi(): Promise<{ popupInteractiveMs: number; timelineRenderMs: number }>;
   };
   const u = await benchUi();
