@@ -1,0 +1,204 @@
+/**
+ * The extension's UiClient: reads IndexedDB directly (extension pages share the background's origin, so
+ * reading needs no round trip), and asks the background — the single writer — for every change.
+ * Settings live in storage.local; live updates come from the background's `stored` broadcast.
+ */
+import type { StoredBroadcast } from '../src/messages';
+import { readSettings, SETTINGS_KEY, type Settings, settingsSchema } from '../src/settings';
+import {
+  type CaptureDb,
+  callsByConversation,
+  callsByPageSession,
+  allCalls as dbAllCalls,
+  getChunks,
+  openCaptureDb,
+} from '../src/store/db';
+import type { StoredCall, StoredChunk } from '../src/store/schema';
+import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
+import { browser, send } from './browser';
+import { hostAccess, requestHostAccess } from './permissions';
+
+const APP_PAGE = 'extension/app/index.html';
+
+export class ExtensionClient implements UiClient {
+  private dbPromise: Promise<CaptureDb> | null = null;
+
+  private db(): Promise<CaptureDb> {
+    this.dbPromise ??= openCaptureDb().then(
+      (db) => {
+        // A newer version (an extension update) must not wait for this page to close.
+        db.addEventListener('versionchange', () => {
+          db.close();
+          this.dbPromise = null;
+        });
+        return db;
+      },
+      (err: unknown) => {
+        this.dbPromise = null;
+        throw err;
+      },
+    );
+    return this.dbPromise;
+  }
+
+  async allCalls(): Promise<StoredCall[]> {
+    return dbAllCalls(await this.db());
+  }
+
+  async callsByConversation(conversationId: string): Promise<StoredCall[]> {
+    return callsByConversation(await this.db(), conversationId);
+  }
+
+  async callsByPageSession(pageSessionId: string): Promise<StoredCall[]> {
+    return callsByPageSession(await this.db(), pageSessionId);
+  }
+
+  async chunks(callId: string): Promise<StoredChunk[]> {
+    return getChunks(await this.db(), callId);
+  }
+
+  async recentCalls(limit: number, before?: number): Promise<StoredCall[]> {
+    const db = await this.db();
+    const tx = db.transaction('calls', 'readonly');
+    const index = tx.store.index('byTime');
+    const upper = before === undefined ? null : IDBKeyRange.upperBound(before, true);
+    // Walk keys only (no values) back `limit` entries to find the page's oldest start time, then read
+    // the page with one getAll: far cheaper than a value cursor over thousands of records.
+    let cursor = await index.openKeyCursor(upper, 'prev');
+    if (cursor && limit > 1) cursor = await cursor.advance(limit - 1);
+    const lower = cursor ? (cursor.key as number) : null;
+    const range =
+      lower === null
+        ? upper
+        : before === undefined
+          ? IDBKeyRange.lowerBound(lower)
+          : IDBKeyRange.bound(lower, before, false, true);
+    const page = await index.getAll(range);
+    await tx.done;
+    return page;
+  }
+
+  async callsById(callIds: readonly string[]): Promise<StoredCall[]> {
+    const db = await this.db();
+    const tx = db.transaction('calls', 'readonly');
+    const found = await Promise.all(callIds.map((id) => tx.store.get(id)));
+    await tx.done;
+    return found.filter((c): c is StoredCall => c !== undefined);
+  }
+
+  async chunksOf(
+    callIds: readonly string[],
+    afterSeq?: ReadonlyMap<string, number>,
+  ): Promise<Map<string, StoredChunk[]>> {
+    const db = await this.db();
+    const tx = db.transaction('chunks', 'readonly');
+    // One transaction, every request issued at once: IndexedDB answers them in order without a round
+    // trip per call.
+    const lists = await Promise.all(
+      callIds.map((id) =>
+        tx.store.getAll(
+          IDBKeyRange.bound([id, (afterSeq?.get(id) ?? -1) + 1], [id, Number.MAX_SAFE_INTEGER]),
+        ),
+      ),
+    );
+    await tx.done;
+    const out = new Map<string, StoredChunk[]>();
+    callIds.forEach((id, i) => {
+      const list = lists[i];
+      if (list && list.length > 0) out.set(id, list);
+    });
+    return out;
+  }
+
+  async callCount(): Promise<number> {
+    return (await this.db()).count('calls');
+  }
+
+  async deleteCalls(callIds: string[]): Promise<void> {
+    await send('store/delete', { callIds });
+  }
+
+  async clearAll(): Promise<void> {
+    await send('store/clear', {});
+  }
+
+  async importCaptures(
+    importId: string,
+    calls: StoredCall[],
+    chunks: StoredChunk[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ImportResult> {
+    onProgress?.(0, calls.length);
+    const r = await send('store/import', { importId, calls, chunks });
+    onProgress?.(calls.length, calls.length);
+    return r;
+  }
+
+  async storageEstimate(): Promise<{ usage: number; quota: number } | null> {
+    if (!navigator.storage?.estimate) return null;
+    const e = await navigator.storage.estimate();
+    return { usage: e.usage ?? 0, quota: e.quota ?? 0 };
+  }
+
+  async settings(): Promise<Settings> {
+    const got = await browser.storage.local.get(SETTINGS_KEY);
+    return readSettings(got[SETTINGS_KEY]);
+  }
+
+  async setSettings(patch: Partial<Settings>): Promise<void> {
+    const next = settingsSchema.parse({ ...(await this.settings()), ...patch });
+    // The relay listens to storage changes and tells the page hook (recording on/off).
+    await browser.storage.local.set({ [SETTINGS_KEY]: next });
+  }
+
+  hostAccess(): Promise<HostAccess> {
+    return hostAccess();
+  }
+
+  requestHostAccess(): Promise<boolean> {
+    // Called straight from the click handler: Firefox requires the user gesture (permissions.ts).
+    return requestHostAccess();
+  }
+
+  async activeTabCount(): Promise<number | null> {
+    // In the full-tab view the active tab is this page: there is no ChatGPT tab to count.
+    if (await browser.tabs.getCurrent()) return null;
+    const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+    if (tab?.id === undefined) return null;
+    return (await send('tab/count', { tabId: tab.id })).count;
+  }
+
+  async openInTab(conversationId?: string): Promise<void> {
+    // tabs.create needs no permission for the extension's own pages.
+    const hash = conversationId ? `#/c/${encodeURIComponent(conversationId)}` : '';
+    await browser.tabs.create({ url: browser.runtime.getURL(APP_PAGE) + hash });
+  }
+
+  subscribe(listener: (change: StoreChange) => void): () => void {
+    let pending: StoreChange | null = null;
+    const onMessage = (msg: unknown): undefined => {
+      if (!isStored(msg)) return undefined;
+      // Coalesce broadcasts that arrive together into one change; an empty id list means "everything".
+      if (!pending) {
+        pending = { callIds: [...msg.callIds], tabId: msg.tabId };
+        queueMicrotask(() => {
+          const change = pending;
+          pending = null;
+          if (change) listener(change);
+        });
+      } else if (pending.callIds.length > 0 && msg.callIds.length > 0) {
+        pending.callIds.push(...msg.callIds);
+      } else pending.callIds = [];
+      // Returning undefined (not a promise) leaves the reply to the background's own listeners.
+      return undefined;
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+    return () => browser.runtime.onMessage.removeListener(onMessage);
+  }
+}
+
+function isStored(msg: unknown): msg is StoredBroadcast {
+  if (typeof msg !== 'object' || msg === null) return false;
+  const m = msg as Partial<StoredBroadcast>;
+  return m.event === 'stored' && Array.isArray(m.callIds);
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeConversations } from '../analysis/index';
+import { generateSample } from './dev/sample-data';
+import { ConversationIndex, titleBodyIds } from './list-model';
+import { MockClient } from './mock-client';
+import { clientWith, REAL_ID, realCapture, SEED_ID, seedCapture } from './test-data';
+
+const settle = async (index: ConversationIndex, client: MockClient) => {
+  for (let i = 0; i < 100 && !index.state().complete; i++) await new Promise((r) => setTimeout(r, 1));
+  return client;
+};
+
+describe('ConversationIndex', () => {
+  it('shows the newest page first, then reads older pages, never the whole store at once', async () => {
+    const sample = generateSample({ conversations: 30, seed: 3 });
+    const client = new MockClient({ calls: sample.calls, chunks: sample.chunks });
+    let updates = 0;
+    const index = new ConversationIndex(client, () => updates++, { firstPage: 40, page: 100 });
+    await index.start();
+    const first = index.state();
+    expect(first.complete).toBe(false);
+    expect(first.loadedCalls).toBeLessThan(sample.calls.length);
+    // The newest conversation is there from the first page on.
+    expect(first.conversations[0]?.id).toBe(sample.conversationIds.at(-1));
+    await settle(index, client);
+    const done = index.state();
+    expect(done.complete).toBe(true);
+    expect(done.loadedCalls).toBe(sample.calls.length);
+    expect(client.fullReads).toBe(0);
+    const expected = summarizeConversations(sample.calls);
+    expect(done.conversations.map((c) => [c.id, c.counts.total])).toEqual(
+      expected.map((c) => [c.id, c.counts.total]),
+    );
+    expect(updates).toBeGreaterThan(1);
+  });
+
+  it('titles from gen_title, searches title, prompt, URL and (once indexed) reply text', async () => {
+    const client = clientWith([seedCapture(), realCapture()]);
+    const index = new ConversationIndex(client, () => {});
+    await index.start();
+    const seed = index.state().conversations.find((c) => c.id === SEED_ID)!;
+    expect(index.titleOf(seed)).toBe('Roman Empire Fun Fact');
+    expect(index.filter('roman empire fun', null).map((c) => c.id)).toEqual([SEED_ID]);
+    expect(index.filter('How true is that', null).map((c) => c.id)).toEqual([SEED_ID]);
+    expect(index.filter('backend-anon/f/conversation', null).map((c) => c.id)).toEqual([REAL_ID]);
+    // Reply text is not decoded for the list; after indexing it is searchable.
+    expect(index.filter('vespasian', null)).toEqual([]);
+    await index.indexReplies();
+    expect(index.filter('vespasian', null).map((c) => c.id)).toEqual([SEED_ID]);
+  });
+
+  it('filters by the kinds a conversation contains', async () => {
+    const client = clientWith([seedCapture(), realCapture()]);
+    const index = new ConversationIndex(client, () => {});
+    await index.start();
+    expect(index.filter('', 'gen_title').map((c) => c.id)).toEqual([SEED_ID]);
+    expect(index.filter('', 'statsig').map((c) => c.id)).toEqual([REAL_ID]);
+    expect(index.filter('', 'conversation')).toHaveLength(2);
+  });
+
+  it('re-reads only the calls a change names, and everything after a delete', async () => {
+    const seed = seedCapture();
+    const client = clientWith([seed]);
+    const index = new ConversationIndex(client, () => {});
+    await index.start();
+    const real = realCapture();
+    client.put(real.calls, [...real.chunks.values()].flat());
+    await index.apply({ callIds: real.calls.map((c) => c.callId), tabId: 2 });
+    expect(index.flush()).toBe(true);
+    expect(index.state().conversations.map((c) => c.id)).toEqual([REAL_ID, SEED_ID]);
+    expect(index.flush()).toBe(false);
+    await client.deleteCalls(real.calls.map((c) => c.callId));
+    await index.apply({ callIds: [], tabId: null });
+    expect(index.state().conversations.map((c) => c.id)).toEqual([SEED_ID]);
+  });
+
+  it('reads title bodies only for titles: every gen_title, the latest sidebar list per page', () => {
+    const seed = seedCapture();
+    const ids = titleBodyIds(seed.calls);
+    const kinds = ids.map((id) => seed.calls.find((c) => c.callId === id)?.kind);
+    expect(kinds.sort()).toEqual(['conversations_list', 'gen_title']);
+  });
+});

@@ -1,0 +1,185 @@
+/**
+ * An in-memory UiClient: drives the component tests and the dev preview without a browser. Tests change
+ * its content with `put` (which notifies subscribers like the background's `stored` broadcast does) and
+ * read back what the UI asked for (`deleted`, `opened`, settings).
+ */
+import { readSettings, type Settings } from '../settings';
+import type { StoredCall, StoredChunk } from '../store/schema';
+import type { HostAccess, ImportResult, StoreChange, UiClient } from './client';
+
+export interface MockOptions {
+  calls?: readonly StoredCall[];
+  chunks?: readonly StoredChunk[];
+  settings?: Partial<Settings>;
+  hostAccess?: HostAccess;
+  /** Calls in the active tab; null: not in a tab context. */
+  tabCount?: number | null;
+  storage?: { usage: number; quota: number } | null;
+}
+
+export class MockClient implements UiClient {
+  private readonly calls = new Map<string, StoredCall>();
+  private readonly chunkMap = new Map<string, StoredChunk[]>();
+  private readonly listeners = new Set<(change: StoreChange) => void>();
+  private current: Settings;
+  access: HostAccess;
+  tabCount: number | null;
+  storage: { usage: number; quota: number } | null;
+  /** Every openInTab call, in order (undefined: the list). */
+  readonly opened: (string | undefined)[] = [];
+  /** Every deleteCalls call, in order. */
+  readonly deleted: string[][] = [];
+  /** Number of reads of the whole store (tests check that the list pages instead). */
+  fullReads = 0;
+
+  constructor(opts: MockOptions = {}) {
+    this.current = readSettings(opts.settings ?? {});
+    this.access = opts.hostAccess ?? {
+      granted: true,
+      origins: ['https://chatgpt.com/*', 'https://chat.openai.com/*'],
+    };
+    this.tabCount = opts.tabCount === undefined ? null : opts.tabCount;
+    this.storage = opts.storage === undefined ? { usage: 1_234_567, quota: 10_000_000_000 } : opts.storage;
+    this.load(opts.calls ?? [], opts.chunks ?? []);
+  }
+
+  private load(calls: readonly StoredCall[], chunks: readonly StoredChunk[]) {
+    for (const c of calls) this.calls.set(c.callId, structuredClone(c));
+    for (const c of chunks) {
+      const list = this.chunkMap.get(c.callId) ?? [];
+      const at = list.findIndex((x) => x.seq === c.seq);
+      if (at >= 0) list[at] = { ...c };
+      else list.push({ ...c });
+      list.sort((a, b) => a.seq - b.seq);
+      this.chunkMap.set(c.callId, list);
+    }
+  }
+
+  /** Writes calls and chunks and tells subscribers, as the background does after a committed batch. */
+  put(calls: readonly StoredCall[], chunks: readonly StoredChunk[] = [], tabId: number | null = 1) {
+    this.load(calls, chunks);
+    const ids = [...new Set([...calls.map((c) => c.callId), ...chunks.map((c) => c.callId)])];
+    this.notify({ callIds: ids, tabId });
+  }
+
+  private notify(change: StoreChange) {
+    for (const l of [...this.listeners]) l(change);
+  }
+
+  private sorted(): StoredCall[] {
+    return [...this.calls.values()].sort(
+      (a, b) => a.startTime - b.startTime || (a.callId < b.callId ? -1 : 1),
+    );
+  }
+
+  async allCalls(): Promise<StoredCall[]> {
+    this.fullReads++;
+    return this.sorted().map((c) => structuredClone(c));
+  }
+
+  async callsByConversation(conversationId: string): Promise<StoredCall[]> {
+    return this.sorted().filter((c) => c.conversationId === conversationId);
+  }
+
+  async callsByPageSession(pageSessionId: string): Promise<StoredCall[]> {
+    return this.sorted().filter((c) => c.pageSessionId === pageSessionId);
+  }
+
+  async chunks(callId: string): Promise<StoredChunk[]> {
+    return (this.chunkMap.get(callId) ?? []).map((c) => ({ ...c }));
+  }
+
+  async recentCalls(limit: number, before?: number): Promise<StoredCall[]> {
+    const all = this.sorted().filter((c) => before === undefined || c.startTime < before);
+    if (all.length <= limit) return all;
+    const boundary = all[all.length - limit]!.startTime;
+    return all.filter((c) => c.startTime >= boundary);
+  }
+
+  async callsById(callIds: readonly string[]): Promise<StoredCall[]> {
+    return callIds.map((id) => this.calls.get(id)).filter((c): c is StoredCall => c !== undefined);
+  }
+
+  async chunksOf(
+    callIds: readonly string[],
+    afterSeq?: ReadonlyMap<string, number>,
+  ): Promise<Map<string, StoredChunk[]>> {
+    const out = new Map<string, StoredChunk[]>();
+    for (const id of callIds) {
+      const after = afterSeq?.get(id) ?? -1;
+      const list = (this.chunkMap.get(id) ?? []).filter((c) => c.seq > after).map((c) => ({ ...c }));
+      if (list.length > 0) out.set(id, list);
+    }
+    return out;
+  }
+
+  async callCount(): Promise<number> {
+    return this.calls.size;
+  }
+
+  async deleteCalls(callIds: string[]): Promise<void> {
+    this.deleted.push([...callIds]);
+    for (const id of callIds) {
+      this.calls.delete(id);
+      this.chunkMap.delete(id);
+    }
+    this.notify({ callIds: [], tabId: null });
+  }
+
+  async clearAll(): Promise<void> {
+    this.calls.clear();
+    this.chunkMap.clear();
+    this.notify({ callIds: [], tabId: null });
+  }
+
+  async importCaptures(
+    _importId: string,
+    calls: StoredCall[],
+    chunks: StoredChunk[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ImportResult> {
+    const fresh = calls.filter((c) => !this.calls.has(c.callId));
+    const ids = new Set(fresh.map((c) => c.callId));
+    this.load(
+      fresh,
+      chunks.filter((c) => ids.has(c.callId)),
+    );
+    onProgress?.(calls.length, calls.length);
+    this.notify({ callIds: [], tabId: null });
+    return { added: fresh.length, skipped: calls.length - fresh.length };
+  }
+
+  async storageEstimate() {
+    return this.storage;
+  }
+
+  async settings(): Promise<Settings> {
+    return { ...this.current };
+  }
+
+  async setSettings(patch: Partial<Settings>): Promise<void> {
+    this.current = readSettings({ ...this.current, ...patch });
+  }
+
+  async hostAccess(): Promise<HostAccess> {
+    return this.access;
+  }
+
+  async requestHostAccess(): Promise<boolean> {
+    this.access = { ...this.access, granted: true };
+    return true;
+  }
+
+  async activeTabCount(): Promise<number | null> {
+    return this.tabCount;
+  }
+
+  async openInTab(conversationId?: string): Promise<void> {
+    this.opened.push(conversationId);
+  }
+
+  subscribe(listener: (change: StoreChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Test data for the component tests (Node only: reads ../shared/fixtures): the e2e seed flow and the
+ * real 2026 flow, captured into the stored shape by the analysis layer's own helper.
+ */
+import { makeCanaries, realFlow2026, seedFlow } from '../../e2e/fake-chatgpt/flows';
+import { type Captured, captureFlow, type FlowCaptureOptions } from '../analysis/test-captures';
+import type { StoredChunk } from '../store/schema';
+import { MockClient, type MockOptions } from './mock-client';
+
+export const SEED_ID = '86f73b54-0f51-47ba-84a3-07c1e25dce81';
+export const REAL_ID = '69b2d0ea-1970-83e8-95a6-1d5d1d85117e';
+
+export function flatChunks(c: Captured): StoredChunk[] {
+  return [...c.chunks.values()].flat();
+}
+
+export function seedCapture(opts: { brokenContinuation?: boolean } & FlowCaptureOptions = {}): Captured {
+  const { brokenContinuation, ...capture } = opts;
+  const flow = seedFlow(makeCanaries('t'), brokenContinuation ? { brokenContinuation } : {});
+  return captureFlow(flow, { prefix: 'seed', ...capture });
+}
+
+export function realCapture(opts: FlowCaptureOptions = {}): Captured {
+  const flow = realFlow2026(makeCanaries('t'));
+  // Give each step its own start (the real flow fires them in parallel; captureFlow serializes them).
+  return captureFlow(flow, {
+    prefix: 'real',
+    pageSessionId: 'real-page',
+    startTime: Date.parse('2026-03-12T14:42:54.971Z'),
+    ...opts,
+  });
+}
+
+export function clientWith(captures: Captured[], opts: MockOptions = {}): MockClient {
+  return new MockClient({
+    calls: captures.flatMap((c) => c.calls),
+    chunks: captures.flatMap(flatChunks),
+    ...opts,
+  });
+}
