@@ -1,0 +1,281 @@
+/**
+ * The UI's root, the same in the popup and the full-tab view (`mode` only changes the layout): a header
+ * with the recording switch and the current tab's count, the conversation list or one conversation
+ * (chosen by the URL hash, `#/c/<id>`, so "Open in tab" lands on the same conversation), and a footer
+ * with the storage used and "Clear everything".
+ */
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { Kind } from '../protocol/classify';
+import type { Settings } from '../settings';
+import type { HostAccess, UiClient } from './client';
+import { ConversationView } from './conversation-view';
+import { ConfirmDialog } from './dialog';
+import { formatBytes, plural } from './format';
+import { FrameThrottle, useConversationList } from './hooks';
+import { ListView } from './list-view';
+
+export type Mode = 'popup' | 'tab';
+
+export type Route = { name: 'list' } | { name: 'conversation'; id: string };
+
+export function parseRoute(hash: string): Route {
+  const m = /^#\/c\/([^/?]+)/.exec(hash);
+  if (!m?.[1]) return { name: 'list' };
+  try {
+    return { name: 'conversation', id: decodeURIComponent(m[1]) };
+  } catch {
+    return { name: 'list' };
+  }
+}
+
+export function routeHash(route: Route): string {
+  return route.name === 'list' ? '#/' : `#/c/${encodeURIComponent(route.id)}`;
+}
+
+function useRoute(): [Route, (r: Route, replace?: boolean) => void] {
+  const [route, setRoute] = useState<Route>(() => parseRoute(location.hash));
+  useEffect(() => {
+    const on = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  const go = useCallback((r: Route, replace = false) => {
+    const hash = routeHash(r);
+    if (replace) history.replaceState(null, '', hash);
+    else if (location.hash !== hash) history.pushState(null, '', hash);
+    setRoute(r);
+  }, []);
+  return [route, go];
+}
+
+export function App({ client, mode }: { client: UiClient; mode: Mode }) {
+  const [route, go] = useRoute();
+  const list = useConversationList(client);
+  const [query, setQuery] = useState('');
+  const [kind, setKind] = useState<Kind | null>(null);
+  const [confirmClear, setConfirmClear] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  // A view that followed its provisional id to the real one keeps its identity (no reload).
+  const aliases = useRef(new Map<string, string>());
+  const viewKey = route.name === 'conversation' ? (aliases.current.get(route.id) ?? route.id) : '';
+
+  return (
+    <div class={`app app-${mode}`}>
+      <Header client={client} mode={mode} route={route} />
+      <HostAccessBanner client={client} />
+      <main class="main">
+        {route.name === 'list' ? (
+          <ListView
+            client={client}
+            list={list}
+            query={query}
+            kind={kind}
+            onQuery={setQuery}
+            onKind={setKind}
+            onOpen={(id) => go({ name: 'conversation', id })}
+          />
+        ) : (
+          <ConversationView
+            key={viewKey}
+            client={client}
+            id={route.id}
+            mode={mode}
+            onBack={() => go({ name: 'list' })}
+            onResolved={(id) => {
+              aliases.current.set(id, viewKey);
+              go({ name: 'conversation', id }, true);
+            }}
+            onDeleted={() => {
+              setMessage('Conversation deleted.');
+              go({ name: 'list' });
+            }}
+          />
+        )}
+      </main>
+      <Footer
+        client={client}
+        version={list.state.version}
+        onClear={() => setConfirmClear(true)}
+        message={message}
+      />
+      {confirmClear && (
+        <ConfirmDialog
+          title="Clear everything?"
+          confirmLabel="Clear everything"
+          onCancel={() => setConfirmClear(false)}
+          onConfirm={async () => {
+            setConfirmClear(false);
+            try {
+              await client.clearAll();
+              setMessage('All captures deleted.');
+              go({ name: 'list' });
+            } catch (err) {
+              setMessage(`Could not clear: ${err instanceof Error ? err.message : String(err)}`);
+            }
+          }}
+        >
+          Every recorded call of every conversation is deleted from this browser. This cannot be undone;
+          export first if you want to keep a copy.
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
+
+function Header({ client, mode, route }: { client: UiClient; mode: Mode; route: Route }) {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [tabCount, setTabCount] = useState<number | null>(null);
+
+  useEffect(() => {
+    let alive = true;
+    client.settings().then(
+      (s) => alive && setSettings(s),
+      () => {},
+    );
+    const refresh = () =>
+      client.activeTabCount().then(
+        (n) => alive && setTabCount(n),
+        () => {},
+      );
+    const throttle = new FrameThrottle(
+      () => void refresh(),
+      () => 500,
+    );
+    void refresh();
+    const off = client.subscribe(() => throttle.request());
+    return () => {
+      alive = false;
+      off();
+      throttle.cancel();
+    };
+  }, [client]);
+
+  const toggle = async () => {
+    if (!settings) return;
+    const next = { ...settings, recording: !settings.recording };
+    setSettings(next);
+    try {
+      await client.setSettings({ recording: next.recording });
+    } catch {
+      setSettings(settings);
+    }
+  };
+
+  return (
+    <header class="topbar">
+      <h1 class="brand">
+        <span class="brand-dot" aria-hidden="true" />
+        Flow Recorder
+      </h1>
+      <label class="switch">
+        <input
+          type="checkbox"
+          role="switch"
+          aria-checked={settings?.recording ?? false}
+          aria-label="Recording"
+          checked={settings?.recording ?? false}
+          disabled={!settings}
+          onChange={toggle}
+        />
+        <span class="switch-track" aria-hidden="true" />
+        <span class="switch-text">{settings?.recording === false ? 'Paused' : 'Recording'}</span>
+      </label>
+      {tabCount !== null && (
+        <span class="tab-count" title="Calls recorded in the current tab (the badge number)">
+          {plural(tabCount, 'call')} in this tab
+        </span>
+      )}
+      <span class="spacer" />
+      {mode === 'popup' && (
+        <button
+          type="button"
+          class="btn"
+          onClick={() => void client.openInTab(route.name === 'conversation' ? route.id : undefined)}
+        >
+          Open in tab
+        </button>
+      )}
+    </header>
+  );
+}
+
+function HostAccessBanner({ client }: { client: UiClient }) {
+  const [access, setAccess] = useState<HostAccess | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let alive = true;
+    client.hostAccess().then(
+      (a) => alive && setAccess(a),
+      () => {},
+    );
+    return () => {
+      alive = false;
+    };
+  }, [client]);
+  if (!access || access.granted) return null;
+  const request = () => {
+    // No await before the request: Firefox only allows it inside the click's own handler.
+    client.requestHostAccess().then(
+      async (granted) => {
+        setError(granted ? null : 'Access was not granted.');
+        setAccess(await client.hostAccess());
+      },
+      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+    );
+  };
+  return (
+    <div class="banner banner-warn" role="alert">
+      <span>
+        Recording is off for ChatGPT: this browser has not given the extension access to{' '}
+        {access.origins.map((o) => o.replace(/^https:\/\/|\/\*$/g, '')).join(' and ')}.
+      </span>
+      <button type="button" class="btn btn-primary" onClick={request}>
+        Allow access
+      </button>
+      {error && <span class="banner-error">{error}</span>}
+    </div>
+  );
+}
+
+function Footer({
+  client,
+  version,
+  onClear,
+  message,
+}: {
+  client: UiClient;
+  version: number;
+  onClear: () => void;
+  message: string | null;
+}) {
+  const [usage, setUsage] = useState<{ usage: number; quota: number } | null>(null);
+  // Storage changes with the data; the list's version changes with it (re-estimate at most every 2 s).
+  const bucket = Math.floor(version / 20);
+  useEffect(() => {
+    let alive = true;
+    client.storageEstimate().then(
+      (u) => alive && setUsage(u),
+      () => {},
+    );
+    return () => {
+      alive = false;
+    };
+  }, [client, bucket]);
+  return (
+    <footer class="footer">
+      <span class="storage">
+        {usage ? `${formatBytes(usage.usage)} used` : 'Storage: unknown'}
+        {usage && usage.quota > 0 && <span class="muted"> of {formatBytes(usage.quota)}</span>}
+      </span>
+      {message && (
+        <span class="footer-msg" role="status">
+          {message}
+        </span>
+      )}
+      <span class="spacer" />
+      <button type="button" class="btn btn-danger-quiet" onClick={onClear}>
+        Clear everything…
+      </button>
+    </footer>
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * Rendering cadence and the two data hooks. Stored changes can arrive every 50 ms while a reply streams;
+ * each is read at once, but the models are re-derived and re-rendered at most once per animation frame.
+ */
+import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
+import type { UiClient } from './client';
+import {
+  type ConversationLoader,
+  type ConversationState,
+  ConversationLoader as Loader,
+} from './conversation-model';
+import { ConversationIndex, type ListState } from './list-model';
+
+/**
+ * Runs `cb` on the next animation frame, or after `fallbackMs` if no frame comes first (a tab in the
+ * background gets no frames; a live view there should still be current when the user returns).
+ */
+export function frame(cb: () => void, fallbackMs = 100): () => void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    cb();
+  };
+  const raf = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(run) : null;
+  const timer = setTimeout(run, fallbackMs);
+  return () => {
+    done = true;
+    if (raf !== null) cancelAnimationFrame(raf);
+    clearTimeout(timer);
+  };
+}
+
+/** Coalesces requests into one run per frame, at least `minGapMs()` after the previous run. */
+export class FrameThrottle {
+  private pending: (() => void) | null = null;
+  private last = 0;
+
+  constructor(
+    private readonly run: () => void,
+    private readonly minGapMs: () => number = () => 0,
+  ) {}
+
+  request() {
+    if (this.pending) return;
+    const wait = Math.max(0, this.last + this.minGapMs() - performance.now());
+    let cancelFrame: (() => void) | null = null;
+    const timer = setTimeout(() => {
+      cancelFrame = frame(() => {
+        this.pending = null;
+        this.last = performance.now();
+        this.run();
+      });
+    }, wait);
+    this.pending = () => {
+      clearTimeout(timer);
+      cancelFrame?.();
+    };
+  }
+
+  cancel() {
+    this.pending?.();
+    this.pending = null;
+  }
+}
+
+/** The conversation list, live. */
+export function useConversationList(client: UiClient): { state: ListState; index: ConversationIndex } {
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const ref = useRef<{ index: ConversationIndex; render: FrameThrottle; flush: FrameThrottle } | null>(null);
+  if (!ref.current) {
+    const render = new FrameThrottle(() => rerender(undefined));
+    const index = new ConversationIndex(client, () => render.request());
+    // Re-summarizing 100,000 calls takes a while: then summarize at most every few of its own durations.
+    const flush = new FrameThrottle(
+      () => {
+        if (index.flush()) render.request();
+      },
+      () => Math.min(1000, index.lastSummarizeMs * 3),
+    );
+    ref.current = { index, render, flush };
+  }
+  const { index, render, flush } = ref.current;
+  useEffect(() => {
+    let alive = true;
+    void index.start();
+    const off = client.subscribe((change) => {
+      void index.apply(change).then(() => {
+        if (alive) flush.request();
+      });
+    });
+    return () => {
+      alive = false;
+      off();
+      render.cancel();
+      flush.cancel();
+    };
+  }, [client, index, render, flush]);
+  return { state: index.state(), index };
+}
+
+/** One conversation, analysed and live. */
+export function useConversation(
+  client: UiClient,
+  id: string,
+): { state: ConversationState; loader: ConversationLoader } {
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  // Created once per mounted view: the id may change under it (a provisional id resolving), and the
+  // loader follows that itself; another conversation is another view (the App keys it by id).
+  const [holder] = useState(() => {
+    const render = new FrameThrottle(() => rerender(undefined));
+    const loader = new Loader(client, id, () => render.request());
+    const flush = new FrameThrottle(() => {
+      loader.flush();
+    });
+    return { loader, render, flush };
+  });
+  useEffect(() => {
+    const { loader, render, flush } = holder;
+    let alive = true;
+    void loader.load();
+    const off = client.subscribe((change) => {
+      void loader.apply(change).then(() => {
+        if (alive) flush.request();
+      });
+    });
+    return () => {
+      alive = false;
+      off();
+      render.cancel();
+      flush.cancel();
+    };
+  }, [client, holder]);
+  return { state: holder.loader.state(), loader: holder.loader };
+}

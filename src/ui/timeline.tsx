@@ -1,0 +1,304 @@
+/**
+ * The waterfall, as in DevTools' Network panel: one row per call in time order, grouped by turn, the bar
+ * split into waiting (start → headers) and receiving (headers → end; a stream's bar grows while it is
+ * live). x is the time since the conversation started, over the whole conversation or — when turns are
+ * minutes apart and the bars would be slivers — over each turn's own window.
+ */
+import type { JSX } from 'preact';
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { formatBytes, formatMs, formatOffset, KIND_LABEL } from './format';
+import {
+  flatten,
+  type TimelineCall,
+  type TimelineGroup,
+  type TimelineItem,
+  type TimelineModel,
+  tickStep,
+  xPercent,
+} from './timeline-model';
+import { VirtualList } from './virtual-list';
+
+export type Scale = 'conversation' | 'turn';
+
+const GROUP_HEIGHT = 30;
+const ROW_HEIGHT = 26;
+
+/** Whole-conversation scale unless the conversation is long enough to make one turn's bars unreadable. */
+export function defaultScale(model: TimelineModel): Scale {
+  const span = model.end - model.origin;
+  const longest = Math.max(1, ...model.groups.map((g) => g.end - g.start));
+  return span > 60_000 && span / longest > 8 ? 'turn' : 'conversation';
+}
+
+export interface TimelineProps {
+  model: TimelineModel;
+  selected: string | null;
+  onSelect: (callId: string) => void;
+  scale: Scale;
+  onScale: (s: Scale) => void;
+  /** Key of a row to scroll into view. */
+  reveal?: string | null;
+}
+
+function describeCall(c: TimelineCall, origin: number): string {
+  const parts = [
+    `${c.n} ${c.label}`,
+    `${c.method} ${c.path}`,
+    c.status !== null ? `status ${c.status}` : c.live ? 'waiting for headers' : 'no status',
+    `starts ${formatOffset(c.start - origin)}`,
+  ];
+  if (c.waitingMs !== null) parts.push(`waiting ${formatMs(c.waitingMs)}`);
+  if (c.receivingMs !== null) parts.push(`receiving ${formatMs(c.receivingMs)}${c.live ? ' so far' : ''}`);
+  if (c.totalMs !== null) parts.push(`total ${formatMs(c.totalMs)}`);
+  else if (c.live) parts.push('still streaming');
+  return parts.join(', ');
+}
+
+export function Timeline({ model, selected, onSelect, scale, onScale, reveal }: TimelineProps) {
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const [hover, setHover] = useState<{ call: TimelineCall; top: number } | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const items = useMemo(() => flatten(model, collapsed), [model, collapsed]);
+  const span = Math.max(1, model.end - model.origin);
+  const step = tickStep(span);
+  const gridPct = (step / span) * 100;
+
+  const toggle = (key: string) => {
+    const next = new Set(collapsed);
+    if (next.has(key)) next.delete(key);
+    else next.add(key);
+    setCollapsed(next);
+  };
+
+  const windowOf = (g: TimelineGroup): [number, number] =>
+    scale === 'turn' ? [g.start, Math.max(g.end, g.start + 1)] : [model.origin, model.origin + span];
+
+  const showTip = (call: TimelineCall, e: JSX.TargetedEvent<HTMLElement>) => {
+    const host = box.current;
+    if (!host) return;
+    const r = e.currentTarget.getBoundingClientRect();
+    const h = host.getBoundingClientRect();
+    setHover({ call, top: r.bottom - h.top + 2 });
+  };
+
+  const render = (i: number) => {
+    const item = items[i];
+    if (!item) return null;
+    if (item.type === 'group') {
+      const g = item.group;
+      const open = !collapsed.has(g.key);
+      return (
+        <div class={`tl-group${g.live ? ' live' : ''}`}>
+          <button
+            type="button"
+            class="tl-group-toggle"
+            aria-expanded={open}
+            onClick={() => toggle(g.key)}
+            data-group={g.key}
+          >
+            <span class="chev" aria-hidden="true">
+              {open ? '▾' : '▸'}
+            </span>
+            <span class="tl-group-title">{g.title}</span>
+            {g.note && <span class={`turn-note note-${g.note.replace(/\s+/g, '-')}`}>{g.note}</span>}
+            {g.prompt && <span class="tl-group-prompt">“{g.prompt}”</span>}
+            <span class="tl-group-time">
+              {formatOffset(g.start - model.origin)} · {g.calls.length} calls
+            </span>
+          </button>
+        </div>
+      );
+    }
+    return (
+      <Row
+        c={item.call}
+        win={windowOf(item.group)}
+        origin={model.origin}
+        selected={selected === item.call.callId}
+        onSelect={onSelect}
+        onHover={showTip}
+        onLeave={() => setHover(null)}
+      />
+    );
+  };
+
+  return (
+    <div class="timeline" ref={box} style={{ '--grid': `${gridPct}%` } as JSX.CSSProperties}>
+      <div class="tl-tools">
+        <Legend model={model} />
+        <span class="spacer" />
+        <fieldset class="segmented">
+          <legend class="sr-only">Time scale</legend>
+          <label>
+            <input
+              type="radio"
+              name="tl-scale"
+              checked={scale === 'conversation'}
+              onChange={() => onScale('conversation')}
+            />
+            <span>Whole conversation</span>
+          </label>
+          <label>
+            <input type="radio" name="tl-scale" checked={scale === 'turn'} onChange={() => onScale('turn')} />
+            <span>Each turn</span>
+          </label>
+        </fieldset>
+      </div>
+      <div class="tl-head" aria-hidden="true">
+        <span>Call</span>
+        <span>Status</span>
+        <span class="num">Time</span>
+        <span class="tl-axis">
+          {scale === 'conversation' ? (
+            <Ticks span={span} step={step} />
+          ) : (
+            <span class="tl-axis-note">each turn from its first call to its last</span>
+          )}
+        </span>
+      </div>
+      <VirtualList
+        class={`tl-list scale-${scale}`}
+        label="Timeline"
+        count={items.length}
+        version={items}
+        height={(i) => (items[i]?.type === 'group' ? GROUP_HEIGHT : ROW_HEIGHT)}
+        itemKey={(i) => keyOf(items[i], i)}
+        render={render}
+        reveal={reveal ?? null}
+        assumedHeight={400}
+      />
+      {hover && <Tip call={hover.call} top={hover.top} origin={model.origin} />}
+    </div>
+  );
+}
+
+function keyOf(item: TimelineItem | undefined, i: number): string {
+  if (!item) return String(i);
+  return item.type === 'group' ? `g:${item.group.key}` : item.call.callId;
+}
+
+function Row(props: {
+  c: TimelineCall;
+  win: [number, number];
+  origin: number;
+  selected: boolean;
+  onSelect: (id: string) => void;
+  onHover: (c: TimelineCall, e: JSX.TargetedEvent<HTMLElement>) => void;
+  onLeave: () => void;
+}) {
+  const { c, win, selected } = props;
+  const [from, to] = win;
+  const left = xPercent(c.start, from, to);
+  const right = xPercent(c.end, from, to);
+  const mid = c.headers !== null ? xPercent(c.headers, from, to) : right;
+  const width = Math.max(0, right - left);
+  const waitShare = width > 0 ? ((mid - left) / width) * 100 : 100;
+  const dur = c.totalMs ?? c.end - c.start;
+  const classes = ['tl-row', `k-${c.kind}`];
+  if (selected) classes.push('selected');
+  if (c.failed) classes.push('failed');
+  if (c.live) classes.push('live');
+  return (
+    <button
+      type="button"
+      class={classes.join(' ')}
+      data-call-id={c.callId}
+      aria-label={describeCall(c, props.origin)}
+      aria-pressed={selected}
+      onClick={() => props.onSelect(c.callId)}
+      onMouseEnter={(e) => props.onHover(c, e)}
+      onFocus={(e) => props.onHover(c, e)}
+      onMouseLeave={props.onLeave}
+      onBlur={props.onLeave}
+    >
+      <span class="tl-name">
+        <span class="tl-n">{c.n}</span> <span class="tl-label">{c.label}</span>
+      </span>
+      <span class={`tl-status${c.failed ? ' bad' : ''}`}>{c.status ?? (c.live ? '…' : '—')}</span>
+      <span class="tl-dur num">{c.live && c.totalMs === null ? `${formatMs(dur)}…` : formatMs(dur)}</span>
+      <span class="tl-track">
+        <span class="tl-bar" style={{ left: `${left}%`, width: `${width}%` }}>
+          <span class="seg wait" style={{ width: `${waitShare}%` }} />
+          <span class="seg recv" style={{ width: `${100 - waitShare}%` }} />
+        </span>
+      </span>
+    </button>
+  );
+}
+
+function Ticks({ span, step }: { span: number; step: number }) {
+  const ticks: number[] = [];
+  for (let t = 0; t <= span && ticks.length < 40; t += step) ticks.push(t);
+  return (
+    <>
+      {ticks.map((t) => (
+        <span
+          key={t}
+          class="tick"
+          // Labels near the right edge hang left of their tick, so they are not cut off.
+          style={{
+            left: `${(t / span) * 100}%`,
+            transform: t / span > 0.9 ? 'translateX(-100%)' : undefined,
+          }}
+        >
+          {t === 0 ? '0' : formatMs(t)}
+        </span>
+      ))}
+    </>
+  );
+}
+
+function Legend({ model }: { model: TimelineModel }) {
+  return (
+    <ul class="legend" aria-label="Legend">
+      <li class="legend-seg">
+        <span class="swatch swatch-wait" aria-hidden="true" />
+        waiting
+      </li>
+      <li class="legend-seg">
+        <span class="swatch swatch-recv" aria-hidden="true" />
+        receiving
+      </li>
+      {model.kinds.map((k) => (
+        <li key={k} class={`k-${k}`}>
+          <span class="swatch" aria-hidden="true" />
+          {KIND_LABEL[k]}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Tip({ call: c, top, origin }: { call: TimelineCall; top: number; origin: number }) {
+  return (
+    <div class="tl-tip" style={{ top: `${top}px` }} aria-hidden="true">
+      <strong>
+        {c.n} {c.label}
+      </strong>
+      <div class="mono">
+        {c.method} {c.path}
+      </div>
+      <dl>
+        <dt>Starts</dt>
+        <dd>{formatOffset(c.start - origin)}</dd>
+        <dt>Waiting</dt>
+        <dd>{formatMs(c.waitingMs)}</dd>
+        <dt>Receiving</dt>
+        <dd>
+          {formatMs(c.receivingMs)}
+          {c.live ? ' (streaming)' : ''}
+        </dd>
+        <dt>Total</dt>
+        <dd>{c.totalMs !== null ? formatMs(c.totalMs) : 'not ended'}</dd>
+        <dt>Status</dt>
+        <dd>{c.status ?? '—'}</dd>
+        {c.bytes !== null && (
+          <>
+            <dt>Size</dt>
+            <dd>{formatBytes(c.bytes)}</dd>
+          </>
+        )}
+      </dl>
+    </div>
+  );
+}
