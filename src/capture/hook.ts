@@ -64,21 +64,32 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
   win.addEventListener(HANDSHAKE_EVENT, onHello, true);
   offer();
 
-  // Events leave in small bundles (one postMessage per ~10 ms, not one per event): posting is the
-  // costliest thing the hook does on the page's thread.
-  let outbox: string[] = [];
+  // Events leave in small bundles (one postMessage per ~10 ms, not one per event), and the work of
+  // building them (redaction, text decoding, JSON) runs then, not while the page waits for its response:
+  // an item is an event, or a thunk that makes one, run in order at flush time.
+  type Item = CaptureEvent | (() => CaptureEvent | null);
+  let outbox: Item[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {
     flushTimer = null;
     if (!outbox.length) return;
-    const bundle = `[${outbox.join(',')}]`;
+    const items = outbox;
     outbox = [];
+    const parts: string[] = [];
+    for (const item of items) {
+      try {
+        const e = typeof item === 'function' ? item() : item;
+        if (e) parts.push(JSON.stringify(e));
+      } catch {}
+    }
+    if (!parts.length) return;
+    const bundle = `[${parts.join(',')}]`;
     if (port) port.postMessage(bundle);
     else if (buffer && buffer.length < BUFFER_LIMIT) buffer.push(bundle);
   };
-  const post = (event: CaptureEvent) => {
+  const post = (item: Item) => {
     if (!settings.recording) return;
-    outbox.push(JSON.stringify(event));
+    outbox.push(item);
     flushTimer ??= setTimeout(flush, 10);
   };
 
@@ -105,7 +116,16 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     encoding: 'text' | 'base64';
     truncated: boolean;
   }
-  const bodyOf = async (url: string, body: unknown): Promise<BodyOut> => {
+  /** Bodies are read at flush time: copy bytes now, in case the page reuses its buffer. */
+  const snapshot = (b: unknown): unknown => {
+    if (b instanceof ArrayBuffer) return b.slice(0);
+    if (ArrayBuffer.isView(b))
+      return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    return b;
+  };
+
+  /** Request bodies that can be read synchronously (all but Blob and Request clones). */
+  const bodyOf = (url: string, body: unknown): BodyOut => {
     const cap = settings.maxBodyBytes;
     if (body == null) return { body: null, encoding: 'text', truncated: false };
     if (typeof body === 'string' || body instanceof win.URLSearchParams) {
@@ -122,14 +142,14 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
       return { body: redactBody(url, parts.join('&')), encoding: 'text', truncated: false };
     }
     let bytes: Uint8Array | null = null;
-    if (body instanceof win.Blob) bytes = new Uint8Array(await body.arrayBuffer());
-    else if (body instanceof ArrayBuffer) bytes = new Uint8Array(body);
+    if (body instanceof ArrayBuffer) bytes = new Uint8Array(body);
     else if (ArrayBuffer.isView(body)) bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
     if (!bytes) return { body: '[unreadable body]', encoding: 'text', truncated: false };
     const head = bytes.subarray(0, cap);
     // gzip (Statsig rgstr) and other binary bodies stay bytes; UTF-8 text becomes text.
-    if (head[0] === 0x1f && head[1] === 0x8b)
+    if (head[0] === 0x1f && head[1] === 0x8b) {
       return { body: toBase64(head), encoding: 'base64', truncated: bytes.length > cap };
+    }
     try {
       const text = new win.TextDecoder('utf-8', { fatal: true }).decode(head);
       return { body: redactBody(url, text), encoding: 'text', truncated: bytes.length > cap };
@@ -169,45 +189,48 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
         this.truncated = true;
         return;
       }
-      let data: string;
-      if (typeof value === 'string') data = redactText(value);
-      else if (!this.decoder) data = toBase64(value);
-      else {
-        const text = this.pending + this.decoder.decode(value, { stream: true });
-        const cut = text.lastIndexOf('\n') + 1;
-        if (cut === 0 && text.length < MAX_PENDING_TEXT) {
-          this.pending = text;
-          data = '';
-        } else {
-          const at = cut === 0 ? text.length : cut;
-          this.pending = text.slice(at);
-          data = redactText(text.slice(0, at));
-        }
-      }
-      const chunk: CallChunk = { type: 'chunk', callId: this.callId, seq: this.seq++, time, bytes: n, data };
-      if (direction) chunk.direction = direction;
-      post(chunk);
-    }
-    flush() {
-      const rest = this.decoder ? this.pending + this.decoder.decode() : '';
-      this.pending = '';
-      if (rest && !this.truncated) {
-        post({
+      const seq = this.seq++;
+      post(() => {
+        const chunk: CallChunk = {
           type: 'chunk',
           callId: this.callId,
-          seq: this.seq++,
-          time: now(),
-          bytes: 0,
-          data: redactText(rest),
-        });
+          seq,
+          time,
+          bytes: n,
+          data: this.text(value),
+        };
+        if (direction) chunk.direction = direction;
+        return chunk;
+      });
+    }
+    /** The chunk's data: text up to its last line break (the rest waits for the next chunk), or base64. */
+    private text(value: Uint8Array | string): string {
+      if (typeof value === 'string') return redactText(value);
+      if (!this.decoder) return toBase64(value);
+      const text = this.pending + this.decoder.decode(value, { stream: true });
+      const cut = text.lastIndexOf('\n') + 1;
+      if (cut === 0 && text.length < MAX_PENDING_TEXT) {
+        this.pending = text;
+        return '';
       }
+      const at = cut === 0 ? text.length : cut;
+      this.pending = text.slice(at);
+      return redactText(text.slice(0, at));
     }
     end(outcome: CallEnd['outcome'], error?: string) {
-      this.flush();
+      const endTime = now();
+      if (this.decoder && !this.truncated) {
+        const seq = this.seq++;
+        post(() => {
+          const rest = this.pending + this.decoder!.decode();
+          this.pending = '';
+          return { type: 'chunk', callId: this.callId, seq, time: endTime, bytes: 0, data: redactText(rest) };
+        });
+      }
       const e: CallEnd = {
         type: 'end',
         callId: this.callId,
-        endTime: now(),
+        endTime,
         outcome,
         truncated: this.truncated,
         bodyBytes: this.bytes,
@@ -218,33 +241,46 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     }
   }
 
-  const start = async (
+  /** Records a call's start; resolves once its start event is queued (after async bodies are read). */
+  const start = (
     callId: string,
     transport: CallStart['transport'],
     method: string,
     url: string,
     headers: Headers2,
-    body: unknown | Promise<unknown>,
+    body: unknown,
     startTime: number,
     keepalive?: boolean,
-  ) => {
-    const b = await bodyOf(url, await body);
-    const e: CallStart = {
-      type: 'start',
-      callId,
-      pageSessionId,
-      transport,
-      method: method.toUpperCase(),
-      url: redactUrl(url),
-      pageUrl: redactUrl(win.location.href),
-      requestHeaders: redactHeaders(headers),
-      requestBody: b.body,
-      requestBodyEncoding: b.encoding,
-      requestTruncated: b.truncated,
-      startTime,
-    };
-    if (keepalive) e.keepalive = true;
-    post(e);
+  ): Promise<void> => {
+    const pageUrl = win.location.href;
+    const queue = (raw: unknown) =>
+      post(() => {
+        const b = bodyOf(url, raw);
+        const e: CallStart = {
+          type: 'start',
+          callId,
+          pageSessionId,
+          transport,
+          method: method.toUpperCase(),
+          url: redactUrl(url),
+          pageUrl: redactUrl(pageUrl),
+          requestHeaders: redactHeaders(headers),
+          requestBody: b.body,
+          requestBodyEncoding: b.encoding,
+          requestTruncated: b.truncated,
+          startTime,
+        };
+        if (keepalive) e.keepalive = true;
+        return e;
+      });
+    if (body instanceof Promise || body instanceof win.Blob) {
+      return (async () => {
+        const raw = await body;
+        queue(raw instanceof win.Blob ? await raw.arrayBuffer() : raw);
+      })();
+    }
+    queue(body);
+    return Promise.resolve();
   };
 
   const responseEvent = (
@@ -253,17 +289,19 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     statusText: string,
     headers: Headers2,
     text: boolean,
+    headersTime = now(),
   ) => {
-    const e: CallResponse = {
-      type: 'response',
-      callId,
-      status,
-      statusText,
-      responseHeaders: redactHeaders(headers),
-      responseBodyEncoding: text ? 'text' : 'base64',
-      headersTime: now(),
-    };
-    post(e);
+    post(
+      (): CallResponse => ({
+        type: 'response',
+        callId,
+        status,
+        statusText,
+        responseHeaders: redactHeaders(headers),
+        responseBodyEncoding: text ? 'text' : 'base64',
+        headersTime,
+      }),
+    );
   };
 
   // ---- fetch -----------------------------------------------------------------------------------
@@ -276,17 +314,22 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     const headers = init?.headers ? headerPairs(init.headers) : isReq ? headerPairs(input.headers) : [];
     // A Request's body is read from a clone made now, before the original is consumed by fetch.
     const body: unknown =
-      init?.body !== undefined ? init.body : isReq && input.body ? input.clone().arrayBuffer() : null;
+      init?.body !== undefined
+        ? snapshot(init.body)
+        : isReq && input.body
+          ? input.clone().arrayBuffer()
+          : null;
     const keepalive = init?.keepalive ?? (isReq ? input.keepalive : undefined);
     const started = start(callId, 'fetch', method, url, headers, body, startTime, keepalive).catch(() => {});
     return { callId, started };
   };
 
   const readResponse = async (rec: { callId: string; started: Promise<void> }, res: Response) => {
+    const headersTime = now();
     const clone = res.clone();
     await rec.started;
     const text = isText(res.headers.get('content-type'));
-    responseEvent(rec.callId, res.status, res.statusText, [...res.headers.entries()], text);
+    responseEvent(rec.callId, res.status, res.statusText, [...res.headers.entries()], text, headersTime);
     const body = new BodyRecorder(rec.callId, text);
     if (!clone.body) return body.end('complete');
     const reader = clone.body.getReader();
@@ -360,7 +403,7 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     X.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
       try {
         const r = xhrs.get(this);
-        if (r && settings.recording) watchXhr(this, r, body);
+        if (r && settings.recording) watchXhr(this, r, snapshot(body));
       } catch {}
       return origSend.call(this, body);
     };
@@ -427,7 +470,7 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
           if (settings.recording) {
             const callId = newId();
             const href = new win.URL(String(url), win.location.href).href;
-            void start(callId, 'beacon', 'POST', href, [], data ?? null, startTime).then(() => {
+            void start(callId, 'beacon', 'POST', href, [], snapshot(data ?? null), startTime).then(() => {
               new BodyRecorder(callId, true).end(
                 queued ? 'complete' : 'error',
                 queued ? undefined : 'beacon not queued',
