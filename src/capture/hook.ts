@@ -69,9 +69,9 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
   // an item is an event, or a thunk that makes one, run in order at flush time.
   type Item = CaptureEvent | (() => CaptureEvent | null);
   let outbox: Item[] = [];
-  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  let flushScheduled = false;
   const flush = () => {
-    flushTimer = null;
+    flushScheduled = false;
     if (!outbox.length) return;
     const items = outbox;
     outbox = [];
@@ -90,7 +90,10 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
   const post = (item: Item) => {
     if (!settings.recording) return;
     outbox.push(item);
-    flushTimer ??= setTimeout(flush, 10);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setTimeout(flush, 10);
+    }
   };
 
   // ---- helpers ---------------------------------------------------------------------------------
