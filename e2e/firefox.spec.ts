@@ -5,8 +5,6 @@
  * the fake ChatGPT and gets host permission.
  */
 import type { HostAccess } from '../extension/permissions';
-import { classify } from '../src/protocol/classify';
-import { joinBody } from '../src/store/db';
 import { makeCanaries, realFlow2026, seedFlow } from './fake-chatgpt/flows';
 import { expect, test } from './firefox/fixtures';
 import { queryExtension } from './firefox/query';
