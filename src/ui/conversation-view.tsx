@@ -217,7 +217,17 @@ export function ConversationView({ client, id, mode, onBack, onResolved, onDelet
           </>
         )}
         {tab === 'turns' && <TurnsPanel conv={conv} onShowCall={showCall} />}
-        {tab === 'checks' && <ChecksPanel conv={conv} onShowCall={showCall} />}
+        {tab === 'checks' && (
+          <ChecksPanel
+            conv={conv}
+            onShowCall={showCall}
+            callName={(cid) => {
+              const row = rowOf.get(cid);
+              const group = model?.groups.find((g) => g.calls.some((c) => c.callId === cid));
+              return row ? `${group ? `${group.title} · ` : ''}${row.n} ${row.label}` : cid;
+            }}
+          />
+        )}
         {tab === 'tree' && <TreePanel conv={conv} />}
       </div>
       {deleteError && (

@@ -152,7 +152,6 @@ export function StateBadges({ s }: { s: Pick<ConversationSummary, 'live' | 'flag
         <span class="badge badge-done">Done</span>
       )}
       {s.counts.errors > 0 && <span class="badge badge-error">{plural(s.counts.errors, 'error')}</span>}
-      {s.flags.includes('check-failed') && <span class="badge badge-error">check failed</span>}
       {s.flags.includes('imported') && <span class="badge">imported</span>}
       {!s.live && s.flags.includes('incomplete') && <span class="badge badge-warn">incomplete</span>}
     </>

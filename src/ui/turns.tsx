@@ -195,9 +195,12 @@ export function LatencyCard({ turn: t }: { turn: Turn }) {
 export function ChecksPanel({
   conv,
   onShowCall,
+  callName,
 }: {
   conv: Conversation;
   onShowCall: (callId: string) => void;
+  /** How the timeline names a call ("Turn 2 · 1 conversation (stream)"). */
+  callName: (callId: string) => string;
 }) {
   const order = { fail: 0, pass: 1, skip: 2 } as const;
   const checks = [...conv.checks].sort((a, b) => order[a.status] - order[b.status]);
@@ -228,7 +231,7 @@ export function ChecksPanel({
                 <div class="check-calls">
                   {c.callIds.slice(0, 6).map((id) => (
                     <button key={id} type="button" class="btn btn-link" onClick={() => onShowCall(id)}>
-                      show call
+                      {callName(id)}
                     </button>
                   ))}
                 </div>
