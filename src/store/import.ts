@@ -82,13 +82,23 @@ export async function importCalls(
           return;
         }
         added++;
-        const put: Promise<unknown>[] = [callStore.put({ ...call, importId, tabId: null })];
-        for (const ch of chunksOf.get(call.callId) ?? []) put.push(chunkStore.put(ch));
-        return Promise.all(put);
+        const put: Promise<unknown>[] = [];
+        try {
+          put.push(callStore.put({ ...call, importId, tabId: null }));
+          for (const ch of chunksOf.get(call.callId) ?? []) put.push(chunkStore.put(ch));
+          return Promise.all(put);
+        } catch (err) {
+          // put() throws synchronously on a bad key (DataError) without failing the transaction; abort
+          // here, inside the request's callback where the transaction is surely still active. The puts
+          // already issued now fail with AbortError: expected, not unhandled.
+          for (const p of put) p.catch(() => {});
+          tx.abort();
+          throw err;
+        }
       }),
     );
   }
-  // A failed request aborts the transaction; tx.done then rejects and nothing was written.
+  // A failed request aborts the transaction (so does the abort above); nothing is written then.
   await Promise.all([...work, tx.done]);
   return { added, skipped };
 }

@@ -1,0 +1,310 @@
+/**
+ * The JSON export format, version 1: the one definition. Types come from it, the importer validates with
+ * it, and docs/chatgpt-flows.schema.json is generated from it (`node --import tsx scripts/gen-schema.ts`;
+ * format.test.ts fails when the checked-in file differs).
+ *
+ * Raw captures are exactly the store's records (src/store/schema.ts) with their chunks nested, so nothing
+ * is lost on a round trip. The analysis is a projection of src/analysis's output: everything a reader
+ * needs to study a flow without the extension, minus what is already in the raw captures (each decoded
+ * event's raw data lives in the chunks) and minus lookup helpers (the list view's search text).
+ *
+ * Compatibility: version 1 only grows by optional fields and new enum values of `kind`. Readers must
+ * ignore members they do not know. A change that removes or re-means a field bumps the version.
+ */
+import { z } from 'zod';
+import { storedCall, storedChunk } from '../store/schema';
+
+export const FORMAT_NAME = 'chatgpt-flow-recorder';
+export const FORMAT_VERSION = 1;
+
+const nullableNumber = z.number().nullable();
+const nullableString = z.string().nullable();
+const ids = z.array(z.string());
+
+/** A chunk inside its call: the store's chunk without the callId it is nested under. */
+export const exportedChunk = storedChunk.omit({ callId: true });
+export type ExportedChunk = z.infer<typeof exportedChunk>;
+
+export const exportedCall = storedCall
+  .extend({
+    chunks: z
+      .array(exportedChunk)
+      .describe(
+        'Response body reads (or WebSocket frames) in arrival order: join `data` for the body; base64 bodies are base64 per chunk.',
+      ),
+  })
+  .describe('One captured call exactly as stored (secrets already redacted), with its body chunks.');
+export type ExportedCall = z.infer<typeof exportedCall>;
+
+// ---- Analysis (derived; recomputed on import, kept here for readers without the extension) ----------
+
+const latencyStats = z.object({
+  timeToHeadersMs: nullableNumber,
+  ttftMs: nullableNumber.describe('Time from the send to the first event that added answer text.'),
+  totalMs: nullableNumber,
+  contentEvents: z.number().int(),
+  generationMs: nullableNumber,
+  eventsPerSecond: nullableNumber,
+  gapP50Ms: nullableNumber,
+  gapP95Ms: nullableNumber,
+  gapP99Ms: nullableNumber,
+  maxStallMs: nullableNumber,
+});
+
+const latRReport = z
+  .object({
+    serverRequestId: nullableString,
+    model: nullableString,
+    countTokens: nullableNumber,
+    preflightTimeMs: nullableNumber,
+    tsFirstTokenMs: nullableNumber,
+    tsMedianTokenWithoutFirstMs: nullableNumber,
+    tsMeanTokenWithoutFirstMs: nullableNumber,
+    tsP95TokenWithoutFirstMs: nullableNumber,
+    tsP99TokenWithoutFirstMs: nullableNumber,
+    tsMaxTokenTimeMs: nullableNumber,
+    tsMinTokenTimeMs: nullableNumber,
+    tsTotalRequestMs: nullableNumber,
+  })
+  .describe("The app's own timings, as it posted them to lat/r.");
+
+const latencyComparison = z.object({
+  guess: z.boolean().describe('The lat/r link was a guess by time (no request id matched).'),
+  rows: z.array(
+    z.object({
+      metric: z.string().describe('ttft, contentEvents, gapP50, gapP95, gapP99, total'),
+      reportedField: z.string(),
+      measured: nullableNumber,
+      reported: nullableNumber,
+      difference: nullableNumber,
+    }),
+  ),
+});
+
+const turnLinks = z
+  .object({
+    genTitle: z
+      .object({
+        callId: z.string(),
+        urlConversationId: nullableString,
+        messageId: nullableString,
+        title: nullableString,
+      })
+      .optional(),
+    streamTitle: z.string().optional(),
+    latR: z.object({ callId: z.string(), guess: z.boolean() }).optional(),
+    conversationsList: z.string().optional(),
+    resumes: ids,
+    sockets: ids,
+    telemetry: ids,
+    sentinel: ids,
+    prepare: ids,
+    other: ids,
+    before: ids,
+  })
+  .describe('Calls tied to the turn, by callId.');
+
+const decodedMessage = z.object({
+  id: z.string(),
+  role: z.string(),
+  name: nullableString.optional(),
+  recipient: nullableString.optional(),
+  channel: nullableString.optional(),
+  contentType: nullableString,
+  text: z.string(),
+  status: nullableString,
+  endTurn: z.boolean().nullable(),
+  model: nullableString,
+  parentId: nullableString,
+  finishDetails: z.unknown(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+
+const decodedEvent = z
+  .object({
+    time: z.number(),
+    event: z.string().optional(),
+    label: z.string(),
+    content: z.boolean(),
+    flag: z.string().optional(),
+  })
+  .describe("One event of the stream, with its arrival time; its raw data is in the call's chunks.");
+
+const moderation = z.object({
+  messageId: nullableString,
+  isCompletion: z.boolean().nullable(),
+  flagged: z.boolean().nullable(),
+  blocked: z.boolean().nullable(),
+  moderationId: nullableString,
+});
+
+const decodedTurn = z.object({
+  format: z.string().describe('legacy, v1, websocket-json or unknown'),
+  conversationId: nullableString,
+  userMessageId: nullableString,
+  assistantMessageId: nullableString,
+  messages: z.array(decodedMessage),
+  model: nullableString,
+  text: z.string(),
+  status: nullableString,
+  finishDetails: z.unknown(),
+  title: nullableString,
+  titles: z.array(z.string()),
+  requestId: nullableString,
+  turnTraceId: nullableString,
+  responseId: z.string().optional(),
+  moderation: z.array(moderation),
+  errors: z.array(z.string()),
+  streamComplete: z.boolean(),
+  terminator: z.string(),
+  incomplete: z.boolean(),
+  events: z.array(decodedEvent),
+  unknown: z.array(z.string()),
+});
+
+const turn = z.object({
+  index: z.number().int(),
+  callId: z.string().describe('The conversation POST.'),
+  pageSessionId: z.string(),
+  startTime: z.number(),
+  action: nullableString,
+  userPrompt: nullableString,
+  model: z.object({ requested: nullableString, resolved: nullableString }),
+  assistantText: z.string(),
+  answerSource: z.enum(['response', 'websocket']),
+  messageIds: z.object({ user: nullableString, parent: nullableString, assistant: nullableString }),
+  isContinuation: z.boolean(),
+  requestConversationId: nullableString,
+  suggestions: z.array(z.string()).nullable(),
+  status: z.number().int().nullable(),
+  decoded: decodedTurn,
+  decodedResponse: decodedTurn.optional(),
+  linkedCalls: turnLinks,
+  latency: latencyStats,
+  reported: latRReport.optional(),
+  comparison: latencyComparison.optional(),
+  live: z.boolean(),
+  incomplete: z.boolean(),
+});
+
+const flowCheck = z.object({
+  id: z.string(),
+  rule: z.string(),
+  name: z.string(),
+  status: z.enum(['pass', 'fail', 'skip']),
+  evidence: z.string(),
+  callIds: ids,
+  turnIndex: z.number().int().optional(),
+});
+
+const bodyIssue = z.object({
+  callId: z.string(),
+  side: z.enum(['request', 'response']),
+  status: z.string(),
+  path: nullableString,
+  message: nullableString,
+});
+
+const callCounts = z.object({
+  total: z.number().int(),
+  byKind: z.record(z.string(), z.number().int()),
+  errors: z.number().int(),
+  open: z.number().int(),
+});
+
+export const exportedConversation = z.object({
+  id: z.string().describe('Server conversation id, or `provisional:<callId>` while none is known.'),
+  idSource: z.enum(['server', 'provisional']),
+  title: nullableString,
+  titleSource: z.enum(['stream', 'gen_title', 'conversations_list', 'conversation_get']).nullable(),
+  host: nullableString,
+  startedAt: z.number(),
+  endedAt: z.number(),
+  pageSessionIds: ids,
+  turnCount: z.number().int(),
+  firstPrompt: nullableString,
+  callIds: ids.describe('Every call linked to the conversation, in time order.'),
+  turnCallIds: ids,
+  counts: callCounts,
+  flags: z.array(z.string()),
+  live: z.boolean(),
+  incomplete: z.boolean(),
+  turns: z.array(turn),
+  checks: z.array(flowCheck),
+  bodyIssues: z.array(bodyIssue),
+});
+export type ExportedConversation = z.infer<typeof exportedConversation>;
+
+export const exportedPageSession = z.object({
+  id: z.string(),
+  tabId: z.number().int().nullable(),
+  host: nullableString,
+  pageUrl: z.string(),
+  startedAt: z.number(),
+  endedAt: z.number(),
+  callIds: ids,
+  conversationIds: ids,
+  unassignedCallIds: ids,
+  live: z.boolean(),
+  imported: z.boolean(),
+});
+export type ExportedPageSession = z.infer<typeof exportedPageSession>;
+
+export const exportedAnalysis = z
+  .object({
+    pageSessions: z.array(exportedPageSession),
+    conversations: z.array(exportedConversation),
+    errors: z
+      .array(z.object({ conversationId: nullableString, message: z.string() }))
+      .describe('Conversations the analysis could not process; their raw calls are still exported.'),
+  })
+  .describe('Derived from `calls` by the extension (src/analysis); an importer recomputes it.');
+export type ExportedAnalysis = z.infer<typeof exportedAnalysis>;
+
+export const exportFile = z
+  .object({
+    format: z.literal(FORMAT_NAME),
+    version: z.literal(FORMAT_VERSION),
+    exportedAt: z.iso.datetime().describe('When the file was written (UTC, ISO 8601).'),
+    generator: z.object({ name: z.string(), version: z.string() }),
+    scope: z.object({
+      label: z.string().describe('What the user exported, e.g. "All captures" or a conversation title.'),
+      all: z.boolean().describe('True when every stored call was exported.'),
+    }),
+    shareSafe: z
+      .boolean()
+      .describe(
+        'Prompt/reply text and identifying values were replaced by placeholders (see docs/export-format.md).',
+      ),
+    calls: z.array(exportedCall),
+    analysis: exportedAnalysis,
+    counts: z.object({
+      calls: z.number().int(),
+      chunks: z.number().int(),
+      pageSessions: z.number().int(),
+      conversations: z.number().int(),
+    }),
+  })
+  .meta({
+    title: 'ChatGPT Flow Recorder export',
+    description:
+      'Captured ChatGPT web-app traffic with its decoded turns and analysis. Times are epoch milliseconds (sub-millisecond precision).',
+  });
+export type ExportFile = z.infer<typeof exportFile>;
+
+/** The JSON Schema of the format (draft 2020-12), as checked in at docs/chatgpt-flows.schema.json. */
+export function exportJsonSchema(): Record<string, unknown> {
+  // io 'input': the schema of what the importer accepts, so unknown members stay allowed (forward compat).
+  const schema = z.toJSONSchema(exportFile, { io: 'input', target: 'draft-2020-12' });
+  return {
+    $schema: schema.$schema,
+    // A URN, not a URL: the format is identified by name and version, wherever the file is hosted.
+    $id: `urn:${FORMAT_NAME}:export:${FORMAT_VERSION}`,
+    ...schema,
+  };
+}
+
+/** The checked-in file's text: stable key order, two-space indent, final newline. */
+export function exportJsonSchemaText(): string {
+  return `${JSON.stringify(exportJsonSchema(), null, 2)}\n`;
+}
