@@ -206,9 +206,19 @@ export function ExportImportPanel({ scope, client, onImported }: ExportImportPan
 
   const working = busy !== null;
   return (
-    <div
+    <fieldset
       class="export-panel"
-      style={{ display: 'inline-flex', flexWrap: 'wrap', alignItems: 'center', gap: '6px' }}
+      aria-label="Export and import"
+      style={{
+        display: 'inline-flex',
+        flexWrap: 'wrap',
+        alignItems: 'center',
+        gap: '6px',
+        border: 0,
+        margin: 0,
+        padding: 0,
+        minWidth: 0,
+      }}
     >
       <label title="Also replace prompts, replies, titles, e-mails, names and account, device and session ids with placeholders, so the file can be shared.">
         <input
@@ -269,6 +279,6 @@ export function ExportImportPanel({ scope, client, onImported }: ExportImportPan
           {notice.text}
         </span>
       )}
-    </div>
+    </fieldset>
   );
 }
