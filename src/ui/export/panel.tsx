@@ -7,11 +7,14 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import {
   type CaptureSource,
+  checkImportFile,
   type ExportFormat,
   type ExportProgress,
   exportCaptures,
-} from '../../export/export';
-import { checkImportFile, ImportError, type ImportProgress, parseImport } from '../../export/import';
+  ImportError,
+  type ImportProgress,
+  parseImport,
+} from '../../export';
 import type { UiClient } from '../client';
 import { saveFile } from './download';
 
