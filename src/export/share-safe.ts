@@ -222,6 +222,18 @@ const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Z
 const USER_ID = /\buser-[A-Za-z0-9]{12,}/g;
 const ORG_ID = /\borg-[A-Za-z0-9]{12,}/g;
 
+/** A compact key for a long text: its length and two FNV-1a hashes (collisions are not a practical risk). */
+function digest(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x01000193) >>> 0;
+  }
+  return `#${text.length}:${a.toString(36)}:${b.toString(36)}`;
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -237,7 +249,14 @@ export class Pseudonyms {
   private stale = false;
 
   get(category: Category, value: string): string {
-    const key = category === 'email' ? value.replace(/%40/g, '@').toLowerCase() : value;
+    const key =
+      category === 'email'
+        ? value.replace(/%40/g, '@').toLowerCase()
+        : // Legacy streams repeat the whole answer so far in every event: keying the table by long texts
+          // themselves would hold O(n²) characters for one long reply.
+          value.length > 64
+          ? digest(value)
+          : value;
     let table = this.tables.get(category);
     if (!table) {
       table = new Map();
@@ -561,7 +580,10 @@ export class ShareSafe {
     if (category) return this.pseudonyms.get(category, value);
     const { key, parent } = place;
     if (key !== null) {
-      if (key === 'name') return parent === 'author' ? value : this.pseudonyms.get('text', value);
+      if (key === 'name') {
+        // A tool's name (author of a tool message) and a library's are structure; other names may be anyone's.
+        return parent === 'author' || parent === 'library' ? value : this.pseudonyms.get('text', value);
+      }
       if (TEXT_KEYS.has(key)) return this.pseudonyms.get('text', value);
       if (key === 'encodeditem') return this.scrubSseText(value, ctx);
       if (key === 'body' && ctx.kind === 'websocket') {
