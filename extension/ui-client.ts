@@ -3,6 +3,7 @@
  * reading needs no round trip), and asks the background — the single writer — for every change.
  * Settings live in storage.local; live updates come from the background's `stored` broadcast.
  */
+import type { ConversationSummary } from '../src/analysis/types';
 import type { StoredBroadcast } from '../src/messages';
 import { readSettings, SETTINGS_KEY, type Settings, settingsSchema } from '../src/settings';
 import {
@@ -19,9 +20,19 @@ import { browser, send } from './browser';
 import { hostAccess, requestHostAccess } from './permissions';
 
 const APP_PAGE = 'extension/app/index.html';
+/**
+ * localStorage of the extension's origin (the same origin, and the same device, as the captures in
+ * IndexedDB): the list's newest rows for the next popup. "Clear everything" removes it.
+ */
+const SNAPSHOT_KEY = 'cfr:list-snapshot:v1';
 
 export class ExtensionClient implements UiClient {
   private dbPromise: Promise<CaptureDb> | null = null;
+
+  constructor() {
+    // Opening the database takes tens of milliseconds: start while the page is still rendering.
+    this.db().catch(() => {});
+  }
 
   private db(): Promise<CaptureDb> {
     this.dbPromise ??= openCaptureDb().then(
@@ -119,7 +130,27 @@ export class ExtensionClient implements UiClient {
   }
 
   async clearAll(): Promise<void> {
+    localStorage.removeItem(SNAPSHOT_KEY);
     await send('store/clear', {});
+  }
+
+  listSnapshot(): ConversationSummary[] | null {
+    try {
+      const rows = JSON.parse(localStorage.getItem(SNAPSHOT_KEY) ?? 'null') as unknown;
+      // Our own page wrote it; still, a half-written or older shape is dropped rather than shown.
+      if (!Array.isArray(rows) || !rows.every(isSummaryShaped)) return null;
+      return rows as ConversationSummary[];
+    } catch {
+      return null;
+    }
+  }
+
+  saveListSnapshot(rows: readonly ConversationSummary[]): void {
+    try {
+      localStorage.setItem(SNAPSHOT_KEY, JSON.stringify(rows));
+    } catch {
+      // Full or unavailable: the list just opens without a snapshot.
+    }
   }
 
   async importCaptures(
@@ -195,6 +226,18 @@ export class ExtensionClient implements UiClient {
     browser.runtime.onMessage.addListener(onMessage);
     return () => browser.runtime.onMessage.removeListener(onMessage);
   }
+}
+
+function isSummaryShaped(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Partial<ConversationSummary>;
+  return (
+    typeof s.id === 'string' &&
+    typeof s.searchText === 'string' &&
+    Array.isArray(s.callIds) &&
+    Array.isArray(s.turnCallIds) &&
+    typeof s.counts === 'object'
+  );
 }
 
 function isStored(msg: unknown): msg is StoredBroadcast {

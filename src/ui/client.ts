@@ -4,6 +4,7 @@
  * implementation lives in extension/ (it reads IndexedDB and asks the background — the single writer —
  * for every change); src/ui never touches browser APIs.
  */
+import type { ConversationSummary } from '../analysis/types';
 import type { Settings } from '../settings';
 import type { StoredCall, StoredChunk } from '../store/schema';
 
@@ -81,6 +82,13 @@ export interface UiClient {
   ): Promise<Map<string, StoredChunk[]>>;
   /** Number of stored calls. */
   callCount?(): Promise<number>;
+  /**
+   * The newest rows of the list as the last view left them, read synchronously: shown while the store is
+   * read, so the popup is usable at once even when opening the database is slow. Replaced by fresh rows
+   * within a few hundred milliseconds; `clearAll` must drop it.
+   */
+  listSnapshot?(): ConversationSummary[] | null;
+  saveListSnapshot?(rows: readonly ConversationSummary[]): void;
 }
 
 export interface StoreChange {

@@ -10,6 +10,8 @@ import type { Kind } from '../protocol/classify';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import type { StoreChange, UiClient } from './client';
 import { lastSeqs, mergeChunks, readCallsById, readChunks } from './data';
+import { titleBodyIds } from './list-model';
+import { mark } from './perf';
 
 export interface ConversationState {
   /** The conversation's id; changes once when a provisional id is replaced by the server's. */
@@ -69,8 +71,15 @@ export class ConversationLoader {
     };
   }
 
+  /**
+   * Reads in two steps: first the calls and the bodies the analysis cannot do without (the streams, the
+   * titles), so the timeline shows quickly even for 500 turns; then every other body of the conversation
+   * (telemetry responses and the like, for the schema check and the details panel), after which the
+   * analysis runs once more.
+   */
   async load(): Promise<void> {
     const gen = ++this.generation;
+    let rest: string[] = [];
     try {
       const seeds = await this.seedCalls();
       if (gen !== this.generation) return;
@@ -80,17 +89,32 @@ export class ConversationLoader {
       const calls = new Map<string, StoredCall>();
       for (const c of seeds) calls.set(c.callId, c);
       for (const list of lists) for (const c of list) calls.set(c.callId, c);
-      const chunks = await readChunks(this.client, this.chunkIds(calls));
+      const { first, later } = this.chunkIds(calls);
+      const chunks = await readChunks(this.client, first);
       if (gen !== this.generation) return;
       this.calls = calls;
       this.sessions = sessions;
       this.chunks = new Map();
       mergeChunks(this.chunks, chunks);
       this.error = null;
+      rest = later;
+      mark('cfr:conversation-read');
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
     }
     this.loading = false;
+    this.analyze();
+    if (rest.length > 0) void this.loadRest(gen, rest);
+  }
+
+  private async loadRest(gen: number, ids: readonly string[]) {
+    // Batches keep each read short, so stored changes (a live stream) are not held up behind them.
+    const BATCH = 400;
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const fresh = await readChunks(this.client, ids.slice(i, i + BATCH));
+      if (gen !== this.generation) return;
+      for (const [id, list] of fresh) if (!this.chunks.has(id)) this.chunks.set(id, list);
+    }
     this.analyze();
   }
 
@@ -106,14 +130,22 @@ export class ConversationLoader {
     return all.filter((c) => c.pageUrl.includes(this.id));
   }
 
-  /** Bodies the analysis needs: every call of this conversation and the context kinds of its sessions. */
-  private chunkIds(calls: ReadonlyMap<string, StoredCall>): string[] {
+  /**
+   * Bodies to read: `first` what the analysis needs to link and decode (sends, sockets, gen_title,
+   * conversation/{id}, the newest sidebar list of each page), `later` the rest of the conversation's own.
+   */
+  private chunkIds(calls: ReadonlyMap<string, StoredCall>): { first: string[]; later: string[] } {
     const list = [...calls.values()];
     const g = groupCalls(list);
     const mine = new Set(g.callsOf.get(this.id)?.map((c) => c.callId) ?? []);
-    return list
-      .filter((c) => mine.has(c.callId) || CONTEXT_KINDS.has(c.kind) || c.transport === 'websocket')
-      .map((c) => c.callId);
+    const first = new Set(titleBodyIds(list));
+    for (const c of list) {
+      if (c.transport === 'websocket' || (CONTEXT_KINDS.has(c.kind) && c.kind !== 'conversations_list')) {
+        first.add(c.callId);
+      }
+    }
+    const later = [...mine].filter((id) => !first.has(id));
+    return { first: [...first], later };
   }
 
   /** Reads what a stored change touched; the analysis is redone by `flush` (at most once per frame). */

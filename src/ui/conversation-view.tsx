@@ -11,6 +11,7 @@ import { ExportImportPanel, type ExportScope } from './export/panel';
 import { formatCount, formatTime, plural } from './format';
 import { useConversation } from './hooks';
 import { StateBadges } from './list-view';
+import { mark } from './perf';
 import { defaultScale, type Scale, Timeline } from './timeline';
 import { buildTimeline, type TimelineCall } from './timeline-model';
 import { ChecksPanel, TreePanel, TurnsPanel } from './turns';
@@ -40,13 +41,6 @@ function focusRow(callId: string) {
       return;
     }
   }
-}
-
-/** Performance marks for the benchmark (bench/ui.bench.ts reads them); cheap enough to always set. */
-function mark(name: string) {
-  try {
-    performance.mark(name);
-  } catch {}
 }
 
 export function ConversationView({ client, id, mode, onBack, onResolved, onDeleted }: ConversationViewProps) {

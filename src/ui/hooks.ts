@@ -70,7 +70,17 @@ export function useConversationList(client: UiClient): { state: ListState; index
   const ref = useRef<{ index: ConversationIndex; render: FrameThrottle; flush: FrameThrottle } | null>(null);
   if (!ref.current) {
     const render = new FrameThrottle(() => rerender(undefined));
-    const index = new ConversationIndex(client, () => render.request());
+    let shown = false;
+    const index = new ConversationIndex(client, () => {
+      // The first data renders at once (the popup is waiting for it); later changes once per frame.
+      if (shown) render.request();
+      else {
+        shown = true;
+        rerender(undefined);
+      }
+    });
+    // Start reading now rather than in an effect (effects run after the first paint).
+    void index.start();
     // Re-summarizing 100,000 calls takes a while: then summarize at most every few of its own durations.
     const flush = new FrameThrottle(
       () => {
@@ -83,7 +93,6 @@ export function useConversationList(client: UiClient): { state: ListState; index
   const { index, render, flush } = ref.current;
   useEffect(() => {
     let alive = true;
-    void index.start();
     const off = client.subscribe((change) => {
       void index.apply(change).then(() => {
         if (alive) flush.request();

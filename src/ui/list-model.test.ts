@@ -80,4 +80,26 @@ describe('ConversationIndex', () => {
     const kinds = ids.map((id) => seed.calls.find((c) => c.callId === id)?.kind);
     expect(kinds.sort()).toEqual(['conversations_list', 'gen_title']);
   });
+
+  it('shows the last snapshot at once, then the rows read from the store', async () => {
+    const client = clientWith([seedCapture()]);
+    const first = new ConversationIndex(client, () => {});
+    await first.start();
+    expect(client.snapshot?.map((s) => s.id)).toEqual([SEED_ID]);
+    // Next open: the store has changed since (a new conversation); the snapshot shows until it is read.
+    const real = realCapture();
+    client.put(real.calls, [...real.chunks.values()].flat());
+    const seen: string[][] = [];
+    const index = new ConversationIndex(client, () =>
+      seen.push(index.state().conversations.map((c) => c.id)),
+    );
+    const started = index.start();
+    expect(index.state().fromSnapshot).toBe(true);
+    expect(seen[0]).toEqual([SEED_ID]);
+    await started;
+    expect(index.state().fromSnapshot).toBe(false);
+    expect(index.state().conversations.map((c) => c.id)).toEqual([REAL_ID, SEED_ID]);
+    await client.clearAll();
+    expect(client.listSnapshot()).toBeNull();
+  });
 });

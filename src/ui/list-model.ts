@@ -32,9 +32,14 @@ export interface ListState {
   complete: boolean;
   /** Reply-text index progress while it is being built. */
   replies: { done: number; total: number } | null;
+  /** The rows are the last view's snapshot (shown while the store is read). */
+  fromSnapshot: boolean;
   /** Bumps on every change, so views can memoize on it. */
   version: number;
 }
+
+/** Rows kept in the snapshot: about two popups' worth. */
+const SNAPSHOT_ROWS = 40;
 
 const TITLE_KINDS: ReadonlySet<Kind> = new Set(['gen_title', 'conversation_get']);
 
@@ -78,6 +83,8 @@ export class ConversationIndex {
   private dirty = false;
   private replyProgress: { done: number; total: number } | null = null;
   private replyJob: Promise<void> | null = null;
+  /** The rows shown are the last view's snapshot, not yet read from the store. */
+  private fromSnapshot = false;
   /** Conversation id → title read from its stream (title_generation), for conversations without another. */
   readonly streamTitles = new Map<string, string>();
   private titleTried = new Set<string>();
@@ -93,7 +100,7 @@ export class ConversationIndex {
     private readonly onUpdate: () => void,
     opts: ListOptions = {},
   ) {
-    this.firstPage = opts.firstPage ?? 2000;
+    this.firstPage = opts.firstPage ?? 1000;
     this.page = opts.page ?? 25_000;
   }
 
@@ -104,6 +111,7 @@ export class ConversationIndex {
       totalCalls: this.total,
       complete: this.complete,
       replies: this.replyProgress,
+      fromSnapshot: this.fromSnapshot,
       version: this.version,
     };
   }
@@ -137,14 +145,15 @@ export class ConversationIndex {
     this.calls = new Map();
     this.bodies = new Map();
     this.complete = false;
-    this.client.callCount?.().then(
-      (n) => {
-        if (gen !== this.generation) return;
-        this.total = n;
+    // The first time only: after a change the rows on screen are newer than any snapshot.
+    if (gen === 1) {
+      const snapshot = this.client.listSnapshot?.();
+      if (snapshot && snapshot.length > 0) {
+        this.summaries = snapshot;
+        this.fromSnapshot = true;
         this.bump();
-      },
-      () => {},
-    );
+      }
+    }
     if (!this.client.recentCalls) {
       await this.add(await this.client.allCalls(), gen);
       this.complete = true;
@@ -156,7 +165,18 @@ export class ConversationIndex {
     await this.add(first, gen);
     this.complete = first.length < this.firstPage;
     this.summarize();
-    if (!this.complete) void this.loadOlder(gen, first[0]?.startTime);
+    if (this.complete) return;
+    // Counting 100,000 records takes longer than reading the first page: only for the progress line,
+    // so it waits until the first page is shown.
+    this.client.callCount?.().then(
+      (n) => {
+        if (gen !== this.generation) return;
+        this.total = n;
+        this.bump();
+      },
+      () => {},
+    );
+    void this.loadOlder(gen, first[0]?.startTime);
   }
 
   private async loadOlder(gen: number, before: number | undefined) {
@@ -186,9 +206,22 @@ export class ConversationIndex {
   private summarize() {
     const t0 = performance.now();
     this.summaries = summarizeConversations([...this.calls.values()], { bodies: this.bodies });
+    this.fromSnapshot = false;
     this.lastSummarizeMs = performance.now() - t0;
+    this.saveSnapshot();
     this.dirty = false;
     this.bump();
+  }
+
+  private saveSnapshot() {
+    if (!this.client.saveListSnapshot) return;
+    // With the titles as shown (a stream's title lives beside the summary, not in it).
+    this.client.saveListSnapshot(
+      this.summaries.slice(0, SNAPSHOT_ROWS).map((s) => {
+        const title = this.titleOf(s);
+        return title === s.title ? s : { ...s, title, titleSource: 'stream' };
+      }),
+    );
   }
 
   private bump() {
@@ -258,7 +291,10 @@ export class ConversationIndex {
         found = true;
       }
     });
-    if (found) this.bump();
+    if (found) {
+      this.saveSnapshot();
+      this.bump();
+    }
   }
 
   /**

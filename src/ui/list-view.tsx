@@ -2,13 +2,14 @@
  * The conversation list: newest first, searchable (title, prompts, reply text, URLs) and filterable by the
  * kinds of calls a conversation contains. Virtualized: 1,000 rows cost what 20 do.
  */
-import { useEffect, useMemo, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import type { ConversationSummary } from '../analysis/types';
 import { KINDS, type Kind } from '../protocol/classify';
 import type { UiClient } from './client';
 import { ExportImportPanel, type ExportScope } from './export/panel';
 import { formatCount, formatTime, KIND_LABEL, plural } from './format';
 import type { ConversationIndex, ListState } from './list-model';
+import { mark } from './perf';
 import { VirtualList } from './virtual-list';
 
 const ROW_HEIGHT = 48;
@@ -38,6 +39,26 @@ export function ListView({ client, list, query, kind, onQuery, onKind, onOpen }:
     const what = kind ? `${KIND_LABEL[kind]} calls of ` : '';
     return { label: `${what}${plural(rows.length, 'matching conversation')}`, callIds: ids };
   }, [rows, kind, searching]);
+
+  const marked = useRef({ first: false, fresh: false, complete: false });
+  useLayoutEffect(() => {
+    const m = marked.current;
+    if (!m.first && rows.length > 0) {
+      m.first = true;
+      // Include style and layout, as the user waits for them too.
+      void document.body.offsetHeight;
+      mark('cfr:list-interactive');
+    }
+    if (!m.fresh && rows.length > 0 && !state.fromSnapshot) {
+      m.fresh = true;
+      void document.body.offsetHeight;
+      mark('cfr:list-fresh');
+    }
+    if (!m.complete && state.complete && state.version > 0) {
+      m.complete = true;
+      mark('cfr:list-complete');
+    }
+  });
 
   const rowsRef = useRef(rows);
   rowsRef.current = rows;

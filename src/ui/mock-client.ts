@@ -3,6 +3,7 @@
  * its content with `put` (which notifies subscribers like the background's `stored` broadcast does) and
  * read back what the UI asked for (`deleted`, `opened`, settings).
  */
+import type { ConversationSummary } from '../analysis/types';
 import { readSettings, type Settings } from '../settings';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from './client';
@@ -126,7 +127,19 @@ export class MockClient implements UiClient {
     this.notify({ callIds: [], tabId: null });
   }
 
+  /** What the list last saved for the next open. */
+  snapshot: ConversationSummary[] | null = null;
+
+  listSnapshot(): ConversationSummary[] | null {
+    return this.snapshot ? structuredClone(this.snapshot) : null;
+  }
+
+  saveListSnapshot(rows: readonly ConversationSummary[]): void {
+    this.snapshot = structuredClone([...rows]);
+  }
+
   async clearAll(): Promise<void> {
+    this.snapshot = null;
     this.calls.clear();
     this.chunkMap.clear();
     this.notify({ callIds: [], tabId: null });

@@ -1,0 +1,58 @@
+/**
+ * Benchmark seeding, compiled in only in test builds (dist-test/): fills the store with generated
+ * conversations straight through the store's own `putCalls`, in large transactions, from an extension
+ * page (same origin as the background, so the same database). bench/ui.bench.ts calls it; it takes seconds
+ * where replaying 100,000 calls through the page hook would take many minutes.
+ */
+import { clearAll, openCaptureDb, putCalls } from '../../src/store/db';
+import type { StoredChunk } from '../../src/store/schema';
+import { generateSample, type SampleOptions } from '../../src/ui/dev/sample-data';
+
+export interface SeedResult {
+  calls: number;
+  chunks: number;
+  conversationIds: string[];
+  ms: number;
+}
+
+if (__TEST_BUILD__) {
+  const seed = async (
+    opts: Omit<SampleOptions, 'turns' | 'broken'> & {
+      bigAt?: number;
+      bigTurns?: number;
+      turnsEach?: number[];
+    },
+  ): Promise<SeedResult> => {
+    const t0 = performance.now();
+    const each = opts.turnsEach ?? [14, 15];
+    const sample = generateSample({
+      ...opts,
+      turns: (i) => (i === opts.bigAt ? (opts.bigTurns ?? 500) : (each[i % each.length] ?? 14)),
+    });
+    const db = await openCaptureDb();
+    await clearAll(db);
+    const chunksOf = new Map<string, StoredChunk[]>();
+    for (const c of sample.chunks) {
+      const list = chunksOf.get(c.callId);
+      if (list) list.push(c);
+      else chunksOf.set(c.callId, [c]);
+    }
+    const BATCH = 5000;
+    for (let i = 0; i < sample.calls.length; i += BATCH) {
+      const calls = sample.calls.slice(i, i + BATCH);
+      await putCalls(
+        db,
+        calls,
+        calls.flatMap((c) => chunksOf.get(c.callId) ?? []),
+      );
+    }
+    db.close();
+    return {
+      calls: sample.calls.length,
+      chunks: sample.chunks.length,
+      conversationIds: sample.conversationIds,
+      ms: performance.now() - t0,
+    };
+  };
+  (globalThis as Record<string, unknown>).__cfrBench = { seed };
+}
