@@ -88,4 +88,35 @@ export class PopupPage {
   get failedChecks(): Locator {
     return this.page.locator('.check-fail');
   }
+
+  /**
+   * Starts recording, in the page, when the reply text of a turn changes: [Date.now(), text length] on
+   * every DOM mutation of the turns panel (the reply span may be replaced as it grows).
+   */
+  async watchReply(turn: number): Promise<void> {
+    await this.page.evaluate(
+      (sel) => {
+        const w = window as unknown as { __replyLog: [number, number][] };
+        w.__replyLog = [];
+        const read = () => {
+          const el = document.querySelector(sel);
+          const text = el?.querySelector('.muted') ? '' : (el?.textContent ?? '');
+          const last = w.__replyLog[w.__replyLog.length - 1];
+          if (!last || last[1] !== text.length) w.__replyLog.push([Date.now(), text.length]);
+        };
+        read();
+        new MutationObserver(read).observe(document.body, {
+          subtree: true,
+          childList: true,
+          characterData: true,
+        });
+      },
+      `[data-turn-reply="${turn - 1}"]`,
+    );
+  }
+
+  /** What `watchReply` saw: when (epoch ms) the reply reached each length. */
+  replyLog(): Promise<[number, number][]> {
+    return this.page.evaluate(() => (window as unknown as { __replyLog: [number, number][] }).__replyLog);
+  }
 }

@@ -84,7 +84,9 @@ export function useConversationList(client: UiClient): { state: ListState; index
     // Re-summarizing 100,000 calls takes a while: then summarize at most every few of its own durations.
     const flush = new FrameThrottle(
       () => {
-        if (index.flush()) render.request();
+        if (!index.flush()) return;
+        render.cancel();
+        rerender(undefined);
       },
       () => Math.min(1000, index.lastSummarizeMs * 3),
     );
@@ -119,8 +121,11 @@ export function useConversation(
   const [holder] = useState(() => {
     const render = new FrameThrottle(() => rerender(undefined));
     const loader = new Loader(client, id, () => render.request());
+    // Analyse and render in the same frame (not analyse in one, render in the next).
     const flush = new FrameThrottle(() => {
-      loader.flush();
+      if (!loader.flush()) return;
+      render.cancel();
+      rerender(undefined);
     });
     return { loader, render, flush };
   });
