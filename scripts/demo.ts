@@ -122,6 +122,11 @@ async function main() {
     await shot('4-turns.png');
     await popup.getByRole('tab', { name: /Checks/ }).click();
     await shot('5-checks.png');
+    await popup.getByRole('tab', { name: /Timeline/ }).click();
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    await popup.locator('.tl-row').nth(7).click();
+    await shot('7-dark-details.png');
+    await popup.emulateMedia({ colorScheme: 'light' });
     // The full-tab view on the 2026 conversation.
     const tab = await context.newPage();
     await tab.setViewportSize({ width: 1280, height: 800 });
@@ -137,6 +142,11 @@ async function main() {
       copyFileSync(timeline, 'docs/screenshot-timeline.png');
       console.log('wrote docs/screenshot-timeline.png');
     }
+  } catch (err) {
+    // Show what the page looked like when a step failed.
+    const page = context.pages().at(-1);
+    if (page && outDir) await page.screenshot({ path: join(outDir, 'error.png') }).catch(() => {});
+    throw err;
   } finally {
     await cleanup();
   }

@@ -141,8 +141,9 @@ export function ConversationView({ client, id, mode, onBack, onResolved, onDelet
             )}
           </div>
         </div>
-        <span class="spacer" />
-        <ExportImportPanel scope={scope} client={client} />
+        <div class="export-slot">
+          <ExportImportPanel scope={scope} client={client} />
+        </div>
         <button type="button" class="btn btn-danger-quiet" onClick={() => setConfirmDelete(true)}>
           Delete…
         </button>

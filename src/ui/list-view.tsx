@@ -72,7 +72,7 @@ export function ListView({ client, list, query, kind, onQuery, onKind, onOpen }:
         <input
           type="search"
           class="search"
-          placeholder="Search title, prompt, reply, URL"
+          placeholder="Title, prompt, reply or URL"
           aria-label="Search conversations"
           value={query}
           onInput={(e) => onQuery(e.currentTarget.value)}
@@ -89,8 +89,9 @@ export function ListView({ client, list, query, kind, onQuery, onKind, onOpen }:
             </option>
           ))}
         </select>
-        <span class="spacer" />
-        <ExportImportPanel scope={scope} client={client} />
+        <div class="export-slot">
+          <ExportImportPanel scope={scope} client={client} />
+        </div>
       </div>
       <div class="list-head" aria-hidden="true">
         <span>Conversation</span>

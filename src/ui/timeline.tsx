@@ -21,6 +21,7 @@ import { VirtualList } from './virtual-list';
 export type Scale = 'conversation' | 'turn';
 
 const GROUP_HEIGHT = 30;
+const TIP_WIDTH = 250;
 const ROW_HEIGHT = 26;
 
 /** Whole-conversation scale unless the conversation is long enough to make one turn's bars unreadable. */
@@ -56,7 +57,7 @@ function describeCall(c: TimelineCall, origin: number): string {
 
 export function Timeline({ model, selected, onSelect, scale, onScale, reveal }: TimelineProps) {
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
-  const [hover, setHover] = useState<{ call: TimelineCall; top: number } | null>(null);
+  const [hover, setHover] = useState<{ call: TimelineCall; top: number; left: number } | null>(null);
   const box = useRef<HTMLDivElement>(null);
   const items = useMemo(() => flatten(model, collapsed), [model, collapsed]);
   const span = Math.max(1, model.end - model.origin);
@@ -78,7 +79,10 @@ export function Timeline({ model, selected, onSelect, scale, onScale, reveal }: 
     if (!host) return;
     const r = e.currentTarget.getBoundingClientRect();
     const h = host.getBoundingClientRect();
-    setHover({ call, top: r.bottom - h.top + 2 });
+    // Under the bar, as near its start as the width allows.
+    const bar = e.currentTarget.querySelector('.tl-bar')?.getBoundingClientRect();
+    const left = Math.max(8, Math.min((bar?.left ?? r.left) - h.left, h.width - TIP_WIDTH - 8));
+    setHover({ call, top: r.bottom - h.top + 2, left });
   };
 
   const render = (i: number) => {
@@ -167,7 +171,7 @@ export function Timeline({ model, selected, onSelect, scale, onScale, reveal }: 
         reveal={reveal ?? null}
         assumedHeight={400}
       />
-      {hover && <Tip call={hover.call} top={hover.top} origin={model.origin} />}
+      {hover && <Tip call={hover.call} top={hover.top} left={hover.left} origin={model.origin} />}
     </div>
   );
 }
@@ -228,19 +232,12 @@ function Row(props: {
 
 function Ticks({ span, step }: { span: number; step: number }) {
   const ticks: number[] = [];
-  for (let t = 0; t <= span && ticks.length < 40; t += step) ticks.push(t);
+  // A label in the last few percent would hang off the edge or onto its neighbour: leave it out.
+  for (let t = 0; t <= span * 0.92 && ticks.length < 40; t += step) ticks.push(t);
   return (
     <>
       {ticks.map((t) => (
-        <span
-          key={t}
-          class="tick"
-          // Labels near the right edge hang left of their tick, so they are not cut off.
-          style={{
-            left: `${(t / span) * 100}%`,
-            transform: t / span > 0.9 ? 'translateX(-100%)' : undefined,
-          }}
-        >
+        <span key={t} class="tick" style={{ left: `${(t / span) * 100}%` }}>
           {t === 0 ? '0' : formatMs(t)}
         </span>
       ))}
@@ -269,9 +266,23 @@ function Legend({ model }: { model: TimelineModel }) {
   );
 }
 
-function Tip({ call: c, top, origin }: { call: TimelineCall; top: number; origin: number }) {
+function Tip({
+  call: c,
+  top,
+  left,
+  origin,
+}: {
+  call: TimelineCall;
+  top: number;
+  left: number;
+  origin: number;
+}) {
   return (
-    <div class="tl-tip" style={{ top: `${top}px` }} aria-hidden="true">
+    <div
+      class="tl-tip"
+      style={{ top: `${top}px`, left: `${left}px`, width: `${TIP_WIDTH}px` }}
+      aria-hidden="true"
+    >
       <strong>
         {c.n} {c.label}
       </strong>
