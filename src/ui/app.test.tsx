@@ -62,6 +62,17 @@ describe('conversation list', () => {
     expect(rowsOf(screen.getByRole('list', { name: 'Conversations' }))[0]!.textContent).toContain('“test”');
   });
 
+  it('shows a new conversation as soon as the store reports it', async () => {
+    const client = clientWith([seedCapture()]);
+    render(<App client={client} mode="popup" />);
+    const list = await screen.findByRole('list', { name: 'Conversations' });
+    await waitFor(() => expect(rowsOf(list)).toHaveLength(1));
+    const real = realCapture();
+    client.put(real.calls, [...real.chunks.values()].flat(), 2);
+    await waitFor(() => expect(rowsOf(screen.getByRole('list', { name: 'Conversations' }))).toHaveLength(2));
+    expect(rowsOf(screen.getByRole('list', { name: 'Conversations' }))[0]!.textContent).toContain('“test”');
+  });
+
   it('turns recording off and on', async () => {
     const client = clientWith([seedCapture()]);
     render(<App client={client} mode="popup" />);

@@ -50,7 +50,7 @@ function useRoute(): [Route, (r: Route, replace?: boolean) => void] {
 
 export function App({ client, mode }: { client: UiClient; mode: Mode }) {
   const [route, go] = useRoute();
-  const list = useConversationList(client);
+  const list = useConversationList(client, route.name === 'list');
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState<Kind | null>(null);
   const [confirmClear, setConfirmClear] = useState(false);

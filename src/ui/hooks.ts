@@ -64,9 +64,18 @@ export class FrameThrottle {
   }
 }
 
-/** The conversation list, live. */
-export function useConversationList(client: UiClient): { state: ListState; index: ConversationIndex } {
+/**
+ * The conversation list, live. While it is not `visible` (a conversation is open over it) changes are still
+ * read, but the summaries — a pass over every loaded call — wait until the list is shown again, so a
+ * large store does not slow the live conversation view down.
+ */
+export function useConversationList(
+  client: UiClient,
+  visible = true,
+): { state: ListState; index: ConversationIndex } {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
+  const visibleRef = useRef(visible);
+  visibleRef.current = visible;
   const ref = useRef<{ index: ConversationIndex; render: FrameThrottle; flush: FrameThrottle } | null>(null);
   if (!ref.current) {
     const render = new FrameThrottle(() => rerender(undefined));
@@ -97,7 +106,7 @@ export function useConversationList(client: UiClient): { state: ListState; index
     let alive = true;
     const off = client.subscribe((change) => {
       void index.apply(change).then(() => {
-        if (alive) flush.request();
+        if (alive && visibleRef.current) flush.request();
       });
     });
     return () => {
@@ -107,6 +116,9 @@ export function useConversationList(client: UiClient): { state: ListState; index
       flush.cancel();
     };
   }, [client, index, render, flush]);
+  useEffect(() => {
+    if (visible) flush.request();
+  }, [visible, flush]);
   return { state: index.state(), index };
 }
 
