@@ -14,6 +14,7 @@ import {
   getChunks,
   openCaptureDb,
 } from '../src/store/db';
+import { planImportParts } from '../src/store/import';
 import type { StoredCall, StoredChunk } from '../src/store/schema';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
 import { browser, send } from './browser';
@@ -159,10 +160,25 @@ export class ExtensionClient implements UiClient {
     chunks: StoredChunk[],
     onProgress?: (done: number, total: number) => void,
   ): Promise<ImportResult> {
-    onProgress?.(0, calls.length);
-    const r = await send('store/import', { importId, calls, chunks });
-    onProgress?.(calls.length, calls.length);
-    return r;
+    // One runtime message may carry at most ~64 MiB (Chrome): send the import in parts of ~8 MB, in order.
+    // The background stages them and commits everything in one transaction with the final part, so a
+    // failure at any point leaves the database unchanged.
+    const parts = planImportParts(calls, chunks);
+    onProgress?.(0, parts.length);
+    let result: ImportResult = { added: 0, skipped: 0 };
+    for (const [i, part] of parts.entries()) {
+      const final = i === parts.length - 1;
+      const r = await send('store/import', {
+        importId,
+        part: i,
+        final,
+        calls: part.calls,
+        chunks: part.chunks,
+      });
+      if (final) result = { added: r.added, skipped: r.skipped };
+      onProgress?.(i + 1, parts.length);
+    }
+    return result;
   }
 
   async storageEstimate(): Promise<{ usage: number; quota: number } | null> {
