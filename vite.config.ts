@@ -1,6 +1,6 @@
 import { crx } from '@crxjs/vite-plugin';
 import { defineConfig } from 'vite';
-import { manifestFor, type Target } from './extension/targets';
+import { manifestFor, type Target } from './extension/targets.ts';
 import baseManifest from './manifest.json' with { type: 'json' };
 
 // BROWSER=chrome|firefox picks the target; TEST_BUILD=1 compiles in the e2e query channel (dist-test/).
