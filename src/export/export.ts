@@ -10,7 +10,7 @@
  */
 import pkg from '../../package.json' with { type: 'json' };
 import type { ChunkMap } from '../analysis';
-import { redactStoredCall, redactStoredChunk } from '../store/import';
+import { redactStoredCall, redactStoredChunk } from '../capture/sanitize';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import { analyseForExport } from './analysis';
 import { type ExportedCall, type ExportFile, FORMAT_NAME, FORMAT_VERSION } from './format';

@@ -6,7 +6,7 @@
  * failing that, into one.
  */
 import { redactText } from '../capture/redact';
-import { redactStoredChunk } from '../store/import';
+import { redactStoredChunk } from '../capture/sanitize';
 import type { StoredChunk } from '../store/schema';
 
 function merge(group: readonly StoredChunk[]): StoredChunk {

@@ -9,34 +9,8 @@
  * itself (keyed by import id and part number). Staged parts nobody finished are dropped after an hour.
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
-import { redactBody, redactHeaders, redactText, redactUrl } from '../capture/redact';
 import type { CaptureDb } from './db';
 import type { StoredCall, StoredChunk } from './schema';
-
-/** Redaction of a stored record, as the background applies to captures (defence in depth on import). */
-export function redactStoredCall(c: StoredCall): StoredCall {
-  const out: StoredCall = {
-    ...c,
-    url: redactUrl(c.url),
-    pageUrl: redactUrl(c.pageUrl),
-    requestHeaders: redactHeaders(c.requestHeaders),
-    requestBody:
-      c.requestBody !== null && c.requestBodyEncoding === 'text'
-        ? redactBody(c.url, c.requestBody)
-        : c.requestBody,
-  };
-  if (c.responseHeaders) out.responseHeaders = redactHeaders(c.responseHeaders);
-  if (c.error !== undefined) out.error = redactText(c.error);
-  return out;
-}
-
-/**
- * Text chunks are redacted; base64 chunks are bytes (a Fernet-like run of base64 is not a token there, and
- * rewriting it would corrupt the body).
- */
-export function redactStoredChunk(ch: StoredChunk, encoding: 'text' | 'base64' | undefined): StoredChunk {
-  return encoding === 'base64' ? ch : { ...ch, data: redactText(ch.data) };
-}
 
 export interface ImportWriteResult {
   added: number;

@@ -2,7 +2,7 @@
  * The background's request handlers, free of browser APIs so they can be tested with fake-indexeddb.
  * The background worker is the single writer to the database; this is everything it writes.
  */
-import { sanitizeEvent } from '../capture/sanitize';
+import { redactStoredCall, redactStoredChunk, sanitizeEvent } from '../capture/sanitize';
 import {
   type Envelope,
   type MessageName,
@@ -12,15 +12,7 @@ import {
   type Responses,
 } from '../messages';
 import { type CaptureDb, clearAll, countCallsInTab, deleteCalls, writeBatch } from './db';
-import {
-  commitStaged,
-  importCalls,
-  openStagingDb,
-  redactStoredCall,
-  redactStoredChunk,
-  type StagingDb,
-  stagePart,
-} from './import';
+import { commitStaged, importCalls, openStagingDb, type StagingDb, stagePart } from './import';
 
 export interface SenderInfo {
   /** The tab of a content-script sender; null for extension pages. */
