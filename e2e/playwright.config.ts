@@ -11,4 +11,9 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: '../test-results',
   use: { trace: 'off' },
+  projects: [
+    { name: 'main', testIgnore: /live\.spec\.ts$/ },
+    // Timing assertions (chunk → screen within 250 ms) run alone, once everything else is done.
+    { name: 'timing', testMatch: /live\.spec\.ts$/, dependencies: ['main'] },
+  ],
 });

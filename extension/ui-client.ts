@@ -3,8 +3,10 @@
  * reading needs no round trip), and asks the background — the single writer — for every change.
  * Settings live in storage.local; live updates come from the background's `stored` broadcast.
  */
+
+import type { Runtime } from 'webextension-polyfill';
 import type { ConversationSummary } from '../src/analysis/types';
-import type { StoredBroadcast } from '../src/messages';
+import { LIVE_PORT, type StoredBroadcast } from '../src/messages';
 import { readSettings, SETTINGS_KEY, type Settings, settingsSchema } from '../src/settings';
 import {
   type CaptureDb,
@@ -239,8 +241,28 @@ export class ExtensionClient implements UiClient {
       // Returning undefined (not a promise) leaves the reply to the background's own listeners.
       return undefined;
     };
-    browser.runtime.onMessage.addListener(onMessage);
-    return () => browser.runtime.onMessage.removeListener(onMessage);
+    // A port, not runtime.onMessage: the background only broadcasts to views that are open. When the
+    // worker stops, the port disconnects; reconnecting restarts it, and a full re-read covers the gap.
+    let port: Runtime.Port | null = null;
+    let closed = false;
+    const connect = () => {
+      if (closed) return;
+      port = browser.runtime.connect({ name: LIVE_PORT });
+      port.onMessage.addListener(onMessage);
+      port.onDisconnect.addListener(() => {
+        port = null;
+        if (closed) return;
+        setTimeout(() => {
+          connect();
+          onMessage({ event: 'stored', callIds: [], tabId: null } satisfies StoredBroadcast);
+        }, 250);
+      });
+    };
+    connect();
+    return () => {
+      closed = true;
+      port?.disconnect();
+    };
   }
 }
 

@@ -45,7 +45,7 @@ export interface Responses {
   'tab/count': { count: number };
 }
 
-export { CAPTURE_PORT, type CaptureAck } from './capture/channel';
+export { CAPTURE_PORT, type CaptureAck, LIVE_PORT } from './capture/channel';
 
 /** Parses and validates the bundles of a capture batch; one bad event rejects the batch. */
 export function parseCaptureEvents(raw: readonly string[]) {

@@ -34,8 +34,11 @@ export interface FakeResponse {
   status: number;
   headers: [string, string][];
   body?: string;
-  /** Stream the body as SSE in chunks of this many bytes, this far apart. */
-  stream?: { chunkBytes: number; delayMs: number };
+  /**
+   * Stream the body as SSE in chunks of this many bytes, this far apart; `firstDelayMs` holds the first
+   * chunk back after the headers (the model "thinking", as the real service does).
+   */
+  stream?: { chunkBytes: number; delayMs: number; firstDelayMs?: number };
 }
 
 export interface Step {

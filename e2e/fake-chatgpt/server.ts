@@ -203,8 +203,10 @@ export class FakeChatGPT {
       res.end(body);
       return;
     }
-    const { chunkBytes, delayMs } = answer.stream;
+    const { chunkBytes, delayMs, firstDelayMs = 0 } = answer.stream;
     const total = Math.ceil(body.length / chunkBytes);
+    res.flushHeaders();
+    if (firstDelayMs) await new Promise((r) => setTimeout(r, firstDelayMs));
     for (let i = 0; i < total; i++) {
       if (res.destroyed) return;
       await this.onChunk?.(i, total);

@@ -2,7 +2,7 @@
 // No state lives only in memory: a killed worker restarts from the database.
 
 import type { Runtime } from 'webextension-polyfill';
-import { CAPTURE_PORT, type CaptureAck, type StoredBroadcast } from '../../src/messages';
+import { CAPTURE_PORT, type CaptureAck, LIVE_PORT, type StoredBroadcast } from '../../src/messages';
 import { openCaptureDb } from '../../src/store/db';
 import { createService } from '../../src/store/service';
 import { browser } from '../browser';
@@ -40,7 +40,15 @@ function refreshBadge(tabId: number | null) {
   );
 }
 
-// Live views: tell open extension pages what changed, at most every 50 ms.
+// Live views: tell open extension pages what changed, at most every 50 ms, on the ports they opened
+// (none open: nothing is sent).
+const livePorts = new Set<Runtime.Port>();
+browser.runtime.onConnect.addListener((port: Runtime.Port) => {
+  if (port.name !== LIVE_PORT || port.sender?.id !== browser.runtime.id) return;
+  if (!(port.sender.url ?? '').startsWith(browser.runtime.getURL(''))) return;
+  livePorts.add(port);
+  port.onDisconnect.addListener(() => livePorts.delete(port));
+});
 const changed = {
   callIds: new Set<string>(),
   tabId: null as number | null,
@@ -54,8 +62,13 @@ function broadcast(tabId: number | null, callIds: string[]) {
     const msg: StoredBroadcast = { event: 'stored', callIds: [...changed.callIds], tabId: changed.tabId };
     changed.callIds.clear();
     changed.timer = null;
-    // Rejects when no extension page is open to listen: nothing to do then.
-    browser.runtime.sendMessage(msg).catch(() => {});
+    for (const port of livePorts) {
+      try {
+        port.postMessage(msg);
+      } catch {
+        livePorts.delete(port);
+      }
+    }
   }, 50);
 }
 

@@ -30,3 +30,9 @@ export interface CaptureAck {
   ok: boolean;
   error?: string;
 }
+
+/**
+ * The runtime port name extension pages (popup, full-tab view) open to receive live 'stored' broadcasts.
+ * The background posts only to open ports, so nothing is sent while no view is open.
+ */
+export const LIVE_PORT = 'live';
