@@ -96,6 +96,25 @@ test('"Stop generating": an aborted stream keeps what arrived and is flagged inc
   expect(turn.conversationId).toBe('69b2d0ea-1970-83e8-95a6-1d5d1d85117e');
 });
 
+test('a connection lost mid-stream is recorded as a network error, keeping what arrived', async ({
+  play,
+  stored,
+}) => {
+  const flow = realFlow2026(makeCanaries(), { chunkBytes: 300, delayMs: 20, dropAfterChunks: 8 });
+  flow.steps = flow.steps.slice(0, 1);
+  const { results } = await play(flow);
+  expect(results[0]!.error).toBe('TypeError');
+  const [conv] = await finished(stored, (c) => c.kind === 'conversation');
+  expect(conv!.outcome).toBe('error');
+  expect(conv!.error).toBeTruthy();
+  expect(conv!.bodyBytes).toBe(8 * 300);
+  // Everything that arrived, including the last line cut in the middle (the body is ASCII: bytes = chars).
+  const arrived = flow.steps[0]!.response.body!.slice(0, 8 * 300);
+  expect(joinBody(conv!.chunks)).toBe(arrived.replace(/ey[^"]+/, '[redacted]'));
+  const turn = decodeStream(conv!.chunks, { outcome: 'error' });
+  expect(turn.incomplete).toBe(true);
+});
+
 test('records WebSocket frames (2024 Azure Web PubSub delivery) and decodes them like SSE', async ({
   context,
   fake,

@@ -36,9 +36,10 @@ export interface FakeResponse {
   body?: string;
   /**
    * Stream the body as SSE in chunks of this many bytes, this far apart; `firstDelayMs` holds the first
-   * chunk back after the headers (the model "thinking", as the real service does).
+   * chunk back after the headers (the model "thinking", as the real service does); `dropAfterChunks`
+   * cuts the connection after that many chunks (a network error mid-stream).
    */
-  stream?: { chunkBytes: number; delayMs: number; firstDelayMs?: number };
+  stream?: { chunkBytes: number; delayMs: number; firstDelayMs?: number; dropAfterChunks?: number };
 }
 
 export interface Step {
@@ -309,7 +310,10 @@ const NOT_REPLAYED_RESPONSE =
   /^(content-encoding|content-length|transfer-encoding|alt-svc|set-cookie|connection)$/i;
 
 /** The real 2026-03-12 logged-out chatgpt.com flow, replayed from its HAR digest with canaries for secrets. */
-export function realFlow2026(k: Canaries, stream = { chunkBytes: 400, delayMs: 20 }): Flow {
+export function realFlow2026(
+  k: Canaries,
+  stream: NonNullable<FakeResponse['stream']> = { chunkBytes: 400, delayMs: 20 },
+): Flow {
   const digest = JSON.parse(fixture('real/har-digest_2026-03-12_chatgpt.com_backend-anon.json')) as {
     entries: DigestEntry[];
   };

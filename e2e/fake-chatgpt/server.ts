@@ -203,12 +203,16 @@ export class FakeChatGPT {
       res.end(body);
       return;
     }
-    const { chunkBytes, delayMs, firstDelayMs = 0 } = answer.stream;
+    const { chunkBytes, delayMs, firstDelayMs = 0, dropAfterChunks } = answer.stream;
     const total = Math.ceil(body.length / chunkBytes);
     res.flushHeaders();
     if (firstDelayMs) await new Promise((r) => setTimeout(r, firstDelayMs));
     for (let i = 0; i < total; i++) {
       if (res.destroyed) return;
+      if (i === dropAfterChunks) {
+        res.socket?.destroy();
+        return;
+      }
       await this.onChunk?.(i, total);
       res.write(body.subarray(i * chunkBytes, (i + 1) * chunkBytes));
       await new Promise((r) => setTimeout(r, delayMs));
