@@ -6,6 +6,10 @@ import { z } from 'zod';
 import { captureEvent } from './capture/events';
 import { storedCall, storedChunk } from './store/schema';
 
+// Extension pages and the worker run under MV3's CSP, which forbids eval: tell zod not to probe for it
+// (its JIT would try `new Function` and fail, logging a CSP violation each time).
+z.config({ jitless: true });
+
 export const requests = {
   /**
    * relay → background, on the CAPTURE_PORT: a batch of the page hook's bundles, each still the JSON
