@@ -182,4 +182,24 @@ test('a page script can neither forge captures nor get the private channel', asy
     return all.some((c) => c.url.includes('control=after-forgery')) ? all : null;
   }, 'the control call');
   expect(calls.some((c) => c.url.includes('forged') || c.pageSessionId === 'forged')).toBe(false);
+  // The control call was made with a relative URL: it is stored resolved, and classified.
+  const control = calls.find((c) => c.url.includes('control=after-forgery'))!;
+  expect(control.url).toBe('https://chat.openai.com/backend-api/conversations?control=after-forgery');
+  expect(control.kind).toBe('conversations_list');
+});
+
+test("the page's first script cannot take the channel port while the relay is still starting", async ({
+  context,
+  stored,
+}) => {
+  const page = await context.newPage();
+  await page.goto('https://chatgpt.com/?early-script');
+  expect(await page.evaluate(() => (window as unknown as { __early: { ports: number } }).__early.ports)).toBe(
+    0,
+  );
+  await page.evaluate(() => fetch('/backend-api/me?after-early-script').catch(() => null));
+  await until(
+    async () => (await stored()).some((c) => c.url.includes('after-early-script')),
+    'recording still works',
+  );
 });

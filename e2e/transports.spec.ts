@@ -44,7 +44,7 @@ test('decodes the stored delta-v1 stream split into tiny chunks and a legacy str
   expect(legacyTurn.text).toBe(expected('b_2023-12_legacy_continuation').final_text);
 });
 
-test('records XHR streams and sendBeacon through the same pipeline', async ({ play, stored }) => {
+test('records XHR streams and sendBeacon through the same pipeline', async ({ play, stored, context }) => {
   const seed = seedFlow(makeCanaries());
   const conv = seed.steps.find((s) => s.request.url.endsWith('/conversation'))!;
   const flow: Flow = {
@@ -70,6 +70,25 @@ test('records XHR streams and sendBeacon through the same pipeline', async ({ pl
   expect(xhr!.requestHeaders).toContainEqual(['authorization', 'Bearer [redacted]']);
   expect(joinBody(xhr!.chunks)).toBe(conv.response.body);
   expect(decodeStream(xhr!.chunks).text).toBe(expected('a_2023-12_legacy_new-conversation').final_text);
+  // One XHR object used twice: two calls, each with only its own response.
+  const page = (await context.pages()).find((p) => p.url().startsWith('https://chat.openai.com'))!;
+  const texts = await page.evaluate(async () => {
+    const x = new XMLHttpRequest();
+    const get = (q: string) =>
+      new Promise<string>((resolve) => {
+        x.open('GET', `/backend-api/me?${q}`);
+        x.onloadend = () => resolve(x.responseText);
+        x.send();
+      });
+    return [await get('reuse=1'), await get('reuse=2')];
+  });
+  expect(texts).toEqual(['{"detail":"Not found"}', '{"detail":"Not found"}']);
+  const reused = await finished(stored, (c) => c.url.includes('reuse='));
+  expect(reused).toHaveLength(2);
+  for (const c of reused) {
+    expect(c.status).toBe(404);
+    expect(joinBody(c.chunks)).toBe('{"detail":"Not found"}');
+  }
   const [beacon] = await finished(stored, (c) => c.transport === 'beacon');
   expect(beacon).toMatchObject({
     kind: 'ces',

@@ -3,7 +3,7 @@
  * every request (messages cross trust boundaries) and answer only their own names.
  */
 import { z } from 'zod';
-import { captureEvent } from './capture/events';
+import { type CaptureEvent, captureEvent } from './capture/events';
 import { storedCall, storedChunk } from './store/schema';
 
 // Extension pages and the worker run under MV3's CSP, which forbids eval: tell zod not to probe for it
@@ -41,7 +41,7 @@ export const requests = {
 } as const;
 
 export interface Responses {
-  'capture/batch': { ok: true; stored: number };
+  'capture/batch': { ok: true; stored: number; rejected: number };
   'store/delete': { ok: true };
   'store/clear': { ok: true };
   /** `committed` is false while parts are only staged (added and skipped are then 0). */
@@ -51,20 +51,28 @@ export interface Responses {
 
 export { CAPTURE_PORT, type CaptureAck, LIVE_PORT } from './capture/channel';
 
-/** Parses and validates the bundles of a capture batch; one bad event rejects the batch. */
-export function parseCaptureEvents(raw: readonly string[]) {
-  const events: unknown[] = [];
+/**
+ * Parses and validates the bundles of a capture batch, event by event: what is valid is kept, what is
+ * not is counted and left out, so one malformed event can never make the relay re-send a batch forever.
+ */
+export function parseCaptureEvents(raw: readonly string[]): { events: CaptureEvent[]; rejected: number } {
+  const events: CaptureEvent[] = [];
+  let rejected = 0;
   for (const s of raw) {
     let v: unknown;
     try {
       v = JSON.parse(s);
     } catch {
-      v = null;
+      rejected++;
+      continue;
     }
-    if (Array.isArray(v)) events.push(...(v as unknown[]));
-    else events.push(v);
+    for (const item of Array.isArray(v) ? v : [v]) {
+      const e = captureEvent.safeParse(item);
+      if (e.success) events.push(e.data);
+      else rejected++;
+    }
   }
-  return z.array(captureEvent).max(50_000).safeParse(events);
+  return { events, rejected };
 }
 
 /** background → extension pages, after each committed change (live views re-read what changed). */

@@ -16,7 +16,8 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = { recording: true, maxBodyBytes: DEFAULT_MAX_BODY_BYTES };
 const MIN_BODY = 1024;
-const MAX_BODY = 256 * 1024 * 1024;
+/** One body must fit one runtime message to the background (Chrome caps a message at 64 MiB). */
+const MAX_BODY = 32 * 1024 * 1024;
 
 /** Reads stored settings; each invalid or missing field falls back to its default. */
 export function readSettings(raw: unknown): Settings {

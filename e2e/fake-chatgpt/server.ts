@@ -31,8 +31,19 @@ function selfSignedCert() {
   return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
 }
 
-const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ChatGPT (fake)</title></head>
+const page = (
+  headScript = '',
+) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>ChatGPT (fake)</title>
+${headScript ? `<script>${headScript}</script>` : ''}</head>
 <body><main id="app">Fake ChatGPT for end-to-end tests</main></body></html>`;
+
+/**
+ * `/?early-script`: the page's first script, run before the relay has its settings, replays the handshake
+ * (as the relay, then listens for any port) — it must get nothing.
+ */
+const EARLY_SCRIPT = `window.__early = { ports: 0 };
+window.addEventListener('chatgpt-flow-recorder:handshake', function (e) { window.__early.ports += (e.ports || []).length; }, true);
+window.dispatchEvent(new MessageEvent('chatgpt-flow-recorder:handshake', { data: 'relay' }));`;
 
 export interface ReceivedRequest {
   method: string;
@@ -179,7 +190,7 @@ export class FakeChatGPT {
         ['content-type', 'text/html; charset=utf-8'],
         ['set-cookie', '__Secure-next-auth.session-token=CANARYcookie; Path=/; Secure; HttpOnly'],
       ]);
-      res.end(PAGE);
+      res.end(page(new URL(url).searchParams.has('early-script') ? EARLY_SCRIPT : ''));
       return;
     }
     if (path === '/favicon.ico') {

@@ -72,7 +72,23 @@ function broadcast(tabId: number | null, callIds: string[]) {
   }, 50);
 }
 
-const service = createService(db, broadcast);
+// Tab ids start over when the browser restarts: the badge counts only this browser session's calls.
+// storage.session outlives worker restarts and is cleared with the browser session.
+let sessionStartPromise: Promise<number> | null = null;
+const sessionStart = () => {
+  sessionStartPromise ??= (async () => {
+    const got = await browser.storage.session.get('sessionStart');
+    if (typeof got.sessionStart === 'number') return got.sessionStart;
+    // A minute of margin: the first calls of the session are stamped by the page just before the
+    // worker starts to store them.
+    const t = Date.now() - 60_000;
+    await browser.storage.session.set({ sessionStart: t });
+    return t;
+  })().catch(() => 0);
+  return sessionStartPromise;
+};
+
+const service = createService(db, broadcast, { sessionStart });
 
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   if (sender.id !== browser.runtime.id) return undefined;

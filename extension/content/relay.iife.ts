@@ -55,7 +55,12 @@ const queue = new RelayQueue({
         });
         port.postMessage({ batchId, events });
       } catch {
+        // A dead port (or a message too large to post): drop it, so the retry opens a fresh one.
+        try {
+          bg?.disconnect();
+        } catch {}
         bg = null;
+        acks.delete(batchId);
         // The extension was reloaded, updated or removed while this tab stayed open: this relay is
         // orphaned for good. Tell the hook to stop recording so the page does no work for nothing.
         if (!browser.runtime?.id) stopHook();
@@ -74,6 +79,8 @@ function onHello(e: Event) {
   const m = e as MessageEvent;
   const port = m.ports?.[0];
   if (m.data !== HOOK_HELLO || !port) return;
+  // Cancelling tells the hook the port was taken: it stops offering it (see src/capture/channel.ts).
+  m.preventDefault();
   window.removeEventListener(HANDSHAKE_EVENT, onHello, true);
   connect(port);
 }
@@ -98,5 +105,8 @@ function connect(port: MessagePort) {
     if (area === 'local' && changes[SETTINGS_KEY]) push(changes[SETTINGS_KEY].newValue);
   });
 }
+
+// The page is going away: send what is queued now rather than after the batching delay.
+window.addEventListener('pagehide', () => void queue.flush(), true);
 
 if (__TEST_BUILD__) installTestQuery();

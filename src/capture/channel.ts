@@ -1,10 +1,10 @@
 /**
  * The private hook ↔ relay channel (DESIGN.md "Channel"). Both content scripts run at document_start,
  * before any page script. The hook makes a MessageChannel and hands one port to the relay in a
- * synchronously dispatched DOM event; whichever of the two runs first, the other completes the exchange
- * while still at document_start, and the relay stops listening once it holds a port. Later page scripts
- * can dispatch the same event name but nobody is listening any more, and they never see the port, so they
- * can neither read captures nor inject fake ones.
+ * synchronously dispatched, cancelable DOM event; whichever of the two runs first, the other completes the
+ * exchange while still at document_start. The relay cancels the event when it takes the port, and both
+ * stop listening at that moment. Later page scripts can dispatch the same event name but nobody is
+ * listening any more, and they never see the port, so they can neither read captures nor inject fake ones.
  *
  * Messages on the port are JSON strings: Firefox needs structured-clonable data between worlds, and a
  * string is the cheapest such thing. hook → relay: a JSON array of capture events (a bundle); the relay

@@ -57,6 +57,8 @@ export const callChunk = z.object({
   /** Bytes this read carried on the wire (before text decoding). */
   bytes: z.number().int().nonnegative(),
   data: z.string(),
+  /** `base64` when `data` is bytes (binary bodies and frames): never run text redaction over it. */
+  encoding: bodyEncoding.optional(),
   /** WebSocket frames only: who sent it. */
   direction: z.enum(['in', 'out']).optional(),
 });

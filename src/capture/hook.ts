@@ -11,12 +11,19 @@
 import { HANDSHAKE_EVENT, HOOK_HELLO, RELAY_HELLO, type SettingsMessage } from './channel';
 import type { CallChunk, CallEnd, CallResponse, CallStart, CaptureEvent, HookSettings } from './events';
 import { DEFAULT_MAX_BODY_BYTES } from './limits';
+import { LineBuffer } from './line-buffer';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact';
 
 type Headers2 = [string, string][];
 const BUFFER_LIMIT = 20_000;
-/** A text body is forwarded up to its last line break, so a secret is never split across two chunks. */
-const MAX_PENDING_TEXT = 256 * 1024;
+// The event schema's bounds (src/capture/events.ts): values past them are cut here, so one odd call (a
+// long data: URL, a huge header) can never make the background refuse a whole batch.
+const MAX_URL = 65_536;
+const MAX_HEADERS = 512;
+const MAX_HEADER_VALUE = 16_384;
+const clampUrl = (u: string) => (u.length > MAX_URL ? `${u.slice(0, MAX_URL - 12)}…[truncated]` : u);
+const clampHeaders = (h: Headers2): Headers2 =>
+  h.slice(0, MAX_HEADERS).map(([n, v]) => [n.slice(0, 256), v.slice(0, MAX_HEADER_VALUE)]);
 
 export interface HookHandle {
   pageSessionId: string;
@@ -31,8 +38,8 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
   const perf = win.performance;
   const now = () => perf.timeOrigin + perf.now();
   const pageSessionId = win.crypto.randomUUID();
-  let seqId = 0;
-  const newId = () => `${pageSessionId.slice(0, 8)}-${(++seqId).toString(36)}`;
+  // Full random ids: a call id is the record's key, so a collision would merge two calls.
+  const newId = () => win.crypto.randomUUID();
 
   // ---- channel to the relay -------------------------------------------------------------------
   const settings: HookSettings = { recording: true, maxBodyBytes: DEFAULT_MAX_BODY_BYTES };
@@ -43,20 +50,32 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     try {
       const msg = JSON.parse(String(e.data)) as SettingsMessage;
       if (msg.type !== 'settings') return;
-      settings.recording = msg.recording;
-      settings.maxBodyBytes = msg.maxBodyBytes;
+      settings.recording = msg.recording === true;
+      if (Number.isInteger(msg.maxBodyBytes) && msg.maxBodyBytes >= 0)
+        settings.maxBodyBytes = msg.maxBodyBytes;
       if (!port) {
         port = channel.port1;
-        win.removeEventListener(HANDSHAKE_EVENT, onHello, true);
         const pending = buffer ?? [];
         buffer = null;
         if (settings.recording) for (const m of pending) port.postMessage(m);
       }
     } catch {}
   };
+  // The port is handed over once: the relay cancels the event when it takes the port, and from then on
+  // the hook stops listening, so a page script replaying the handshake gets nothing (the relay's settings
+  // arrive later, after an async storage read, while page scripts already run).
+  let handedOver = false;
   const offer = () => {
-    if (port) return;
-    win.dispatchEvent(new win.MessageEvent(HANDSHAKE_EVENT, { data: HOOK_HELLO, ports: [channel.port2] }));
+    if (handedOver) return;
+    const ev = new win.MessageEvent(HANDSHAKE_EVENT, {
+      data: HOOK_HELLO,
+      ports: [channel.port2],
+      cancelable: true,
+    });
+    if (!win.dispatchEvent(ev)) {
+      handedOver = true;
+      win.removeEventListener(HANDSHAKE_EVENT, onHello, true);
+    }
   };
   const onHello = (e: Event) => {
     if ((e as MessageEvent).data === RELAY_HELLO) offer();
@@ -87,6 +106,20 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     if (port) port.postMessage(bundle);
     else if (buffer && buffer.length < BUFFER_LIMIT) buffer.push(bundle);
   };
+  // What is queued when the page goes away would die with it (keepalive fetches and beacons are sent
+  // exactly then): send it at once.
+  const flushNow = () => {
+    try {
+      flush();
+    } catch {}
+  };
+  win.addEventListener('pagehide', flushNow, true);
+  win.addEventListener(
+    'visibilitychange',
+    () => win.document.visibilityState === 'hidden' && flushNow(),
+    true,
+  );
+
   const post = (item: Item) => {
     if (!settings.recording) return;
     outbox.push(item);
@@ -119,15 +152,59 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     encoding: 'text' | 'base64';
     truncated: boolean;
   }
-  /** Bodies are read at flush time: copy bytes now, in case the page reuses its buffer. */
+  /** Bytes kept from a body: at most the cap, copied (the page may reuse its buffer). */
+  interface Bytes {
+    bytes: Uint8Array;
+    truncated: boolean;
+  }
+  const isBytes = (b: unknown): b is Bytes =>
+    typeof b === 'object' && b !== null && (b as Bytes).bytes instanceof Uint8Array;
+  /** Bodies are built at flush time: copy what is kept of a byte body now, never more than the cap. */
   const snapshot = (b: unknown): unknown => {
-    if (b instanceof ArrayBuffer) return b.slice(0);
-    if (ArrayBuffer.isView(b))
-      return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+    const cap = settings.maxBodyBytes;
+    if (b instanceof ArrayBuffer)
+      return { bytes: new Uint8Array(b.slice(0, cap)), truncated: b.byteLength > cap };
+    if (ArrayBuffer.isView(b)) {
+      const n = Math.min(b.byteLength, cap);
+      return {
+        bytes: new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + n)),
+        truncated: b.byteLength > cap,
+      };
+    }
+    if (b instanceof win.Blob)
+      return b
+        .slice(0, cap)
+        .arrayBuffer()
+        .then((a) => ({ bytes: new Uint8Array(a), truncated: b.size > cap }));
     return b;
   };
+  /** A Request's body, read from a clone up to the cap (the rest is not read at all). */
+  const readCapped = async (stream: ReadableStream<Uint8Array>): Promise<Bytes> => {
+    const cap = settings.maxBodyBytes;
+    const reader = stream.getReader();
+    const parts: Uint8Array[] = [];
+    let n = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      n += value.byteLength;
+      if (n > cap) {
+        void reader.cancel().catch(() => {});
+        break;
+      }
+    }
+    const bytes = new Uint8Array(Math.min(n, cap));
+    let at = 0;
+    for (const p of parts) {
+      const take = p.subarray(0, bytes.length - at);
+      bytes.set(take, at);
+      at += take.length;
+    }
+    return { bytes, truncated: n > cap };
+  };
 
-  /** Request bodies that can be read synchronously (all but Blob and Request clones). */
+  /** Request bodies as recorded: text (redacted) or base64 bytes, cut at the cap. */
   const bodyOf = (url: string, body: unknown): BodyOut => {
     const cap = settings.maxBodyBytes;
     if (body == null) return { body: null, encoding: 'text', truncated: false };
@@ -142,22 +219,19 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
           `${encodeURIComponent(k)}=${typeof v === 'string' ? encodeURIComponent(v) : `[file ${v.name}]`}`,
         );
       }
-      return { body: redactBody(url, parts.join('&')), encoding: 'text', truncated: false };
+      const text = parts.join('&');
+      return { body: redactBody(url, text.slice(0, cap)), encoding: 'text', truncated: text.length > cap };
     }
-    let bytes: Uint8Array | null = null;
-    if (body instanceof ArrayBuffer) bytes = new Uint8Array(body);
-    else if (ArrayBuffer.isView(body)) bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-    if (!bytes) return { body: '[unreadable body]', encoding: 'text', truncated: false };
-    const head = bytes.subarray(0, cap);
+    if (!isBytes(body)) return { body: '[unreadable body]', encoding: 'text', truncated: false };
+    const { bytes, truncated } = body;
     // gzip (Statsig rgstr) and other binary bodies stay bytes; UTF-8 text becomes text.
-    if (head[0] === 0x1f && head[1] === 0x8b) {
-      return { body: toBase64(head), encoding: 'base64', truncated: bytes.length > cap };
-    }
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b)
+      return { body: toBase64(bytes), encoding: 'base64', truncated };
     try {
-      const text = new win.TextDecoder('utf-8', { fatal: true }).decode(head);
-      return { body: redactBody(url, text), encoding: 'text', truncated: bytes.length > cap };
+      const text = new win.TextDecoder('utf-8', { fatal: !truncated }).decode(bytes);
+      return { body: redactBody(url, text), encoding: 'text', truncated };
     } catch {
-      return { body: toBase64(head), encoding: 'base64', truncated: bytes.length > cap };
+      return { body: toBase64(bytes), encoding: 'base64', truncated };
     }
   };
 
@@ -170,65 +244,82 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     }
   };
 
-  /** Streams a response body into chunk events; text is cut at line breaks before redaction. */
+  /**
+   * Turns a body into chunk events, each stamped when it arrived:
+   * - `text`: a streamed text body (bytes decoded as UTF-8, or XHR's growing responseText), released at
+   *   line breaks so redaction never sees half a secret;
+   * - `bytes`: a binary body, base64 per read, never rewritten by text redaction;
+   * - `frames`: WebSocket messages, each whole (text redacted as one piece, binary as base64).
+   */
   class BodyRecorder {
     seq = 0;
     bytes = 0;
     truncated = false;
-    private pending = '';
+    private lines = new LineBuffer();
     private decoder: TextDecoder | null;
     constructor(
       private callId: string,
-      text: boolean,
+      private mode: 'text' | 'bytes' | 'frames',
     ) {
-      this.decoder = text ? new win.TextDecoder() : null;
+      this.decoder = mode === 'text' ? new win.TextDecoder() : null;
     }
-    push(value: Uint8Array | string, direction?: 'in' | 'out') {
-      const time = now();
-      const n = typeof value === 'string' ? value.length : value.byteLength;
+    /** Counts a piece against the cap; false when it is past it (then nothing more is recorded). */
+    private admit(n: number): boolean {
       this.bytes += n;
-      if (this.truncated) return;
-      if (this.bytes > settings.maxBodyBytes) {
-        this.truncated = true;
-        return;
-      }
-      const seq = this.seq++;
+      if (!this.truncated && this.bytes > settings.maxBodyBytes) this.truncated = true;
+      return !this.truncated;
+    }
+    private emit(
+      seq: number,
+      time: number,
+      n: number,
+      data: () => string,
+      binary: boolean,
+      direction?: 'in' | 'out',
+    ) {
       post(() => {
-        const chunk: CallChunk = {
-          type: 'chunk',
-          callId: this.callId,
-          seq,
-          time,
-          bytes: n,
-          data: this.text(value),
-        };
+        const chunk: CallChunk = { type: 'chunk', callId: this.callId, seq, time, bytes: n, data: data() };
+        if (binary) chunk.encoding = 'base64';
         if (direction) chunk.direction = direction;
         return chunk;
       });
     }
-    /** The chunk's data: text up to its last line break (the rest waits for the next chunk), or base64. */
-    private text(value: Uint8Array | string): string {
-      if (typeof value === 'string') return redactText(value);
-      if (!this.decoder) return toBase64(value);
-      const text = this.pending + this.decoder.decode(value, { stream: true });
-      const cut = text.lastIndexOf('\n') + 1;
-      if (cut === 0 && text.length < MAX_PENDING_TEXT) {
-        this.pending = text;
-        return '';
-      }
-      const at = cut === 0 ? text.length : cut;
-      this.pending = text.slice(at);
-      return redactText(text.slice(0, at));
+    push(value: Uint8Array | string, direction?: 'in' | 'out') {
+      const time = now();
+      const n = typeof value === 'string' ? value.length : value.byteLength;
+      if (!this.admit(n)) return;
+      const binary = typeof value !== 'string' && this.mode !== 'text';
+      const data = () => {
+        if (typeof value !== 'string' && binary) return toBase64(value);
+        if (this.mode === 'frames') return redactText(value as string);
+        const text = typeof value === 'string' ? value : this.decoder!.decode(value, { stream: true });
+        return redactText(this.lines.push(text));
+      };
+      this.emit(this.seq++, time, n, data, binary, direction);
+    }
+    /** A frame whose bytes arrive later (a Blob): its place and time are taken now, so order holds. */
+    pushLater(value: Promise<ArrayBuffer>, direction: 'in' | 'out') {
+      const time = now();
+      const seq = this.seq++;
+      void value.then(
+        (b) => {
+          if (this.admit(b.byteLength))
+            this.emit(seq, time, b.byteLength, () => toBase64(new Uint8Array(b)), true, direction);
+        },
+        () => {},
+      );
     }
     end(outcome: CallEnd['outcome'], error?: string) {
       const endTime = now();
-      if (this.decoder && !this.truncated) {
-        const seq = this.seq++;
-        post(() => {
-          const rest = this.pending + this.decoder!.decode();
-          this.pending = '';
-          return { type: 'chunk', callId: this.callId, seq, time: endTime, bytes: 0, data: redactText(rest) };
-        });
+      if (this.mode === 'text' && !this.truncated) {
+        const decoder = this.decoder!;
+        this.emit(
+          this.seq++,
+          endTime,
+          0,
+          () => redactText(this.lines.push(decoder.decode()) + this.lines.end()),
+          false,
+        );
       }
       const e: CallEnd = {
         type: 'end',
@@ -265,9 +356,9 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
           pageSessionId,
           transport,
           method: method.toUpperCase(),
-          url: redactUrl(url),
-          pageUrl: redactUrl(pageUrl),
-          requestHeaders: redactHeaders(headers),
+          url: clampUrl(redactUrl(url)),
+          pageUrl: clampUrl(redactUrl(pageUrl)),
+          requestHeaders: redactHeaders(clampHeaders(headers)),
           requestBody: b.body,
           requestBodyEncoding: b.encoding,
           requestTruncated: b.truncated,
@@ -276,12 +367,7 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
         if (keepalive) e.keepalive = true;
         return e;
       });
-    if (body instanceof Promise || body instanceof win.Blob) {
-      return (async () => {
-        const raw = await body;
-        queue(raw instanceof win.Blob ? await raw.arrayBuffer() : raw);
-      })();
-    }
+    if (body instanceof Promise) return body.then(queue);
     queue(body);
     return Promise.resolve();
   };
@@ -300,11 +386,21 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
         callId,
         status,
         statusText,
-        responseHeaders: redactHeaders(headers),
+        responseHeaders: redactHeaders(clampHeaders(headers)),
         responseBodyEncoding: text ? 'text' : 'base64',
         headersTime,
       }),
     );
+  };
+
+  /** Gives a wrapper the original's name and length, as a page that inspects them would see. */
+  const like = <T extends object>(wrapper: T, original: unknown): T => {
+    try {
+      const o = original as { name: string; length: number };
+      Object.defineProperty(wrapper, 'name', { value: o.name });
+      Object.defineProperty(wrapper, 'length', { value: o.length });
+    } catch {}
+    return wrapper;
   };
 
   // ---- fetch -----------------------------------------------------------------------------------
@@ -312,7 +408,10 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
   const recordFetch = (input: RequestInfo | URL, init: RequestInit | undefined, startTime: number) => {
     const callId = newId();
     const isReq = input instanceof win.Request;
-    const url = isReq ? input.url : String(input instanceof win.URL ? input.href : input);
+    // Relative URLs are resolved as fetch resolves them, against the document's URL.
+    const url = isReq
+      ? input.url
+      : new win.URL(String(input instanceof win.URL ? input.href : input), win.location.href).href;
     const method = init?.method ?? (isReq ? input.method : 'GET');
     const headers = init?.headers ? headerPairs(init.headers) : isReq ? headerPairs(input.headers) : [];
     // A Request's body is read from a clone made now, before the original is consumed by fetch.
@@ -320,7 +419,7 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
       init?.body !== undefined
         ? snapshot(init.body)
         : isReq && input.body
-          ? input.clone().arrayBuffer()
+          ? readCapped(input.clone().body!)
           : null;
     const keepalive = init?.keepalive ?? (isReq ? input.keepalive : undefined);
     const started = start(callId, 'fetch', method, url, headers, body, startTime, keepalive).catch(() => {});
@@ -333,7 +432,7 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     await rec.started;
     const text = isText(res.headers.get('content-type'));
     responseEvent(rec.callId, res.status, res.statusText, [...res.headers.entries()], text, headersTime);
-    const body = new BodyRecorder(rec.callId, text);
+    const body = new BodyRecorder(rec.callId, text ? 'text' : 'bytes');
     if (!clone.body) return body.end('complete');
     const reader = clone.body.getReader();
     try {
@@ -341,6 +440,12 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
         const { done, value } = await reader.read();
         if (done) break;
         body.push(value);
+        if (body.truncated) {
+          // Past the cap: stop reading our copy. Cancelling one branch of the tee leaves the page's own
+          // branch untouched, and a page that cancels its reader then really ends the download.
+          void reader.cancel().catch(() => {});
+          break;
+        }
       }
       body.end('complete');
     } catch (err) {
@@ -350,7 +455,7 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
 
   const failedBeforeResponse = async (rec: { callId: string; started: Promise<void> }, err: unknown) => {
     await rec.started;
-    new BodyRecorder(rec.callId, true).end(abortLike(err) ? 'aborted' : 'error', errText(err));
+    new BodyRecorder(rec.callId, 'bytes').end(abortLike(err) ? 'aborted' : 'error', errText(err));
   };
 
   const wrappedFetch = function (this: unknown, input: RequestInfo | URL, init?: RequestInit) {
@@ -373,9 +478,7 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     return result;
   };
   try {
-    Object.defineProperty(wrappedFetch, 'name', { value: 'fetch' });
-    Object.defineProperty(wrappedFetch, 'length', { value: origFetch.length });
-    win.fetch = wrappedFetch as typeof fetch;
+    win.fetch = like(wrappedFetch, origFetch) as typeof fetch;
   } catch {}
 
   // ---- XMLHttpRequest --------------------------------------------------------------------------
@@ -388,34 +491,64 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
       method: string;
       url: string;
       headers: Headers2;
+      /**
+       * Records the end of the request this object made before, if its loadend was not seen yet: a page
+       * may reuse the object (open() again) from its own loadend handler, before ours runs.
+       */
+      finish?: () => void;
     }
     const xhrs = new WeakMap<XMLHttpRequest, XhrRec>();
-    X.open = function (this: XMLHttpRequest, method: string, url: string | URL) {
+    X.open = like(function (this: XMLHttpRequest, method: string, url: string | URL) {
       try {
+        xhrs.get(this)?.finish?.();
         xhrs.set(this, { method, url: new win.URL(String(url), win.location.href).href, headers: [] });
       } catch {}
       // biome-ignore lint/complexity/noArguments: pass through exactly as given
       return Reflect.apply(origOpen, this, arguments);
-    } as typeof X.open;
-    X.setRequestHeader = function (this: XMLHttpRequest, name: string, value: string) {
+    }, origOpen) as typeof X.open;
+    X.setRequestHeader = like(function (this: XMLHttpRequest, name: string, value: string) {
       try {
         xhrs.get(this)?.headers.push([name, value]);
       } catch {}
       return origSetHeader.call(this, name, value);
-    };
-    X.send = function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+    }, origSetHeader);
+    X.send = like(function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
       try {
         const r = xhrs.get(this);
         if (r && settings.recording) watchXhr(this, r, snapshot(body));
       } catch {}
       return origSend.call(this, body);
-    };
+    }, origSend);
+    const xhrHeaders = (xhr: XMLHttpRequest): Headers2 =>
+      xhr
+        .getAllResponseHeaders()
+        .trim()
+        .split(/[\r\n]+/)
+        .filter(Boolean)
+        .map((l): [string, string] => {
+          const i = l.indexOf(':');
+          return [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+        });
+    // Everything is read from the XHR synchronously in its own events: once the page's handler runs, it
+    // may reuse the object (open() again), which resets status, headers and text. Events may reach the
+    // background in any order (its merge is order-insensitive), so nothing here waits for the start event.
     const watchXhr = (xhr: XMLHttpRequest, r: XhrRec, body: unknown) => {
       const callId = newId();
-      const started = start(callId, 'xhr', r.method, r.url, r.headers, body, now()).catch(() => {});
+      void start(callId, 'xhr', r.method, r.url, r.headers, body, now()).catch(() => {});
+      const done = new AbortController();
+      const on = { capture: false, signal: done.signal };
       let rec: BodyRecorder | null = null;
       let seen = 0;
+      let ended: 'aborted' | 'timeout' | null = null;
       const textual = () => xhr.responseType === '' || xhr.responseType === 'text';
+      // Synchronous requests skip readyState 2, so the response is also recorded at the end if needed.
+      const respond = () => {
+        if (rec) return rec;
+        const text = textual() || xhr.responseType === 'json' || xhr.responseType === 'document';
+        responseEvent(callId, xhr.status, xhr.statusText, xhrHeaders(xhr), text);
+        rec = new BodyRecorder(callId, text ? 'text' : 'bytes');
+        return rec;
+      };
       const progress = () => {
         if (!rec || !textual()) return;
         const t = xhr.responseText;
@@ -424,39 +557,41 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
           seen = t.length;
         }
       };
-      xhr.addEventListener('readystatechange', () => {
-        if (xhr.readyState !== 2 || rec) return;
-        void started.then(() => {
-          const headers = xhr
-            .getAllResponseHeaders()
-            .trim()
-            .split(/[\r\n]+/)
-            .filter(Boolean)
-            .map((l): [string, string] => {
-              const i = l.indexOf(':');
-              return [l.slice(0, i).trim(), l.slice(i + 1).trim()];
-            });
-          responseEvent(callId, xhr.status, xhr.statusText, headers, true);
-        });
-        rec = new BodyRecorder(callId, true);
-      });
-      xhr.addEventListener('progress', () => void started.then(progress));
-      xhr.addEventListener('loadend', () => {
-        void started.then(() => {
-          rec ??= new BodyRecorder(callId, true);
+      xhr.addEventListener(
+        'readystatechange',
+        () => xhr.readyState === 2 && xhr.status !== 0 && respond(),
+        on,
+      );
+      xhr.addEventListener('progress', progress, on);
+      xhr.addEventListener('abort', () => (ended = 'aborted'), on);
+      xhr.addEventListener('timeout', () => (ended = 'timeout'), on);
+      const finish = () => {
+        if (done.signal.aborted) return;
+        done.abort();
+        // Called from open() while a request is still running: open() cancels it without any event.
+        const cut = xhr.readyState !== 4;
+        const failed = cut || xhr.status === 0;
+        const body = failed ? (rec ?? new BodyRecorder(callId, 'bytes')) : respond();
+        if (!failed) {
+          const response: unknown = textual() ? null : xhr.response;
           if (textual()) progress();
-          else if (xhr.responseType === 'json' && xhr.response != null)
-            rec.push(JSON.stringify(xhr.response));
-          rec.end(
-            xhr.status === 0 ? (aborted ? 'aborted' : 'error') : 'complete',
-            xhr.status === 0 ? 'network error' : undefined,
-          );
-        });
-      });
-      let aborted = false;
-      xhr.addEventListener('abort', () => {
-        aborted = true;
-      });
+          else if (xhr.responseType === 'json' && response != null) body.push(JSON.stringify(response));
+          else if (response instanceof ArrayBuffer) body.push(new Uint8Array(response.slice(0)));
+          else if (response instanceof win.Blob) body.pushLater(response.arrayBuffer(), 'in');
+        }
+        body.end(
+          failed ? (cut || ended === 'aborted' ? 'aborted' : 'error') : 'complete',
+          failed && !cut
+            ? ended === 'timeout'
+              ? 'timeout'
+              : ended
+                ? undefined
+                : 'network error'
+            : undefined,
+        );
+      };
+      r.finish = finish;
+      xhr.addEventListener('loadend', finish, on);
     };
   } catch {}
 
@@ -465,7 +600,7 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     const nav = win.navigator;
     const origBeacon = nav.sendBeacon;
     if (typeof origBeacon === 'function') {
-      nav.sendBeacon = function (this: Navigator, url: string | URL, data?: BodyInit | null) {
+      nav.sendBeacon = like(function (this: Navigator, url: string | URL, data?: BodyInit | null) {
         const startTime = now();
         // biome-ignore lint/complexity/noArguments: pass through exactly as given
         const queued: boolean = Reflect.apply(origBeacon, this, arguments);
@@ -473,16 +608,20 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
           if (settings.recording) {
             const callId = newId();
             const href = new win.URL(String(url), win.location.href).href;
-            void start(callId, 'beacon', 'POST', href, [], snapshot(data ?? null), startTime).then(() => {
-              new BodyRecorder(callId, true).end(
-                queued ? 'complete' : 'error',
-                queued ? undefined : 'beacon not queued',
-              );
-            });
+            start(callId, 'beacon', 'POST', href, [], snapshot(data ?? null), startTime)
+              .then(() =>
+                new BodyRecorder(callId, 'bytes').end(
+                  queued ? 'complete' : 'error',
+                  queued ? undefined : 'beacon not queued',
+                ),
+              )
+              .catch(() => {});
+            // A beacon is sent as the page goes away: do not wait for the usual flush.
+            if (win.document.visibilityState === 'hidden') setTimeout(flushNow, 0);
           }
         } catch {}
         return queued;
-      };
+      }, origBeacon);
     }
   } catch {}
 
@@ -493,11 +632,13 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     const origWsSend = OrigWS.prototype.send;
     const frame = (rec: BodyRecorder, data: unknown, direction: 'in' | 'out') => {
       if (typeof data === 'string') rec.push(data, direction);
-      else if (data instanceof ArrayBuffer) rec.push(toBase64(new Uint8Array(data)), direction);
+      else if (data instanceof ArrayBuffer) rec.push(new Uint8Array(data.slice(0)), direction);
       else if (ArrayBuffer.isView(data))
-        rec.push(toBase64(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)), direction);
-      else if (data instanceof win.Blob)
-        void data.arrayBuffer().then((b) => rec.push(toBase64(new Uint8Array(b)), direction));
+        rec.push(
+          new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
+          direction,
+        );
+      else if (data instanceof win.Blob) rec.pushLater(data.arrayBuffer(), direction);
     };
     win.WebSocket = new Proxy(OrigWS, {
       construct(target, args, newTarget) {
@@ -505,36 +646,29 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
         try {
           if (settings.recording) {
             const callId = newId();
-            const rec = new BodyRecorder(callId, false);
+            const rec = new BodyRecorder(callId, 'frames');
             sockets.set(ws, rec);
-            const started = start(callId, 'websocket', 'GET', ws.url, [], null, now());
-            ws.addEventListener(
-              'open',
-              () =>
-                void started.then(() =>
-                  responseEvent(
-                    callId,
-                    101,
-                    'Switching Protocols',
-                    [['sec-websocket-protocol', ws.protocol]],
-                    true,
-                  ),
-                ),
+            // Frames are recorded in the order they happen; the start event is queued before any of them.
+            void start(callId, 'websocket', 'GET', ws.url, [], null, now());
+            ws.addEventListener('open', () =>
+              responseEvent(
+                callId,
+                101,
+                'Switching Protocols',
+                [['sec-websocket-protocol', ws.protocol]],
+                true,
+              ),
             );
-            ws.addEventListener('message', (e) => void started.then(() => frame(rec, e.data, 'in')));
-            ws.addEventListener(
-              'close',
-              (e) =>
-                void started.then(() =>
-                  rec.end(e.wasClean ? 'complete' : 'error', e.wasClean ? undefined : `closed ${e.code}`),
-                ),
+            ws.addEventListener('message', (e) => frame(rec, e.data, 'in'));
+            ws.addEventListener('close', (e) =>
+              rec.end(e.wasClean ? 'complete' : 'error', e.wasClean ? undefined : `closed ${e.code}`),
             );
           }
         } catch {}
         return ws;
       },
     });
-    OrigWS.prototype.send = function (
+    OrigWS.prototype.send = like(function (
       this: WebSocket,
       data: string | ArrayBufferLike | Blob | ArrayBufferView,
     ) {
@@ -543,7 +677,7 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
         if (rec) frame(rec, data, 'out');
       } catch {}
       return origWsSend.call(this, data);
-    };
+    }, origWsSend);
   } catch {}
 
   return { pageSessionId };

@@ -108,4 +108,19 @@ describe('background sanitize (defence in depth)', () => {
     ];
     expect(JSON.stringify(events.map(sanitizeEvent))).not.toContain(CANARY);
   });
+
+  it('leaves base64 chunks (bytes) alone: a Fernet-looking run of base64 is not a token there', () => {
+    const bytes = 'gAAAAAB2vcTL0abcdefghijklmnopqrstuvwxyz0123==';
+    const chunk: CaptureEvent = {
+      type: 'chunk',
+      callId: 'a',
+      seq: 0,
+      time: 1,
+      bytes: 30,
+      data: bytes,
+      encoding: 'base64',
+    };
+    expect(sanitizeEvent(chunk)).toEqual(chunk);
+    expect(sanitizeEvent({ ...chunk, encoding: 'text' })).not.toEqual(chunk);
+  });
 });

@@ -19,7 +19,7 @@ function manualTimers() {
 describe('RelayQueue', () => {
   it('keeps events until a batch is acknowledged, retrying with backoff, losing nothing', async () => {
     const clock = manualTimers();
-    const delivered: unknown[][] = [];
+    const delivered: string[][] = [];
     let failures = 2;
     const q = new RelayQueue({
       setTimer: clock.setTimer,
@@ -29,9 +29,9 @@ describe('RelayQueue', () => {
         return true;
       },
     });
-    for (let i = 0; i < 5; i++) q.push(i);
+    for (let i = 0; i < 5; i++) q.push(String(i));
     await clock.runAll();
-    expect(delivered.flat()).toEqual([0, 1, 2, 3, 4]);
+    expect(delivered.flat()).toEqual(['0', '1', '2', '3', '4']);
     expect(q.pending).toBe(0);
   });
 
@@ -58,7 +58,7 @@ describe('RelayQueue', () => {
   it('sends at most maxBatch events per batch, in order', async () => {
     const clock = manualTimers();
     const sizes: number[] = [];
-    const seen: unknown[] = [];
+    const seen: string[] = [];
     const q = new RelayQueue({
       setTimer: clock.setTimer,
       maxBatch: 3,
@@ -68,10 +68,10 @@ describe('RelayQueue', () => {
         return true;
       },
     });
-    for (let i = 0; i < 7; i++) q.push(i);
+    for (let i = 0; i < 7; i++) q.push(String(i));
     await clock.runAll();
     expect(sizes).toEqual([3, 3, 1]);
-    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(seen).toEqual(['0', '1', '2', '3', '4', '5', '6']);
   });
 });
 
@@ -87,11 +87,39 @@ describe('RelayQueue.close', () => {
         throw new Error('Extension context invalidated');
       },
     });
-    q.push(1);
+    q.push('1');
     await clock.runAll();
-    q.push(2);
+    q.push('2');
     await clock.runAll();
     expect(calls).toBe(1);
     expect(q.pending).toBe(0);
+  });
+});
+
+describe('RelayQueue bounds', () => {
+  it('cuts batches by size, drops a bundle that could never be delivered, and stops growing when full', async () => {
+    const clock = manualTimers();
+    const batches: string[][] = [];
+    const q = new RelayQueue({
+      setTimer: clock.setTimer,
+      maxBatchChars: 10,
+      maxItemChars: 20,
+      maxQueueChars: 30,
+      deliver: async (_id, b) => {
+        batches.push([...b]);
+        return true;
+      },
+    });
+    q.push('aaaa');
+    q.push('bbbb');
+    q.push('cccc');
+    q.push('x'.repeat(21)); // larger than any message may be
+    q.push('d'.repeat(19)); // past the queue's 30 chars with the 12 already queued
+    expect(q.dropped).toBe(2);
+    await clock.runAll();
+    expect(batches).toEqual([['aaaa', 'bbbb'], ['cccc']]);
+    q.push('eeeeeeeeeeeeeeee');
+    await clock.runAll();
+    expect(batches.at(-1)).toEqual(['eeeeeeeeeeeeeeee']);
   });
 });

@@ -1,33 +1,49 @@
 /**
- * The relay's delivery queue: events stay queued until the background acknowledges that the batch holding
- * them is committed. One batch is in flight at a time; a failed send (worker asleep, killed mid-write,
- * restarting) is retried with backoff, and what arrived meanwhile joins the retry. Writes are idempotent on
- * the background side, so re-sending a batch that was in fact committed is harmless.
+ * The relay's delivery queue: the hook's bundles (JSON strings) stay queued until the background
+ * acknowledges that the batch holding them is committed. One batch is in flight at a time; a failed send
+ * (worker asleep, killed mid-write, restarting) is retried with backoff, and what arrived meanwhile joins
+ * the retry. Writes are idempotent on the background side, so re-sending a committed batch is harmless.
+ *
+ * Bounds, so that one odd page can neither stall recording nor grow memory without limit: a batch carries
+ * at most `maxBatchChars` (well under a runtime message's 64 MiB); a single bundle larger than
+ * `maxItemChars` could never be delivered and is dropped at once; past `maxQueueChars` new bundles are
+ * dropped. Every drop is counted (`dropped`).
  */
 export interface RelayQueueOptions {
   /** Delivers a batch; resolves when committed, rejects (or returns false) when it must be retried. */
-  deliver: (batchId: string, events: unknown[]) => Promise<boolean>;
-  /** How long events may wait to be batched with later ones. */
+  deliver: (batchId: string, bundles: string[]) => Promise<boolean>;
+  /** How long bundles may wait to be batched with later ones. */
   flushDelayMs?: number;
   maxBatch?: number;
+  maxBatchChars?: number;
+  maxItemChars?: number;
+  maxQueueChars?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
 }
 
+const MiB = 1024 * 1024;
+
 export class RelayQueue {
-  private queue: unknown[] = [];
+  private queue: string[] = [];
+  private queuedChars = 0;
   private inFlight = false;
   private timer: unknown = null;
   private retryMs: number;
   private batchNo = 0;
   private closed = false;
+  /** Bundles given up on (too large, or the queue was full). */
+  dropped = 0;
   private readonly o: Required<RelayQueueOptions>;
 
   constructor(options: RelayQueueOptions) {
     this.o = {
       flushDelayMs: 40,
       maxBatch: 500,
+      maxBatchChars: 16 * MiB,
+      maxItemChars: 48 * MiB,
+      maxQueueChars: 256 * MiB,
       retryMinMs: 100,
       retryMaxMs: 2000,
       setTimer: (fn, ms) => setTimeout(fn, ms),
@@ -44,12 +60,22 @@ export class RelayQueue {
   close() {
     this.closed = true;
     this.queue = [];
+    this.queuedChars = 0;
   }
 
-  push(event: unknown) {
+  push(bundle: string) {
     if (this.closed) return;
-    this.queue.push(event);
-    this.schedule(this.queue.length >= this.o.maxBatch ? 0 : this.o.flushDelayMs);
+    if (bundle.length > this.o.maxItemChars || this.queuedChars + bundle.length > this.o.maxQueueChars) {
+      this.dropped++;
+      return;
+    }
+    this.queue.push(bundle);
+    this.queuedChars += bundle.length;
+    this.schedule(this.full() ? 0 : this.o.flushDelayMs);
+  }
+
+  private full() {
+    return this.queue.length >= this.o.maxBatch || this.queuedChars >= this.o.maxBatchChars;
   }
 
   private schedule(ms: number) {
@@ -60,10 +86,23 @@ export class RelayQueue {
     }, ms);
   }
 
+  /** The first bundles, up to the batch's count and size (at least one). */
+  private nextBatch(): string[] {
+    let chars = 0;
+    let n = 0;
+    while (n < this.queue.length && n < this.o.maxBatch) {
+      const len = this.queue[n]!.length;
+      if (n > 0 && chars + len > this.o.maxBatchChars) break;
+      chars += len;
+      n++;
+    }
+    return this.queue.slice(0, n);
+  }
+
   async flush(): Promise<void> {
     if (this.inFlight || this.queue.length === 0) return;
     this.inFlight = true;
-    const batch = this.queue.slice(0, this.o.maxBatch);
+    const batch = this.nextBatch();
     const batchId = `${Date.now().toString(36)}-${++this.batchNo}`;
     let ok = false;
     try {
@@ -72,12 +111,14 @@ export class RelayQueue {
       ok = false;
     }
     this.inFlight = false;
+    if (this.closed) return;
     if (ok) {
       this.queue.splice(0, batch.length);
+      for (const b of batch) this.queuedChars -= b.length;
       this.retryMs = this.o.retryMinMs;
       // What arrived meanwhile waits for the batching delay too: under a burst of calls, sending the
       // moment the previous batch is acknowledged would mean one tiny transaction every few ms.
-      if (this.queue.length) this.schedule(this.queue.length >= this.o.maxBatch ? 0 : this.o.flushDelayMs);
+      if (this.queue.length) this.schedule(this.full() ? 0 : this.o.flushDelayMs);
     } else {
       const wait = this.retryMs;
       this.retryMs = Math.min(this.retryMs * 2, this.o.retryMaxMs);

@@ -31,7 +31,8 @@ export function sanitizeEvent(e: CaptureEvent): CaptureEvent {
     case 'response':
       return { ...e, responseHeaders: redactHeaders(e.responseHeaders) };
     case 'chunk':
-      return { ...e, data: redactText(e.data) };
+      // Bytes are not text: a base64 run can look like a Fernet token and must not be rewritten.
+      return e.encoding === 'base64' ? e : { ...e, data: redactText(e.data) };
     case 'end':
       return e;
   }

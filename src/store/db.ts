@@ -187,8 +187,9 @@ export function callsByKind(db: CaptureDb, kind: string): Promise<StoredCall[]> 
   return db.getAllFromIndex('calls', 'byKind', IDBKeyRange.bound([kind, 0], [kind, Number.MAX_VALUE]));
 }
 
-export function countCallsInTab(db: CaptureDb, tabId: number): Promise<number> {
-  return db.countFromIndex('calls', 'byTab', IDBKeyRange.bound([tabId, 0], [tabId, Number.MAX_VALUE]));
+/** Calls recorded in a tab since `since` (tab ids start over when the browser restarts). */
+export function countCallsInTab(db: CaptureDb, tabId: number, since = 0): Promise<number> {
+  return db.countFromIndex('calls', 'byTab', IDBKeyRange.bound([tabId, since], [tabId, Number.MAX_VALUE]));
 }
 
 /** Deletes calls and their chunks in one transaction. */

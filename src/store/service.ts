@@ -30,6 +30,8 @@ export type OnStored = (tabId: number | null, callIds: string[]) => void;
 export interface ServiceOptions {
   /** Where multi-part imports wait for their final part (default: the staging database, opened lazily). */
   staging?: () => Promise<StagingDb>;
+  /** When this browser session started: tab ids are only unique within one (default: count all time). */
+  sessionStart?: () => Promise<number>;
 }
 
 export function createService(
@@ -52,12 +54,10 @@ export function createService(
       case 'capture/batch': {
         if (sender.tabId === null) throw new Error('capture/batch: only content scripts send captures');
         const parsed = parseCaptureEvents(msg.body.events);
-        if (!parsed.success)
-          throw new Error(`capture/batch: ${parsed.error.issues[0]?.message ?? 'invalid event'}`);
-        const events = parsed.data.map(sanitizeEvent);
+        const events = parsed.events.map(sanitizeEvent);
         const r = await writeBatch(await db(), events, { tabId: sender.tabId });
         onStored?.(sender.tabId, [...new Set(events.map((e) => e.callId))]);
-        return { ok: true, stored: r.events };
+        return { ok: true, stored: r.events, rejected: parsed.rejected };
       }
       case 'store/delete':
         requirePage(sender, msg.name);
@@ -88,7 +88,9 @@ export function createService(
         return { ...r, committed: true };
       }
       case 'tab/count':
-        return { count: await countCallsInTab(await db(), msg.body.tabId) };
+        return {
+          count: await countCallsInTab(await db(), msg.body.tabId, (await opts.sessionStart?.()) ?? 0),
+        };
     }
   }
   return {
