@@ -6,7 +6,7 @@
  */
 import { clearAll, openCaptureDb, putCalls } from '../../src/store/db';
 import type { StoredChunk } from '../../src/store/schema';
-import { generateSample, type SampleOptions } from '../../src/ui/dev/sample-data';
+import type { SampleOptions } from '../../src/ui/dev/sample-data';
 
 export interface SeedResult {
   calls: number;
@@ -25,6 +25,9 @@ if (__TEST_BUILD__) {
   ): Promise<SeedResult> => {
     const t0 = performance.now();
     const each = opts.turnsEach ?? [14, 15];
+    // Loaded here, not at the top: a static import would keep the sample generator's word list in the
+    // release bundle (its module has top-level side effects the bundler must preserve).
+    const { generateSample } = await import('../../src/ui/dev/sample-data');
     const sample = generateSample({
       ...opts,
       turns: (i) => (i === opts.bigAt ? (opts.bigTurns ?? 500) : (each[i % each.length] ?? 14)),

@@ -19,14 +19,16 @@ export function isBrokenForTest(): boolean {
   return __TEST_BUILD__ && broken;
 }
 
+/** Every stored call with its chunks (test builds: what the e2e tests assert on). */
+export async function dumpStore(d: CaptureDb) {
+  const calls = await allCalls(d);
+  const chunks = await Promise.all(calls.map((c) => getChunks(d, c.callId)));
+  return { marker: 'CFR_TEST_CHANNEL', calls: calls.map((c, i) => ({ ...c, chunks: chunks[i] ?? [] })) };
+}
+
 export function installTestChannel(db: () => Promise<CaptureDb>) {
   if (!__TEST_BUILD__) return;
-  const dump = async () => {
-    const d = await db();
-    const calls = await allCalls(d);
-    const chunks = await Promise.all(calls.map((c) => getChunks(d, c.callId)));
-    return { marker: 'CFR_TEST_CHANNEL', calls: calls.map((c, i) => ({ ...c, chunks: chunks[i] ?? [] })) };
-  };
+  const dump = async () => dumpStore(await db());
   const setBroken = (value: boolean) => {
     broken = value;
   };
