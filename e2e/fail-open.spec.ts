@@ -40,6 +40,18 @@ async function oddCalls(): Promise<string[]> {
     return [x.status, x.responseText];
   });
   out.push(`fetch is a function: ${typeof fetch} ${fetch.name} ${fetch.length}`);
+  // A failed fetch the page ignores still reaches the page's unhandledrejection handlers.
+  const unhandled = await new Promise<string>((resolve) => {
+    const on = (e: PromiseRejectionEvent) => {
+      e.preventDefault();
+      window.removeEventListener('unhandledrejection', on);
+      resolve(`unhandled ${(e.reason as Error).name}`);
+    };
+    window.addEventListener('unhandledrejection', on);
+    void fetch('http://127.0.0.1:1/unreachable');
+    setTimeout(() => resolve('no unhandledrejection'), 3000);
+  });
+  out.push(unhandled);
   return out;
 }
 

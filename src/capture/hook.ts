@@ -466,16 +466,20 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
     } catch {}
     // biome-ignore lint/complexity/noArguments: pass the page's arguments through exactly as given
     const result: Promise<Response> = Reflect.apply(origFetch, this, arguments);
-    if (rec) {
-      const r = rec;
-      try {
-        result.then(
-          (res) => readResponse(r, res).catch(() => {}),
-          (err) => failedBeforeResponse(r, err).catch(() => {}),
-        );
-      } catch {}
+    if (!rec) return result;
+    const r = rec;
+    try {
+      result.then(
+        (res) => readResponse(r, res).catch(() => {}),
+        (err) => failedBeforeResponse(r, err).catch(() => {}),
+      );
+      // Our handler marks `result` as handled; the page gets a promise of its own that settles the same
+      // way (with the very same Response), so a failed fetch the page ignores still raises
+      // `unhandledrejection` as it would without the extension.
+      return new win.Promise<Response>((resolve, reject) => result.then(resolve, reject));
+    } catch {
+      return result;
     }
-    return result;
   };
   try {
     win.fetch = like(wrappedFetch, origFetch) as typeof fetch;
