@@ -4,7 +4,8 @@
  * costs nothing until it is opened.
  */
 import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { inflateGzipBase64, isGzipBase64 } from './gzip';
 
 const MAX_ENTRIES = 300;
 
@@ -119,6 +120,7 @@ export function BodyView({
   encoding?: 'text' | 'base64' | undefined;
 }) {
   if (text === null || text === '') return <p class="muted">No body.</p>;
+  if (encoding === 'base64' && isGzipBase64(text)) return <GzipBodyView data={text} />;
   if (encoding === 'base64') {
     return (
       <p class="muted">
@@ -146,5 +148,26 @@ export function BodyView({
         ? `${text.slice(0, 200_000)}\n… (${text.length - 200_000} more characters)`
         : text}
     </pre>
+  );
+}
+
+/** A gzip body (Statsig `gz=1` batches): inflated in the browser and shown like any other body. */
+function GzipBodyView({ data }: { data: string }) {
+  const [text, setText] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    void inflateGzipBase64(data).then((t) => live && setText(t));
+    return () => {
+      live = false;
+    };
+  }, [data]);
+  const size = Math.floor((data.length * 3) / 4).toLocaleString('en-US');
+  if (text === undefined) return <p class="muted">Inflating gzip body ({size} bytes)…</p>;
+  if (text === null) return <p class="muted">Binary body, {size} bytes (gzip that does not inflate).</p>;
+  return (
+    <>
+      <p class="muted">gzip body, {size} bytes, inflated:</p>
+      <BodyView text={text} />
+    </>
   );
 }
