@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeCanaries, seedFlow } from '../../e2e/fake-chatgpt/flows';
 import { analyzeConversation } from './analyze';
 import { DecodeCache, decodeCall } from './decode';
+import { summarizeConversations } from './group';
 import {
   type Captured,
   captureCall,
@@ -365,5 +366,151 @@ describe('answers delivered over a WebSocket (2024, wire-formats §5.6)', () => 
     expect(t?.linkedCalls.sockets).toEqual(['ws-0']);
     expect(t?.latency.contentEvents).toBeGreaterThan(0);
     expect(conv?.calls).toContain('ws-0');
+  });
+});
+
+describe('a send cut by a network error and continued by f/conversation/resume (wire-formats §5.5)', () => {
+  const FULL = '\u2705 Test received loud and clear!  \n\nHow can I help you today? \ud83d\ude0a';
+  const sse = fixtureText('real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse');
+  const events = sse
+    .split(/\n\n+/)
+    .filter((b) => b.trim() !== '')
+    .map((b) => `${b}\n\n`);
+
+  /** The real capture with its send cut after `n` events (mid-event) and a resume POST for the rest. */
+  function resumed(n: number, opts: { preamble?: boolean; resumeOutcome?: 'complete' | 'aborted' } = {}) {
+    const cap = captureDigest(
+      'real/har-digest_2026-03-12_chatgpt.com_backend-anon.json',
+      'real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse',
+    );
+    const send = cap.calls.find((c) => c.kind === 'conversation');
+    if (!send) throw new Error('no send in the digest');
+    cap.calls.splice(cap.calls.indexOf(send), 1);
+    cap.chunks.delete(send.callId);
+    const ctx = {
+      pageSessionId: send.pageSessionId,
+      tabId: send.tabId,
+      pageUrl: send.pageUrl,
+      prefix: 'cut',
+    };
+    const next = events[n] ?? '';
+    const stream = { chunkChars: 300, delayMs: 60 };
+    const sendEnd = captureCall(
+      ctx,
+      0,
+      {
+        method: 'POST',
+        url: send.url,
+        requestHeaders: send.requestHeaders,
+        requestBody: send.requestBody,
+        responseHeaders: send.responseHeaders ?? [],
+        responseBody: events.slice(0, n).join('') + next.slice(0, 40),
+        stream,
+        startTime: send.startTime,
+        headersAfterMs: 700,
+        outcome: 'aborted',
+      },
+      cap,
+    );
+    const resumeBody =
+      (opts.preamble ? 'event: delta_encoding\ndata: "v1"\n\n' : '') + events.slice(n).join('');
+    captureCall(
+      ctx,
+      1,
+      {
+        method: 'POST',
+        url: 'https://chatgpt.com/backend-anon/f/conversation/resume',
+        requestHeaders: [
+          ['content-type', 'application/json'],
+          ['x-conduit-token', 'no-token'],
+        ],
+        requestBody: JSON.stringify({ conversation_id: REAL, offset: n }),
+        responseHeaders: [['content-type', 'text/event-stream; charset=utf-8']],
+        responseBody: resumeBody,
+        stream,
+        startTime: sendEnd + 300,
+        outcome: opts.resumeOutcome ?? 'complete',
+      },
+      cap,
+    );
+    return cap;
+  }
+
+  for (const [n, preamble] of [
+    [10, false],
+    [10, true],
+    [9, false],
+    [7, true],
+  ] as const) {
+    it(`one turn with the whole answer (cut after ${n} events, ${preamble ? 'with' : 'no'} preamble)`, () => {
+      const cap = resumed(n, { preamble });
+      const conv = analyzeConversation(cap.calls, cap.chunks);
+      expect(conv?.id).toBe(REAL);
+      expect(conv?.turns).toHaveLength(1);
+      const t = conv?.turns[0];
+      expect(t).toMatchObject({
+        callId: 'cut-0',
+        assistantText: FULL,
+        incomplete: false,
+        live: false,
+        decoded: { status: 'finished_successfully', terminator: '[DONE]' },
+        linkedCalls: { resumes: ['cut-1'] },
+      });
+      expect(t?.decoded.events.filter((e) => e.flag?.includes('no operation'))).toEqual([]);
+      // Five text frames in all; TTFT from the send (the first may be in the original part), total to the
+      // resume's end.
+      expect(t?.latency.contentEvents).toBe(5);
+      const resume = cap.calls.find((c) => c.callId === 'cut-1');
+      const send = cap.calls.find((c) => c.callId === 'cut-0');
+      expect(t?.latency.totalMs).toBe((resume?.endTime ?? 0) - (send?.startTime ?? 0));
+      expect(conv?.checks.filter((c) => c.status === 'fail')).toEqual([]);
+      expect(status(conv as Conversation)).toMatchObject({
+        'new-chat-request#0': 'pass',
+        'conversation-id-stable': 'pass',
+        'bodies-recognized': 'pass',
+      });
+      expect(conv?.flags).not.toContain('incomplete');
+      expect(conv?.flags).not.toContain('check-failed');
+      expect(conv?.calls).toContain('cut-1');
+    });
+  }
+
+  it('without its resume the cut send is an incomplete turn with the first part only', () => {
+    const cap = resumed(10);
+    const calls = cap.calls.filter((c) => c.callId !== 'cut-1');
+    const conv = analyzeConversation(calls, cap.chunks);
+    expect(conv?.turns[0]?.assistantText).toBe('\u2705 Test received');
+    expect(conv?.turns[0]?.incomplete).toBe(true);
+  });
+
+  it('a resume recorded as aborted after its [DONE] still gives one whole turn', () => {
+    const cap = resumed(10, { resumeOutcome: 'aborted' });
+    const conv = analyzeConversation(cap.calls, cap.chunks);
+    // The page may abort right after the last useful event (§6.3); the events decide, not the outcome.
+    expect(conv?.turns).toHaveLength(1);
+    expect(conv?.turns[0]?.assistantText).toBe(FULL);
+  });
+
+  it('the list summary does not call the resumed conversation incomplete', () => {
+    const cap = resumed(10);
+    const list = summarizeConversations(cap.calls, { bodies: cap.chunks });
+    const summary = list.find((c) => c.id === REAL);
+    expect(summary?.turnCount).toBe(1);
+    expect(summary?.flags).not.toContain('incomplete');
+  });
+
+  it('a live resume: the turn is live and shows the text so far', () => {
+    const cap = resumed(10);
+    const resume = cap.calls.find((c) => c.callId === 'cut-1');
+    if (!resume) throw new Error('no resume');
+    const { endTime: _e, outcome: _o, ...open } = resume;
+    const chunks = new Map(cap.chunks);
+    chunks.set('cut-1', (cap.chunks.get('cut-1') ?? []).slice(0, 1));
+    const calls = cap.calls.map((c) => (c.callId === 'cut-1' ? open : c));
+    const conv = analyzeConversation(calls, chunks);
+    const t = conv?.turns[0];
+    expect(t?.live).toBe(true);
+    expect(t?.decoded.terminator).toBe('open');
+    expect(FULL.startsWith(t?.assistantText ?? 'x')).toBe(true);
   });
 });

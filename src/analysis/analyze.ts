@@ -70,18 +70,51 @@ export function analyzeConversation(
     return list;
   };
 
+  // Resume calls continue a send's stream (wire-formats §5.5): each belongs to the latest send before it in
+  // its page session (else in the conversation) and is decoded with that send, never as a turn of its own.
+  const resumesOf = new Map<string, StoredCall[]>();
+  const postsOfSession = new Map<string, StoredCall[]>();
+  for (const p of posts) {
+    const list = postsOfSession.get(p.pageSessionId);
+    if (list) list.push(p);
+    else postsOfSession.set(p.pageSessionId, [p]);
+  }
+  for (const c of convCalls) {
+    if (!isResume(c)) continue;
+    const owner =
+      latestBefore(postsOfSession.get(c.pageSessionId) ?? [], c.startTime) ??
+      latestBefore(posts, c.startTime);
+    if (!owner) continue;
+    const list = resumesOf.get(owner.callId);
+    if (list) list.push(c);
+    else resumesOf.set(owner.callId, [c]);
+  }
+
   // Turns, decoded.
   const turns: Turn[] = posts.map((post, index) => {
     const req = g.sends.request(post);
-    const response = cache.decode(post, chunksByCallId.get(post.callId));
+    const resumes = resumesOf.get(post.callId) ?? [];
+    const response =
+      resumes.length > 0
+        ? cache.decodeWithResumes(
+            post,
+            chunksByCallId,
+            resumes.map((call) => ({ call, offset: resumeOffset(call) })),
+          )
+        : cache.decode(post, chunksByCallId.get(post.callId));
     const fromSocket = answerOnSocket(response)
       ? socketAnswer(post, response, sockets(post.pageSessionId), chunksByCallId)
       : null;
     const decoded = fromSocket?.decoded ?? response;
     // A socket answer is live while its socket is open, not while the (already answered) send is.
-    const live = fromSocket ? fromSocket.decoded.terminator === 'open' : isLive(post);
-    const latency = turnLatency(post, decoded);
+    const lastResume = resumes.at(-1);
+    const live = fromSocket
+      ? fromSocket.decoded.terminator === 'open'
+      : isLive(post) || (lastResume !== undefined && isLive(lastResume));
+    // A resumed answer ends when its last resume does: total time runs from the send to there.
+    const latency = turnLatency(lastResume ? endingAt(post, lastResume.endTime) : post, decoded);
     const links = emptyLinks();
+    links.resumes.push(...resumes.map((c) => c.callId));
     if (fromSocket) links.sockets.push(...fromSocket.socketIds);
     const turn: Turn = {
       index,
@@ -113,6 +146,7 @@ export function analyzeConversation(
   });
   const convCallIds = new Set(convCalls.map((c) => c.callId));
   const linked = new Set<string>(posts.map((p) => p.callId));
+  for (const list of resumesOf.values()) for (const c of list) linked.add(c.callId);
   /** Calls linked from outside the conversation's own group (lat/r or gen_title grouped elsewhere). */
   const extra = new Set<string>();
   const link = (call: StoredCall) => {
@@ -248,14 +282,8 @@ export function analyzeConversation(
     if (linked.has(c.callId)) continue;
     const sameSession = turnsOfSession.get(c.pageSessionId) ?? [];
     const owner = latestTurnBefore(sameSession, c.startTime);
-    if (isResume(c)) {
-      const target = owner ?? latestTurnBefore(turns, c.startTime);
-      if (target) {
-        target.linkedCalls.resumes.push(c.callId);
-        linked.add(c.callId);
-      }
-      continue;
-    }
+    // A resume with no send before it continues a stream whose send was not captured: nothing to join.
+    if (isResume(c)) continue;
     if (owner) {
       bucket(owner.linkedCalls, c);
       linked.add(c.callId);
@@ -351,10 +379,27 @@ function firstInWindow(
   return undefined;
 }
 
-/** The latest turn (of `turns`, in time order) that started at or before `time`. */
+/** The latest item (of `list`, in time order) that started at or before `time`. */
+function latestBefore<T extends { startTime: number }>(list: readonly T[], time: number): T | undefined {
+  const i = lowerBound(list, time, true);
+  return i > 0 ? list[i - 1] : undefined;
+}
+
+/** The turn that started last at or before `time`. */
 function latestTurnBefore(turns: readonly Turn[], time: number): Turn | undefined {
-  const i = lowerBound(turns, time, true);
-  return i > 0 ? turns[i - 1] : undefined;
+  return latestBefore(turns, time);
+}
+
+/** The `offset` of a resume request (§5.5); null when the body is missing, truncated or drifted. */
+function resumeOffset(call: StoredCall): number | null {
+  const offset = requestJson(call)?.offset;
+  return typeof offset === 'number' ? offset : null;
+}
+
+/** The call with another end time (or none, while the last part still streams). */
+function endingAt(call: StoredCall, endTime: number | undefined): StoredCall {
+  const { endTime: _ended, ...rest } = call;
+  return endTime === undefined ? rest : { ...rest, endTime };
 }
 
 function bucket(links: TurnLinks, c: StoredCall) {

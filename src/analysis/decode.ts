@@ -11,6 +11,7 @@ import {
   type WebSocketDecodeOptions,
   type WebSocketFrame,
 } from '../protocol/decoders/websocket';
+import { decodeResumed } from '../protocol/resume';
 import { validateBody } from '../protocol/schemas/index';
 import { joinBody } from '../store/db';
 import type { StoredCall, StoredChunk } from '../store/schema';
@@ -38,6 +39,16 @@ function decodeOptions(call: StoredCall): { aborted?: boolean; outcome?: string 
   return opts;
 }
 
+/** A resume call of a turn, with its request's offset (null when unreadable). */
+export interface ResumeCall {
+  call: StoredCall;
+  offset: number | null;
+}
+
+function cacheKey(call: StoredCall, list: readonly StoredChunk[]): string {
+  return `${call.callId}=${list.length}:${list.at(-1)?.seq ?? -1}:${call.endTime ?? ''}:${call.outcome ?? ''}`;
+}
+
 interface Entry {
   decoder: StreamDecoder;
   /** Seqs pushed so far, in order. */
@@ -49,6 +60,7 @@ interface Entry {
 
 export class DecodeCache {
   private readonly entries = new Map<string, Entry>();
+  private readonly resumed = new Map<string, { key: string; turn: DecodedTurn; callId: string }>();
 
   /**
    * The call's decoded stream from the chunks loaded so far. While the call is open this is a snapshot
@@ -57,7 +69,7 @@ export class DecodeCache {
   decode(call: StoredCall, chunks: readonly StoredChunk[] | undefined): DecodedTurn {
     const list = inbound(chunks ?? []);
     const live = isLive(call);
-    const key = `${list.length}:${list.at(-1)?.seq ?? -1}:${call.endTime ?? ''}:${call.outcome ?? ''}`;
+    const key = cacheKey(call, list);
     let entry = this.entries.get(call.callId);
     if (entry?.final && entry.finalKey === key) return entry.final;
     // Incremental only when what was pushed is a prefix of what we have now; otherwise start again.
@@ -77,14 +89,41 @@ export class DecodeCache {
     return entry.final;
   }
 
+  /**
+   * A send whose stream was continued by resume calls (wire-formats §5.5, §6.3), decoded as one stream.
+   * Not incremental: resumes are rare, so the whole sequence is decoded again whenever any part grew.
+   */
+  decodeWithResumes(call: StoredCall, chunks: ChunkMap, resumes: readonly ResumeCall[]): DecodedTurn {
+    const original = inbound(chunks.get(call.callId) ?? []);
+    const parts = resumes.map((r) => ({ ...r, list: inbound(chunks.get(r.call.callId) ?? []) }));
+    const last = parts.at(-1)?.call ?? call;
+    const key = [
+      cacheKey(call, original),
+      ...parts.map((p) => `${cacheKey(p.call, p.list)}@${p.offset}`),
+    ].join('|');
+    const cacheId = `resumed:${call.callId}`;
+    const hit = this.resumed.get(cacheId);
+    if (hit?.key === key) return hit.turn;
+    const opts: { open?: boolean; aborted?: boolean; outcome?: string } = decodeOptions(last);
+    if (isLive(last)) opts.open = true;
+    const turn = decodeResumed(
+      original.map(timed),
+      parts.map((p) => ({ offset: p.offset, chunks: p.list.map(timed) })),
+      opts,
+    );
+    this.resumed.set(cacheId, { key, turn, callId: call.callId });
+    return turn;
+  }
+
   /** Drop calls no longer shown (a long live session would otherwise keep every decoder). */
   retain(callIds: Iterable<string>): void {
     const keep = new Set(callIds);
     for (const id of this.entries.keys()) if (!keep.has(id)) this.entries.delete(id);
+    for (const [id, r] of this.resumed) if (!keep.has(r.callId)) this.resumed.delete(id);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries.size + this.resumed.size;
   }
 }
 

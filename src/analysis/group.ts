@@ -21,6 +21,7 @@ import type { StoredCall } from '../store/schema';
 import {
   type ChunkMap,
   hostOf,
+  isResume,
   isTurnPost,
   latRRequestId,
   listTitles,
@@ -341,11 +342,17 @@ function summarize(
   const prompts: string[] = [];
   const pageUrls = new Set<string>();
   let host: string | null = null;
+  const resumes = acc.calls.filter(isResume);
+  acc.turns.forEach((t, i) => {
+    // Without decoding, an answer is "not known complete" when its call did not end normally, unless a
+    // resume (before the next send) continued the stream and that one ended normally.
+    const next = acc.turns[i + 1]?.startTime ?? Number.POSITIVE_INFINITY;
+    const last = resumes.filter((r) => r.startTime >= t.startTime && r.startTime < next).at(-1) ?? t;
+    if (last.outcome !== 'complete') incomplete = true;
+  });
   for (const t of acc.turns) {
     const prompt = sends.request(t)?.prompt;
     if (prompt) prompts.push(prompt);
-    // Without decoding, an answer is "not known complete" when its call did not end normally.
-    if (t.outcome !== 'complete') incomplete = true;
     host ??= hostOf(t.url);
     search.push(t.url);
     const reply = opts.replies?.get(t.callId);

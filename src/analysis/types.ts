@@ -189,7 +189,10 @@ export interface TurnLinks {
   latR?: { callId: string; guess: boolean };
   /** The first conversations list refresh after the send, before the next send. */
   conversationsList?: string;
-  /** f/conversation/resume calls that continue this turn's stream (linked; their text is not merged). */
+  /**
+   * f/conversation/resume calls that continue this turn's stream, in time order. Their events are decoded
+   * as the continuation of the send's stream (wire-formats §6.3), so `decoded` and the text are the whole answer.
+   */
   resumes: string[];
   /** WebSocket connections whose frames carried this turn's answer (see `Turn.answerSource`). */
   sockets: string[];

@@ -50,13 +50,24 @@ function createDecoder(format: Detected, state: TurnState): VariantDecoder {
 }
 
 type Mode = 'sniffing' | 'sse' | 'json' | 'raw';
-type Pending = { ev: SseEvent } | { comment: SseComment };
+/** Something recorded on the timeline that is not a frame of the variant (a resume boundary, a raw body). */
+export interface Note {
+  ev: SseEvent;
+  label: string;
+  flag?: string;
+  /** Kept in `unknown` as well (a body that could not be decoded). */
+  raw?: boolean;
+}
+type Pending = { ev: SseEvent } | { comment: SseComment } | { note: Note };
 
 /** Kept only to show a body that turned out not to be an event stream at all. */
 const RAW_HEAD_LIMIT = 64 * 1024;
 
-/** First significant character decides: `{`/`[` JSON, `<` HTML (a Cloudflare challenge, §10), else SSE. */
-function sniff(text: string): Mode | null {
+/**
+ * First significant character decides: `{`/`[` JSON, `<` HTML (a Cloudflare challenge, §10), else SSE.
+ * Null while only whitespace has arrived.
+ */
+export function sniffBody(text: string): 'sse' | 'json' | 'raw' | null {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n' || ch === '\uFEFF') continue;
@@ -67,19 +78,93 @@ function sniff(text: string): Mode | null {
   return null;
 }
 
+/**
+ * Framed events → the variant decoder, chosen by the first decisive event (events before it are held and
+ * replayed). Shared by StreamDecoder and the resume decoder, which feeds it events it framed itself.
+ */
+export class EventDecoder {
+  /** Events and comments handed in so far. */
+  dispatched = 0;
+  private readonly state = new TurnState();
+  private decoder: VariantDecoder | null = null;
+  private pending: Pending[] = [];
+
+  event(ev: SseEvent): void {
+    this.dispatched++;
+    if (this.decoder) {
+      this.decoder.handle(ev);
+      return;
+    }
+    this.pending.push({ ev });
+    const format = detect(ev);
+    if (format === null) return;
+    this.decoder = createDecoder(format, this.state);
+    const pending = this.pending;
+    this.pending = [];
+    for (const item of pending) replay(this.decoder, item);
+  }
+
+  comment(c: SseComment): void {
+    this.dispatched++;
+    if (this.decoder) this.decoder.state.addComment(c);
+    else this.pending.push({ comment: c });
+  }
+
+  /** Record a note; held like a comment until the variant is known, so it never decides the variant. */
+  note(n: Note): void {
+    if (this.decoder) recordNote(this.decoder, n);
+    else this.pending.push({ note: n });
+  }
+
+  /**
+   * The decoder as it stands. While no event has decided the variant: a throwaway unknown decoder over
+   * the held events (a later event may still decide it, so nothing is fixed).
+   */
+  current(): VariantDecoder {
+    return this.decoder ?? this.unknownDecoder();
+  }
+
+  /** Like current(), but fixes the unknown decoder: to record something outside any variant's rules. */
+  settle(): VariantDecoder {
+    this.decoder ??= this.unknownDecoder();
+    return this.decoder;
+  }
+
+  private unknownDecoder(): VariantDecoder {
+    const decoder = new UnknownDecoder(new TurnState());
+    for (const item of this.pending) replay(decoder, item);
+    return decoder;
+  }
+}
+
+function recordNote(decoder: VariantDecoder, n: Note): void {
+  if (n.raw === true) decoder.state.addUnknown(n.ev, n.label, n.flag ?? 'kept raw');
+  else decoder.state.addEvent(n.ev, n.label, n.flag === undefined ? {} : { flag: n.flag });
+}
+
+function replay(decoder: VariantDecoder, item: Pending): void {
+  if ('ev' in item) decoder.handle(item.ev);
+  else if ('comment' in item) decoder.state.addComment(item.comment);
+  else recordNote(decoder, item.note);
+}
+
+/** §5.1 and §6.3: an event cut by the end of the body is never dispatched; keep it, flagged, for the record. */
+export function recordIncomplete(decoder: VariantDecoder, tail: SseEvent): void {
+  decoder.state.addEvent(tail, 'incomplete-event', {
+    flag: 'the body ended inside this event; it was never dispatched',
+  });
+}
+
 export class StreamDecoder {
   private mode: Mode = 'sniffing';
   private readonly held: TimedChunk[] = [];
   private readonly body: string[] = [];
   private rawHead = '';
   private lastTime = 0;
-  private dispatched = 0;
-  private readonly state = new TurnState();
-  private decoder: VariantDecoder | null = null;
-  private pending: Pending[] = [];
+  private readonly events = new EventDecoder();
   private readonly framer = new SseFramer({
-    onEvent: (ev) => this.onEvent(ev),
-    onComment: (c) => this.onComment(c),
+    onEvent: (ev) => this.events.event(ev),
+    onComment: (c) => this.events.comment(c),
   });
   private final: DecodedTurn | null = null;
 
@@ -88,7 +173,7 @@ export class StreamDecoder {
     this.lastTime = chunk.time;
     if (this.mode === 'sniffing') {
       this.held.push(chunk);
-      const mode = sniff(chunk.data);
+      const mode = sniffBody(chunk.data);
       if (mode === null) return;
       this.mode = mode;
       const held = this.held.splice(0);
@@ -105,32 +190,6 @@ export class StreamDecoder {
     } else {
       this.body.push(chunk.data);
     }
-  }
-
-  private onEvent(ev: SseEvent): void {
-    this.dispatched++;
-    if (this.decoder) {
-      this.decoder.handle(ev);
-      return;
-    }
-    this.pending.push({ ev });
-    const format = detect(ev);
-    if (format === null) return;
-    this.decoder = createDecoder(format, this.state);
-    const pending = this.pending;
-    this.pending = [];
-    for (const item of pending) this.replay(this.decoder, item);
-  }
-
-  private onComment(c: SseComment): void {
-    this.dispatched++;
-    if (this.decoder) this.decoder.state.addComment(c);
-    else this.pending.push({ comment: c });
-  }
-
-  private replay(decoder: VariantDecoder, item: Pending): void {
-    if ('ev' in item) decoder.handle(item.ev);
-    else decoder.state.addComment(item.comment);
   }
 
   /** The turn as decoded so far, without ending the body (live view). Does not change the decoder. */
@@ -150,30 +209,19 @@ export class StreamDecoder {
     if (this.mode === 'sse') {
       const { tail } = this.framer.end();
       if (tail) {
-        this.dispatched++;
-        // §5.1 and §6.3: an event cut by the end of the body is never dispatched; keep it for the record.
-        const decoder = this.decoder ?? this.unknownDecoder();
-        decoder.state.addEvent(tail, 'incomplete-event', {
-          flag: 'the body ended inside this event; it was never dispatched',
-        });
-        this.decoder = decoder;
+        this.events.dispatched++;
+        recordIncomplete(this.events.settle(), tail);
       }
     }
     this.final = this.build(opts, false);
     return this.final;
   }
 
-  private unknownDecoder(): VariantDecoder {
-    const decoder = new UnknownDecoder(new TurnState());
-    for (const item of this.pending) this.replay(decoder, item);
-    return decoder;
-  }
-
   private build(opts: DecodeOptions, open: boolean): DecodedTurn {
     if (this.mode === 'json' || this.mode === 'raw') return this.buildBody(opts, open);
-    const decoder = this.decoder ?? this.unknownDecoder();
+    const decoder = this.events.current();
     const state = decoder.state;
-    if (!open && this.dispatched === 0 && this.rawHead.trim().length > 0) {
+    if (!open && this.events.dispatched === 0 && this.rawHead.trim().length > 0) {
       // Text that never formed a single event (a plain-text error page): keep it raw.
       state.addUnknown(
         { time: this.lastTime, data: this.rawHead },

@@ -22,4 +22,10 @@ export {
   type WebSocketStream,
 } from './decoders/websocket';
 export { parseWebSocketHandoff, type WebSocketHandoff } from './decoders/websocket-json';
+export {
+  decodeResumed,
+  isCountedEvent,
+  type ResumeDecodeOptions,
+  type ResumePart,
+} from './resume';
 export { frameSse, type SseComment, type SseEvent, SseFramer } from './sse';
