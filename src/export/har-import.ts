@@ -34,46 +34,64 @@ const flowRecorder = z.object({
   bodyBytes: z.number().int().nonnegative().optional(),
 });
 
+/**
+ * HAR writers disagree on absent values: Chrome omits them, other tools (and the shared digests) write
+ * `null` (`"postData": null`, `"text": null`). Both mean "not there": nulls are dropped from the entry,
+ * its request, postData, response and content before validation (`_flowRecorder` keeps its own).
+ */
+function dropNulls(v: unknown, depth = 0): unknown {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || depth > 2) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x === null) continue;
+    out[k] = k === '_flowRecorder' ? x : dropNulls(x, depth + 1);
+  }
+  return out;
+}
+
 /** What the importer reads of an entry; everything else in it is ignored. */
-export const harEntrySchema = z.object({
-  pageref: z.string().optional(),
-  startedDateTime: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date'),
-  time: z.number().finite().optional(),
-  request: z.object({
-    method: z.string().min(1).max(32),
-    url: z.string().min(1),
-    headers: z.array(nameValue).optional(),
-    postData: z
-      .object({
-        mimeType: z.string().optional(),
-        text: z.string().optional(),
-        params: z.array(z.object({ name: z.string(), value: z.string().optional() })).optional(),
-        _encoding: z.string().optional(),
-      })
+export const harEntrySchema = z.preprocess(
+  (v) => dropNulls(v),
+  z.object({
+    pageref: z.string().optional(),
+    startedDateTime: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date'),
+    time: z.number().finite().optional(),
+    request: z.object({
+      method: z.string().min(1).max(32),
+      url: z.string().min(1),
+      headers: z.array(nameValue).optional(),
+      postData: z
+        .object({
+          mimeType: z.string().optional(),
+          text: z.string().optional(),
+          params: z.array(z.object({ name: z.string(), value: z.string().optional() })).optional(),
+          _encoding: z.string().optional(),
+        })
+        .optional(),
+    }),
+    response: z.object({
+      status: z.number().int().min(0).max(999),
+      statusText: z.string().optional(),
+      headers: z.array(nameValue).optional(),
+      content: z
+        .object({
+          size: z.number().optional(),
+          mimeType: z.string().optional(),
+          text: z.string().optional(),
+          encoding: z.string().optional(),
+        })
+        .optional(),
+      _error: z.string().nullable().optional(),
+    }),
+    timings: z.record(z.string(), z.unknown()).optional(),
+    _resourceType: z.string().optional(),
+    _sseEvents: z.array(z.object({ time: z.number().finite() })).optional(),
+    _webSocketMessages: z
+      .array(z.object({ type: z.string(), time: z.number().finite(), data: z.string().optional() }))
       .optional(),
+    _flowRecorder: flowRecorder.optional(),
   }),
-  response: z.object({
-    status: z.number().int().min(0).max(999),
-    statusText: z.string().optional(),
-    headers: z.array(nameValue).optional(),
-    content: z
-      .object({
-        size: z.number().optional(),
-        mimeType: z.string().optional(),
-        text: z.string().optional(),
-        encoding: z.string().optional(),
-      })
-      .optional(),
-    _error: z.string().nullable().optional(),
-  }),
-  timings: z.record(z.string(), z.unknown()).optional(),
-  _resourceType: z.string().optional(),
-  _sseEvents: z.array(z.object({ time: z.number().finite() })).optional(),
-  _webSocketMessages: z
-    .array(z.object({ type: z.string(), time: z.number().finite(), data: z.string().optional() }))
-    .optional(),
-  _flowRecorder: flowRecorder.optional(),
-});
+);
 export type HarEntryIn = z.infer<typeof harEntrySchema>;
 
 export const harPageSchema = z.object({ id: z.string(), title: z.string().optional() });
