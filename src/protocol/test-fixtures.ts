@@ -62,17 +62,7 @@ export function syntheticFixtures(): SyntheticFixture[] {
 
 export const REAL_SSE = 'real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse';
 
-/** mulberry32: small, fast, and the same sequence on every run for a given seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../random';
 
 /** Cut `text` at random places; chunk i arrives at time `t0 + i`. Sizes mix single characters and long reads. */
 export function randomChunks(text: string, rand: () => number, t0 = 1000): TimedChunk[] {

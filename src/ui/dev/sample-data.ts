@@ -5,6 +5,7 @@
  * 2026 delta-encoding v1 on chatgpt.com with the title in the stream), with telemetry, sentinel, lat/r and
  * the sidebar refresh around each send. Deterministic for a given seed.
  */
+import { seededRandom } from '../../random';
 import type { StoredCall, StoredChunk } from '../../store/schema';
 
 export interface SampleOptions {
@@ -36,17 +37,6 @@ export interface Sample {
   conversationIds: string[];
 }
 
-/** mulberry32: a tiny seeded PRNG, good enough for plausible jitter. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOPICS = [
   'the Roman Empire',
@@ -75,7 +65,7 @@ const WORDS =
   );
 
 export function generateSample(opts: SampleOptions): Sample {
-  const r = rng(opts.seed ?? 42);
+  const r = seededRandom(opts.seed ?? 42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(r() * list.length)] as T;
   const hex = (n: number) => {
     let s = '';
