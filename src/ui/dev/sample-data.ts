@@ -37,7 +37,6 @@ export interface Sample {
   conversationIds: string[];
 }
 
-
 const TOPICS = [
   'the Roman Empire',
   'houseplants',
