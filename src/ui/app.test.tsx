@@ -164,6 +164,17 @@ describe('conversation timeline', () => {
     await waitFor(() => expect(screen.queryByRole('complementary', { name: /Details of/ })).toBeNull());
   });
 
+  it('moves focus to the conversation title on open, and back to its row on return', async () => {
+    await openSeed();
+    await waitFor(() => expect(document.activeElement?.tagName).toBe('H2'));
+    expect(document.activeElement?.textContent).toBe('Roman Empire Fun Fact');
+    fireEvent.click(screen.getByRole('button', { name: 'Back to the list' }));
+    await waitFor(() =>
+      expect((document.activeElement as HTMLElement | null)?.classList.contains('conv-row')).toBe(true),
+    );
+    expect(document.activeElement?.textContent).toContain('Roman Empire Fun Fact');
+  });
+
   it('opens details from the keyboard', async () => {
     await openSeed();
     const rows = document.querySelectorAll<HTMLElement>('.tl-row');

@@ -57,6 +57,18 @@ export function App({ client, mode }: { client: UiClient; mode: Mode }) {
   const [message, setMessage] = useState<string | null>(null);
   // A view that followed its provisional id to the real one keeps its identity (no reload).
   const aliases = useRef(new Map<string, string>());
+  // Back from a conversation: focus returns to its row in the list.
+  const returnTo = useRef<string | null>(null);
+  useEffect(() => {
+    const id = returnTo.current;
+    if (route.name !== 'list' || id === null) return;
+    returnTo.current = null;
+    requestAnimationFrame(() => {
+      for (const el of document.querySelectorAll<HTMLElement>('.conv-row')) {
+        if (el.dataset.conversationId === id) return el.focus();
+      }
+    });
+  }, [route]);
   const viewKey = route.name === 'conversation' ? (aliases.current.get(route.id) ?? route.id) : '';
 
   return (
@@ -80,7 +92,10 @@ export function App({ client, mode }: { client: UiClient; mode: Mode }) {
             client={client}
             id={route.id}
             mode={mode}
-            onBack={() => go({ name: 'list' })}
+            onBack={() => {
+              returnTo.current = route.id;
+              go({ name: 'list' });
+            }}
             onResolved={(id) => {
               aliases.current.set(id, viewKey);
               go({ name: 'conversation', id }, true);

@@ -53,6 +53,17 @@ export function ConversationView({ client, id, mode, onBack, onResolved, onDelet
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
   const rendered = useRef(false);
+  // Opening a conversation moves focus to its title, so keyboard and screen-reader users land in it.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const headingFocused = useRef(false);
+  useEffect(() => {
+    if (conv && !headingFocused.current) {
+      headingFocused.current = true;
+      // Only when focus was lost with the list row that opened this view, never taken from a control.
+      const active = document.activeElement;
+      if (!active || active === document.body) heading.current?.focus();
+    }
+  }, [conv]);
 
   useEffect(() => {
     if (state.id !== id) onResolved(state.id);
@@ -127,7 +138,9 @@ export function ConversationView({ client, id, mode, onBack, onResolved, onDelet
           ←
         </button>
         <div class="conv-title">
-          <h2>{title}</h2>
+          <h2 ref={heading} tabIndex={-1} title={title}>
+            {title}
+          </h2>
           <div class="conv-meta">
             <span>{conv.host ?? '—'}</span>
             <span>{formatTime(conv.startedAt)}</span>

@@ -34,11 +34,12 @@ export function ListView({ client, list, query, kind, onQuery, onKind, onOpen }:
   }, [index, searching, state.version]);
 
   const scope = useMemo((): ExportScope => {
-    if (!searching && !kind) return { label: 'Everything', callIds: null };
+    // Nothing stored yet: an empty scope (the panel disables its export buttons).
+    if (!searching && !kind) return { label: 'Everything', callIds: state.conversations.length ? null : [] };
     const ids = rows.flatMap((s) => (kind ? index.callIdsOfKind(s.callIds, kind) : s.callIds));
     const what = kind ? `${KIND_LABEL[kind]} calls of ` : '';
     return { label: `${what}${plural(rows.length, 'matching conversation')}`, callIds: ids };
-  }, [rows, kind, searching]);
+  }, [rows, kind, searching, state.conversations.length]);
 
   const marked = useRef({ first: false, fresh: false, complete: false });
   useLayoutEffect(() => {
@@ -136,7 +137,9 @@ function Row({
   return (
     <button type="button" class="conv-row" data-conversation-id={s.id} onClick={() => onOpen(s.id)}>
       <span class="c-title">
-        <span class="c-name">{shownTitle}</span>
+        <span class="c-name" title={shownTitle}>
+          {shownTitle}
+        </span>
         <span class="c-sub">
           {title && s.firstPrompt
             ? s.firstPrompt

@@ -6,7 +6,7 @@
  */
 import type { JSX } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { formatBytes, formatMs, formatOffset, KIND_LABEL } from './format';
+import { formatBytes, formatMs, formatOffset, KIND_LABEL, plural } from './format';
 import {
   flatten,
   type TimelineCall,
@@ -107,7 +107,7 @@ export function Timeline({ model, selected, onSelect, scale, onScale, reveal }: 
             {g.note && <span class={`turn-note note-${g.note.replace(/\s+/g, '-')}`}>{g.note}</span>}
             {g.prompt && <span class="tl-group-prompt">“{g.prompt}”</span>}
             <span class="tl-group-time">
-              {formatOffset(g.start - model.origin)} · {g.calls.length} calls
+              {formatOffset(g.start - model.origin)} · {plural(g.calls.length, 'call')}
             </span>
           </button>
         </div>

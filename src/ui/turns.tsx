@@ -12,7 +12,7 @@ import type {
   MessageNode,
   Turn,
 } from '../analysis/types';
-import { formatDelta, formatMs, formatRate } from './format';
+import { formatDelta, formatMs, formatRate, plural } from './format';
 import { turnNote } from './timeline-model';
 
 const PAGE = 30;
@@ -75,7 +75,7 @@ function TurnCard({
           </span>
         )}
         {!t.live && t.incomplete && <span class="badge badge-warn">incomplete ({t.decoded.terminator})</span>}
-        {failed.length > 0 && <span class="badge badge-error">{failed.length} check failed</span>}
+        {failed.length > 0 && <span class="badge badge-error">{plural(failed.length, 'check')} failed</span>}
         <span class="spacer" />
         <button type="button" class="btn btn-small" onClick={() => onShowCall(t.callId)}>
           Show in timeline
@@ -129,7 +129,9 @@ export function LatencyCard({ turn: t }: { turn: Turn }) {
         <th scope="row">{METRIC_NAME[metric]}</th>
         <td class="num">{fmt(metric, r?.measured ?? measured)}</td>
         <td class="num">{fmt(metric, r?.reported ?? null)}</td>
-        <td class={`num diff${r?.difference ? (r.difference > 0 ? ' pos' : ' neg') : ''}`}>
+        <td
+          class={`num diff${r?.difference && !isCount(metric) ? (r.difference > 0 ? ' pos' : ' neg') : ''}`}
+        >
           {fmtDiff(metric, r?.difference ?? null)}
         </td>
       </tr>

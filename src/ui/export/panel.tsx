@@ -208,6 +208,8 @@ export function ExportImportPanel({ scope, client, onImported }: ExportImportPan
   }
 
   const working = busy !== null;
+  /** Nothing to export in this scope (an empty store, or a filter that matches nothing). */
+  const empty = scope.callIds !== null && scope.callIds.length === 0;
   return (
     <fieldset
       class="export-panel"
@@ -237,10 +239,10 @@ export function ExportImportPanel({ scope, client, onImported }: ExportImportPan
         Also replaces prompts, replies, titles, e-mails, names and account, device and session ids with
         placeholders.
       </span>
-      <button type="button" class="btn" disabled={working} onClick={() => void runExport('json')}>
+      <button type="button" class="btn" disabled={working || empty} onClick={() => void runExport('json')}>
         Export JSON
       </button>
-      <button type="button" class="btn" disabled={working} onClick={() => void runExport('har')}>
+      <button type="button" class="btn" disabled={working || empty} onClick={() => void runExport('har')}>
         Export HAR
       </button>
       <button type="button" class="btn" disabled={working} onClick={() => fileInput.current?.click()}>
