@@ -175,6 +175,17 @@ describe('conversation timeline', () => {
     expect(document.activeElement?.textContent).toContain('Roman Empire Fun Fact');
   });
 
+  it('makes the timeline one Tab stop that follows the focused row (roving tabindex)', async () => {
+    await openSeed();
+    const tabbable = () =>
+      [...document.querySelectorAll<HTMLElement>('.tl-row')].filter((r) => r.tabIndex === 0);
+    expect(tabbable()).toHaveLength(1);
+    const rows = document.querySelectorAll<HTMLElement>('.tl-row');
+    rows[0]!.focus();
+    fireEvent.keyDown(rows[0]!, { key: 'ArrowDown' });
+    expect(tabbable()).toEqual([document.querySelectorAll<HTMLElement>('.tl-row')[1]]);
+  });
+
   it('opens details from the keyboard', async () => {
     await openSeed();
     const rows = document.querySelectorAll<HTMLElement>('.tl-row');

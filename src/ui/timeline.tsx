@@ -168,6 +168,8 @@ export function Timeline({ model, selected, onSelect, scale, onScale, reveal }: 
         height={(i) => (items[i]?.type === 'group' ? GROUP_HEIGHT : ROW_HEIGHT)}
         itemKey={(i) => keyOf(items[i], i)}
         render={render}
+        // Arrow keys and the roving Tab stop go through the calls; turn headers keep their own Tab stop.
+        focusable={(i) => items[i]?.type === 'call'}
         reveal={reveal ?? null}
         assumedHeight={400}
       />

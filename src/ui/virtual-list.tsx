@@ -2,7 +2,8 @@
  * A small windowing list: only the items in view (plus a few) are in the DOM, so a list of 1,000
  * conversations or a 500-turn timeline renders as fast as a short one. Keyboard: ↑/↓, PageUp/PageDown,
  * Home/End move focus between rows (scrolling a row into the DOM first when needed); Enter and Space act on
- * the focused row's button natively.
+ * the focused row's button natively. The list is one Tab stop (a roving tabindex): only the row last
+ * focused, or else the first one in view, is in the Tab order.
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
@@ -78,6 +79,29 @@ export function VirtualList(props: VirtualListProps) {
       return;
     }
   }, [props.reveal]);
+
+  // Roving tabindex: one of the rows the arrow keys move between is in the Tab order (rows they skip, such
+  // as group headers, keep their own Tab stops).
+  const active = useRef(-1);
+  const rove = useCallback(() => {
+    const el = box.current;
+    if (!el) return;
+    const targets: [number, HTMLElement][] = [];
+    for (const row of el.querySelectorAll<HTMLElement>('[data-vindex]')) {
+      const i = Number(row.dataset.vindex);
+      const t = focusable(i) ? focusTarget(row) : null;
+      if (t) targets.push([i, t]);
+    }
+    const keep = targets.some(([i]) => i === active.current) ? active.current : targets[0]?.[0];
+    for (const [i, t] of targets) t.tabIndex = i === keep ? 0 : -1;
+  }, [focusable]);
+  useLayoutEffect(rove);
+  const onFocus = (e: JSX.TargetedFocusEvent<HTMLUListElement>) => {
+    const row = (e.target as HTMLElement).closest<HTMLElement>('[data-vindex]');
+    if (!row) return;
+    active.current = Number(row.dataset.vindex);
+    rove();
+  };
 
   useLayoutEffect(() => {
     const i = focusNext.current;
@@ -162,6 +186,7 @@ export function VirtualList(props: VirtualListProps) {
         class="vlist-space"
         aria-label={label}
         onKeyDown={onKeyDown}
+        onFocusCapture={onFocus}
         style={{ height: `${totalHeight(l)}px` }}
       >
         {items}
@@ -172,5 +197,5 @@ export function VirtualList(props: VirtualListProps) {
 
 function focusTarget(row: HTMLElement | null | undefined): HTMLElement | null {
   if (!row) return null;
-  return row.querySelector<HTMLElement>('button, [tabindex="0"], a[href]') ?? null;
+  return row.querySelector<HTMLElement>('button, a[href], [tabindex]') ?? null;
 }
