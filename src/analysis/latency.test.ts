@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredCall } from '../store/schema';
+import { testCall } from '../store/test-call';
 import { compareLatency, latencyStats, percentile } from './latency';
 import type { LatRReport } from './types';
 
-const call = (over: Partial<StoredCall> = {}): StoredCall => ({
-  callId: 'c',
-  pageSessionId: 'p',
-  tabId: 1,
-  transport: 'fetch',
-  method: 'POST',
-  url: 'https://chatgpt.com/backend-api/f/conversation',
-  pageUrl: 'https://chatgpt.com/',
-  kind: 'conversation',
-  conversationId: null,
-  requestHeaders: [],
-  requestBody: null,
-  requestBodyEncoding: 'text',
-  requestTruncated: false,
-  startTime: 1000,
-  headersTime: 1100,
-  endTime: 1800,
-  ...over,
-});
+const call = (over: Partial<StoredCall> = {}): StoredCall =>
+  testCall({ startTime: 1000, headersTime: 1100, endTime: 1800, ...over });
 
 describe('percentile', () => {
   it('interpolates between closest ranks', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredCall } from '../store/schema';
+import { testCall } from '../store/test-call';
 import { exportToText } from './export';
 import { type ExportFile, exportFile } from './format';
 import { Pseudonyms, ShareSafe } from './share-safe';
@@ -115,22 +116,7 @@ describe('Pseudonyms', () => {
 });
 
 describe('ShareSafe on single calls', () => {
-  const base: StoredCall = {
-    callId: 'c1',
-    pageSessionId: 'p1',
-    tabId: 1,
-    transport: 'fetch',
-    method: 'POST',
-    url: 'https://chatgpt.com/backend-api/f/conversation',
-    pageUrl: 'https://chatgpt.com/',
-    kind: 'conversation',
-    conversationId: null,
-    requestHeaders: [],
-    requestBody: null,
-    requestBodyEncoding: 'text',
-    requestTruncated: false,
-    startTime: 1,
-  };
+  const base: StoredCall = testCall({ callId: 'c1', pageSessionId: 'p1' });
 
   it('removes a send body it cannot parse (cut at the size cap) instead of guessing', () => {
     const safe = new ShareSafe();

@@ -76,12 +76,8 @@ export function applyEvents(
         const conversationId =
           c.conversationId ??
           (c.kind === 'conversation' || c.kind === 'websocket' ? conversationIdFromText(e.data) : null);
-        call = {
-          ...c,
-          conversationId,
-          firstChunkTime: e.bytes > 0 ? Math.min(c.firstChunkTime ?? e.time, e.time) : c.firstChunkTime,
-          lastChunkTime: Math.max(c.lastChunkTime ?? e.time, e.time),
-        } as StoredCall;
+        call = { ...c, conversationId, lastChunkTime: Math.max(c.lastChunkTime ?? e.time, e.time) };
+        if (e.bytes > 0) call.firstChunkTime = Math.min(c.firstChunkTime ?? e.time, e.time);
         break;
       }
       case 'end': {

@@ -12,6 +12,7 @@ import {
 } from './import';
 import type { StoredCall, StoredChunk } from './schema';
 import { createService } from './service';
+import { testCall } from './test-call';
 
 let n = 0;
 const opened: { close(): void }[] = [];
@@ -27,27 +28,21 @@ async function dbs() {
 }
 
 function call(id: string, extra: Partial<StoredCall> = {}): StoredCall {
-  return {
+  return testCall({
     callId: id,
     pageSessionId: 'p1',
     tabId: 7,
-    transport: 'fetch',
-    method: 'POST',
     url: 'https://chatgpt.com/backend-api/lat/r',
-    pageUrl: 'https://chatgpt.com/',
     kind: 'lat_r',
-    conversationId: null,
     requestHeaders: [['content-type', 'application/json']],
     requestBody: '{"server_request_id":"x"}',
-    requestBodyEncoding: 'text',
-    requestTruncated: false,
     startTime: 1_700_000_000_000 + id.length,
     status: 200,
     responseBodyEncoding: 'text',
     endTime: 1_700_000_000_100,
     outcome: 'complete',
     ...extra,
-  };
+  });
 }
 const chunk = (callId: string, seq: number, data = `{"n":${seq}}`): StoredChunk => ({
   callId,
