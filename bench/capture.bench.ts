@@ -6,9 +6,9 @@
 
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { fixture } from '../e2e/fake-chatgpt/flows';
 import { FakeChatGPT, UNHOOKED_HOST } from '../e2e/fake-chatgpt/server';
 import { launchChromium } from '../e2e/fixtures';
+import { readFixture } from '../test/fixtures';
 
 const RUNS = 30;
 /** Back-to-back calls per run (a burst: the background's work competes with the page's). */
@@ -37,7 +37,7 @@ export interface CaptureBench {
 
 export async function benchCapture(): Promise<CaptureBench> {
   const fake = await new FakeChatGPT().start();
-  const sse = fixture('real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse');
+  const sse = readFixture('real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse');
   fake.route('POST', '/backend-api/f/conversation', {
     status: 200,
     headers: [['content-type', 'text/event-stream; charset=utf-8']],

@@ -1,4 +1,4 @@
-import { makeCanaries, realFlow2026, seedFlow } from './fake-chatgpt/flows';
+import { makeCanaries, realFlow2026, seedFlow } from '../test/flows';
 import { expect, test } from './fixtures';
 import { expectRealFlowStored, expectSeedFlowStored, storedFor } from './flow-checks';
 

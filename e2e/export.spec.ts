@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import Ajv from 'ajv';
 import { exportFile } from '../src/export/format';
-import { makeCanaries, seedFlow } from './fake-chatgpt/flows';
+import { makeCanaries, seedFlow } from '../test/flows';
 import { expect, type StoredWithChunks, test, until } from './fixtures';
 import { ExportPanel } from './pages/export';
 import { PopupPage } from './pages/popup';

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from '@playwright/test';
 import { HANDSHAKE_EVENT } from '../src/capture/channel';
-import { type Flow, makeCanaries, realFlow2026, seedFlow } from './fake-chatgpt/flows';
+import { type Flow, makeCanaries, realFlow2026, seedFlow } from '../test/flows';
 import { runSteps, type StepResult } from './fake-chatgpt/runner';
 import type { FakeChatGPT } from './fake-chatgpt/server';
 import { expect, getServiceWorker, launchChromium, test, until } from './fixtures';

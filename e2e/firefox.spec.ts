@@ -5,7 +5,7 @@
  * the fake ChatGPT and gets host permission.
  */
 import type { HostAccess } from '../extension/permissions';
-import { makeCanaries, realFlow2026, seedFlow } from './fake-chatgpt/flows';
+import { makeCanaries, realFlow2026, seedFlow } from '../test/flows';
 import { expect, test } from './firefox/fixtures';
 import { queryExtension } from './firefox/query';
 import { expectRealFlowStored, expectSeedFlowStored, storedFor } from './flow-checks';

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type BrowserContext, test as base, chromium, type Page, type Worker } from '@playwright/test';
 import type { StoredCall, StoredChunk } from '../src/store/schema';
+import type { Flow } from '../test/flows';
 import { CHROMIUM_FLAGS, findChromium } from './browsers';
-import type { Flow } from './fake-chatgpt/flows';
 import { runSteps, type StepResult } from './fake-chatgpt/runner';
 import { FakeChatGPT } from './fake-chatgpt/server';
 

@@ -6,7 +6,7 @@
 import { expect } from '@playwright/test';
 import { classify } from '../src/protocol/classify';
 import { joinBody } from '../src/store/db';
-import type { Canaries, Flow } from './fake-chatgpt/flows';
+import type { Canaries, Flow } from '../test/flows';
 import { type StoredWithChunks, until } from './fixtures';
 
 export function expectMonotonic(c: StoredWithChunks) {

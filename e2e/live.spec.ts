@@ -3,7 +3,7 @@
  * on a machine that is not also running other browsers (see playwright.config.ts).
  */
 import { DecodeCache } from '../src/analysis/index';
-import { makeCanaries, realFlow2026 } from './fake-chatgpt/flows';
+import { makeCanaries, realFlow2026 } from '../test/flows';
 import { expect, test } from './fixtures';
 import { PopupPage } from './pages/popup';
 

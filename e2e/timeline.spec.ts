@@ -1,4 +1,4 @@
-import { makeCanaries, seedFlow } from './fake-chatgpt/flows';
+import { makeCanaries, seedFlow } from '../test/flows';
 import { expect, test } from './fixtures';
 import { PopupPage } from './pages/popup';
 

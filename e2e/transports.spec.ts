@@ -1,10 +1,11 @@
 import { decodeStream, decodeWebSocketFrames } from '../src/protocol';
 import { joinBody } from '../src/store/db';
-import { type Flow, fixture, makeCanaries, realFlow2026, seedFlow } from './fake-chatgpt/flows';
+import { readFixture } from '../test/fixtures';
+import { type Flow, makeCanaries, realFlow2026, seedFlow } from '../test/flows';
 import { expect, type StoredWithChunks, test, until } from './fixtures';
 
 const expected = (name: string) =>
-  JSON.parse(fixture(`synthetic/${name}.expected.json`)) as { final_text: string };
+  JSON.parse(readFixture(`synthetic/${name}.expected.json`)) as { final_text: string };
 const REAL_TEXT = '\u2705 Test received loud and clear!  \n\nHow can I help you today? \ud83d\ude0a';
 
 async function finished(stored: () => Promise<StoredWithChunks[]>, pick: (c: StoredWithChunks) => boolean) {
@@ -139,7 +140,7 @@ test('records WebSocket frames (2024 Azure Web PubSub delivery) and decodes them
   fake,
   stored,
 }) => {
-  const sse = fixture('synthetic/a_2023-12_legacy_new-conversation.sse');
+  const sse = readFixture('synthetic/a_2023-12_legacy_new-conversation.sse');
   const conversationId = '86f73b54-0f51-47ba-84a3-07c1e25dce81';
   const pieces = sse.split(/(?<=\n\n)/);
   fake.socketFrames = [

@@ -1,5 +1,5 @@
 import { joinBody } from '../src/store/db';
-import { makeCanaries, realFlow2026 } from './fake-chatgpt/flows';
+import { makeCanaries, realFlow2026 } from '../test/flows';
 import { runSteps } from './fake-chatgpt/runner';
 import { expect, stopServiceWorker, test, until } from './fixtures';
 

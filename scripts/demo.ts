@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../e2e/browsers';
-import { type Flow, makeCanaries, realFlow2026, seedFlow } from '../e2e/fake-chatgpt/flows';
 import { runSteps } from '../e2e/fake-chatgpt/runner';
 import { FakeChatGPT } from '../e2e/fake-chatgpt/server';
+import { type Flow, makeCanaries, realFlow2026, seedFlow } from '../test/flows';
 
 const args = process.argv.slice(2);
 const shotAt = args.indexOf('--screenshot');

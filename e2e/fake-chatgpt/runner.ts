@@ -1,4 +1,4 @@
-import type { PageRequest } from './flows';
+import type { PageRequest } from '../../test/flows';
 
 export interface StepResult {
   status: number;

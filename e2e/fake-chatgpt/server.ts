@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { FakeResponse, Flow } from './flows';
+import type { FakeResponse, Flow } from '../../test/flows';
 
 export const FAKE_HOSTS = ['chatgpt.com', 'chat.openai.com', 'ab.chatgpt.com'];
 /** A host the extension does not match: same server, same browser, no page hook (benchmark baseline). */

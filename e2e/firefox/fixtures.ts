@@ -5,7 +5,7 @@
  */
 import { test as base } from '@playwright/test';
 import type { Browser, Page } from 'puppeteer-core';
-import type { Flow } from '../fake-chatgpt/flows';
+import type { Flow } from '../../test/flows';
 import { runSteps, type StepResult } from '../fake-chatgpt/runner';
 import { FakeChatGPT } from '../fake-chatgpt/server';
 import type { StoredWithChunks } from '../fixtures';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeCanaries, seedFlow } from '../../e2e/fake-chatgpt/flows';
+import { readFixture } from '../../test/fixtures';
+import { makeCanaries, seedFlow } from '../../test/flows';
 import { analyzeConversation } from './analyze';
 import { DecodeCache, decodeCall } from './decode';
 import { summarizeConversations } from './group';
@@ -11,13 +12,12 @@ import {
   editBody,
   editStep,
   type FlowLike,
-  fixtureText,
 } from './test-captures';
 import type { Conversation, FlowCheck, FlowRule } from './types';
 
 const SEED = '86f73b54-0f51-47ba-84a3-07c1e25dce81';
 const REAL = '69b2d0ea-1970-83e8-95a6-1d5d1d85117e';
-const expected = (rel: string) => JSON.parse(fixtureText(rel)) as { final_text: string };
+const expected = (rel: string) => JSON.parse(readFixture(rel)) as { final_text: string };
 const A_TEXT = expected('synthetic/a_2023-12_legacy_new-conversation.expected.json').final_text;
 const B_TEXT = expected('synthetic/b_2023-12_legacy_continuation.expected.json').final_text;
 
@@ -289,7 +289,7 @@ describe('answers delivered over a WebSocket (2024, wire-formats §5.6)', () => 
     const cap: Captured = { calls: [], chunks: new Map() };
     const ctx = { pageSessionId: 'ws-page', tabId: 3, pageUrl: 'https://chat.openai.com/', prefix: 'ws' };
     const t0 = Date.parse('2024-03-12T10:00:00Z');
-    const sse = fixtureText('synthetic/a_2023-12_legacy_new-conversation.sse');
+    const sse = readFixture('synthetic/a_2023-12_legacy_new-conversation.sse');
     const seedSend = seed().steps[3];
     if (!seedSend) throw new Error('seed changed');
     captureCall(
@@ -371,7 +371,7 @@ describe('answers delivered over a WebSocket (2024, wire-formats §5.6)', () => 
 
 describe('a send cut by a network error and continued by f/conversation/resume (wire-formats §5.5)', () => {
   const FULL = '\u2705 Test received loud and clear!  \n\nHow can I help you today? \ud83d\ude0a';
-  const sse = fixtureText('real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse');
+  const sse = readFixture('real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse');
   const events = sse
     .split(/\n\n+/)
     .filter((b) => b.trim() !== '')

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { makeCanaries, seedFlow } from '../../e2e/fake-chatgpt/flows';
+import { readFixture } from '../../test/fixtures';
+import { makeCanaries, seedFlow } from '../../test/flows';
 import type { StoredCall } from '../store/schema';
 import { groupCalls, summarizeConversations, summaryBodyCallIds } from './group';
-import {
-  type Captured,
-  captureDigest,
-  captureFlow,
-  editStep,
-  fixtureText,
-  newChatFlow2023,
-} from './test-captures';
+import { type Captured, captureDigest, captureFlow, editStep, newChatFlow2023 } from './test-captures';
 
 const SEED = '86f73b54-0f51-47ba-84a3-07c1e25dce81';
 const REAL = '69b2d0ea-1970-83e8-95a6-1d5d1d85117e';
@@ -22,7 +16,7 @@ const real = () =>
   );
 const chatD = (sendOnly = false) =>
   newChatFlow2023({
-    sse: fixtureText('synthetic/d_2023-04_legacy_crlf-ping.sse'),
+    sse: readFixture('synthetic/d_2023-04_legacy_crlf-ping.sse'),
     prompt: 'What is the capital of Australia?',
     userMessageId: 'aaa0d0d0-0000-4000-8000-000000000001',
     parentMessageId: 'aaa0d0d0-0000-4000-8000-000000000000',
@@ -197,7 +191,7 @@ describe('summarizeConversations', () => {
   });
 
   it('takes a v1 title from the stream without decoding it', () => {
-    const body = fixtureText('synthetic/c_2026-02_v1_append-and-patch_no-done.sse');
+    const body = readFixture('synthetic/c_2026-02_v1_append-and-patch_no-done.sse');
     const flow = newChatFlow2023({
       sse: body,
       prompt: 'houseplants',

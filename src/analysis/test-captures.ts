@@ -1,17 +1,14 @@
 /**
- * Test helper (not shipped): turns a fake-ChatGPT flow (e2e/fake-chatgpt/flows.ts) or a HAR digest from
- * ../shared/fixtures into what the extension stores. Each call becomes the capture events the page hook
+ * Test helper (not shipped): turns a fake-ChatGPT flow (test/flows.ts) or a HAR digest from
+ * test/fixtures into what the extension stores. Each call becomes the capture events the page hook
  * would emit (start, response, timed chunks, end) and goes through the store's own `applyEvents`, so the
  * records have exactly the stored shape (kind, conversation id read from URL, body or stream chunks).
  * Timings are synthetic but plausible: sends stream their SSE in fixed-size chunks at a fixed pace.
  */
-import { readFileSync } from 'node:fs';
+import { readFixture } from '../../test/fixtures';
 import type { CaptureEvent } from '../capture/events';
 import { applyEvents } from '../store/db';
 import type { StoredCall, StoredChunk } from '../store/schema';
-
-export const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
-export const fixtureText = (rel: string) => readFileSync(new URL(rel, FIXTURES), 'utf8');
 
 export interface CallSpec {
   method: string;
@@ -221,8 +218,8 @@ export function captureDigest(
   sseRel: string,
   opts: { pageSessionId?: string; prefix?: string; stream?: { chunkChars: number; delayMs: number } } = {},
 ): Captured {
-  const digest = JSON.parse(fixtureText(digestRel)) as { entries: DigestEntry[] };
-  const sse = fixtureText(sseRel);
+  const digest = JSON.parse(readFixture(digestRel)) as { entries: DigestEntry[] };
+  const sse = readFixture(sseRel);
   const out: Captured = { calls: [], chunks: new Map() };
   const first = digest.entries[0];
   const origin = first ? new URL(first.request.url).origin : 'https://chatgpt.com';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeCanaries, seedFlow } from '../../e2e/fake-chatgpt/flows';
+import { makeCanaries, seedFlow } from '../../test/flows';
 import { analyzeConversation } from './analyze';
 import { captureFlow, type FlowLike } from './test-captures';
 import { buildMessageTree } from './tree';

@@ -9,7 +9,7 @@
  * Bodies are captured raw (unredacted), as a worst case for the exporter's own redaction pass.
  */
 import { gzipSync } from 'node:zlib';
-import { makeCanaries, realFlow2026, seedFlow } from '../../e2e/fake-chatgpt/flows';
+import { makeCanaries, realFlow2026, seedFlow } from '../../test/flows';
 import { type Captured, captureCall, captureFlow, type FlowLike } from '../analysis/test-captures';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import type { CaptureSource } from './export';

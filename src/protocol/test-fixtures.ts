@@ -1,20 +1,11 @@
 /**
- * Test-only access to the shared fixtures (`../shared/fixtures` from the repository root) and a seeded
+ * Test-only access to the decoder fixtures (`test/fixtures/`, resolved by test/fixtures.ts) and a seeded
  * chunker. Imported by tests only; it uses node:fs, which the extension never loads.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { listFixtures, readFixture, readJsonFixture } from '../../test/fixtures';
 import type { TimedChunk } from './decoded';
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../../../shared/fixtures/', import.meta.url));
-
-export function readFixture(relative: string): string {
-  return readFileSync(`${FIXTURES_DIR}${relative}`, 'utf8');
-}
-
-export function readJsonFixture(relative: string): unknown {
-  return JSON.parse(readFixture(relative)) as unknown;
-}
+export { readFixture, readJsonFixture };
 
 /** The expected.json fields the decoder is checked against (see fixtures/synthetic/README.md). */
 export interface Expected {
@@ -50,7 +41,7 @@ export interface SyntheticFixture {
 }
 
 export function syntheticFixtures(): SyntheticFixture[] {
-  return readdirSync(`${FIXTURES_DIR}synthetic`)
+  return listFixtures('synthetic')
     .filter((f) => f.endsWith('.sse'))
     .sort()
     .map((f) => ({

@@ -1,8 +1,8 @@
 /**
- * Test data for the component tests (Node only: reads ../shared/fixtures): the e2e seed flow and the
+ * Test data for the component tests (Node only: reads test/fixtures): the e2e seed flow and the
  * real 2026 flow, captured into the stored shape by the analysis layer's own helper.
  */
-import { makeCanaries, realFlow2026, seedFlow } from '../../e2e/fake-chatgpt/flows';
+import { makeCanaries, realFlow2026, seedFlow } from '../../test/flows';
 import { type Captured, captureFlow, type FlowCaptureOptions } from '../analysis/test-captures';
 import type { StoredChunk } from '../store/schema';
 import { MockClient, type MockOptions } from './mock-client';

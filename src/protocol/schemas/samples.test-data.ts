@@ -1,6 +1,6 @@
 /**
  * Test data: one or more known bodies per kind, for the schema tests and the meta-test. Real captures come
- * from the HAR digests in ../shared/fixtures/real; kinds those lack are covered by bodies quoted or
+ * from the HAR digests in test/fixtures/real; kinds those lack are covered by bodies quoted or
  * reconstructed from reference/chatgpt-wire-formats.md (section named in `source`). Tests only.
  */
 import type { Kind } from '../classify';

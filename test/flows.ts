@@ -1,17 +1,12 @@
 /**
  * Flows the fake ChatGPT replays: each step is what the page sends (run in the page by `runSteps`) and what
- * the server answers. Built from ../shared/fixtures: the seed flow of a new chat on chat.openai.com (2023,
+ * the server answers. Built from test/fixtures: the seed flow of a new chat on chat.openai.com (2023,
  * legacy SSE, synthetic fixtures a and b) and the real 2026 chatgpt.com logged-out flow (HAR digest and its
  * delta-encoding v1 body). Every place where the fixtures hold a redacted secret gets a canary instead,
  * so the e2e tests can prove the secret never reaches storage.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-
-export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
-export const fixture = (rel: string) => readFileSync(resolve(FIXTURES, rel), 'utf8');
+import { readFixture } from './fixtures';
 
 export interface PageRequest {
   method: string;
@@ -228,7 +223,7 @@ export function seedFlow(k: Canaries, opts: { brokenContinuation?: boolean } = {
       },
       {
         request: { method: 'POST', url: `${api}/conversation`, headers: jsonHeaders, body: json(firstTurn) },
-        response: sse(fixture('synthetic/a_2023-12_legacy_new-conversation.sse'), '835f17ad7df40001-MBA'),
+        response: sse(readFixture('synthetic/a_2023-12_legacy_new-conversation.sse'), '835f17ad7df40001-MBA'),
       },
       {
         request: {
@@ -266,7 +261,7 @@ export function seedFlow(k: Canaries, opts: { brokenContinuation?: boolean } = {
       },
       {
         request: { method: 'POST', url: `${api}/conversation`, headers: jsonHeaders, body: json(secondTurn) },
-        response: sse(fixture('synthetic/b_2023-12_legacy_continuation.sse'), '835f17ad7df40002-MBA'),
+        response: sse(readFixture('synthetic/b_2023-12_legacy_continuation.sse'), '835f17ad7df40002-MBA'),
       },
       {
         request: {
@@ -314,13 +309,12 @@ export function realFlow2026(
   k: Canaries,
   stream: NonNullable<FakeResponse['stream']> = { chunkBytes: 400, delayMs: 20 },
 ): Flow {
-  const digest = JSON.parse(fixture('real/har-digest_2026-03-12_chatgpt.com_backend-anon.json')) as {
+  const digest = JSON.parse(readFixture('real/har-digest_2026-03-12_chatgpt.com_backend-anon.json')) as {
     entries: DigestEntry[];
   };
-  const sseBody = fixture('real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse').replaceAll(
-    '<redacted-jwt>',
-    k.bearer,
-  );
+  const sseBody = readFixture(
+    'real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse',
+  ).replaceAll('<redacted-jwt>', k.bearer);
   const secretHeader = (name: string): string | null => {
     const n = name.toLowerCase();
     if (n === 'x-conduit-token') return k.conduit;
