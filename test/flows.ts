@@ -100,7 +100,7 @@ const sse = (body: string, cfRay: string, stream = { chunkBytes: 700, delayMs: 1
   stream,
 });
 
-/** The seed flow (wire-formats §3.1): a new chat on chat.openai.com, then a continuation turn. */
+/** The seed flow (docs/protocol.md §3.1): a new chat on chat.openai.com, then a continuation turn. */
 export function seedFlow(k: Canaries, opts: { brokenContinuation?: boolean } = {}): Flow {
   const origin = 'https://chat.openai.com';
   const api = `${origin}/backend-api`;

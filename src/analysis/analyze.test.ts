@@ -221,7 +221,7 @@ describe('analyzeConversation on the real 2026 capture', () => {
     expect(t?.linkedCalls.sentinel).toHaveLength(4);
     expect(t?.linkedCalls.telemetry).toHaveLength(16);
     expect(t?.linkedCalls.latR).toBeUndefined();
-    // Five patch frames carried text (wire-formats §3.6: lat/r's count_tokens would be 5).
+    // Five patch frames carried text (docs/protocol.md §3.6: lat/r's count_tokens would be 5).
     expect(t?.latency.contentEvents).toBe(5);
   });
 
@@ -486,7 +486,8 @@ describe('a send cut by a network error and continued by f/conversation/resume (
   it('a resume recorded as aborted after its [DONE] still gives one whole turn', () => {
     const cap = resumed(10, { resumeOutcome: 'aborted' });
     const conv = analyzeConversation(cap.calls, cap.chunks);
-    // The page may abort right after the last useful event (§6.3); the events decide, not the outcome.
+    // The page may abort right after the last useful event (docs/protocol.md §6.3); the events decide, not
+    // the outcome.
     expect(conv?.turns).toHaveLength(1);
     expect(conv?.turns[0]?.assistantText).toBe(FULL);
   });

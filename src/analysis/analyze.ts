@@ -70,8 +70,8 @@ export function analyzeConversation(
     return list;
   };
 
-  // Resume calls continue a send's stream (wire-formats §5.5): each belongs to the latest send before it in
-  // its page session (else in the conversation) and is decoded with that send, never as a turn of its own.
+  // Resume calls continue a send's stream (docs/protocol.md §5.5): each belongs to the latest send before it
+  // in its page session (else in the conversation) and is decoded with that send, never as a turn of its own.
   const resumesOf = new Map<string, StoredCall[]>();
   const postsOfSession = new Map<string, StoredCall[]>();
   for (const p of posts) {
@@ -390,7 +390,10 @@ function latestTurnBefore(turns: readonly Turn[], time: number): Turn | undefine
   return latestBefore(turns, time);
 }
 
-/** The `offset` of a resume request (§5.5); null when the body is missing, truncated or drifted. */
+/**
+ * The `offset` of a resume request (docs/protocol.md §5.5); null when the body is missing, truncated or
+ * drifted.
+ */
 function resumeOffset(call: StoredCall): number | null {
   const offset = requestJson(call)?.offset;
   return typeof offset === 'number' ? offset : null;

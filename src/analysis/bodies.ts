@@ -69,7 +69,7 @@ export function hostOf(url: string): string | null {
   return m?.[1]?.toLowerCase() ?? null;
 }
 
-/** What a conversation POST asked for (wire-formats §4). */
+/** What a conversation POST asked for (docs/protocol.md §4). */
 export interface SendRequest {
   action: string | null;
   conversationId: string | null;
@@ -113,7 +113,7 @@ function messageText(message: unknown): string {
   return strField(content, 'text') ?? '';
 }
 
-/** Ids by which a lat/r report names its send (wire-formats §7 "request id"). */
+/** Ids by which a lat/r report names its send (docs/protocol.md §7 "request id"). */
 export function sendRequestIds(call: StoredCall): string[] {
   const ids: string[] = [];
   for (const name of ['x-oai-request-id', 'cf-ray']) {

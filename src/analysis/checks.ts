@@ -1,6 +1,6 @@
 /**
- * Flow checks: named expectations about how the ChatGPT web app sends a conversation (wire-formats §3, §4,
- * §7), each with pass/fail/skip and the evidence that decided it. A check that does not apply to the era
+ * Flow checks: named expectations about how the ChatGPT web app sends a conversation (docs/protocol.md §3,
+ * §4, §7), each with pass/fail/skip and the evidence that decided it. A check that does not apply to the era
  * or to what was captured is `skip`, with the reason, rather than a false failure.
  */
 import type { BodyIssue, FlowCheck, FlowRule, Turn } from './types';

@@ -90,7 +90,7 @@ export class DecodeCache {
   }
 
   /**
-   * A send whose stream was continued by resume calls (wire-formats §5.5, §6.3), decoded as one stream.
+   * A send whose stream was continued by resume calls (docs/protocol.md §5.5, §6.3), decoded as one stream.
    * Not incremental: resumes are rare, so the whole sequence is decoded again whenever any part grew.
    */
   decodeWithResumes(call: StoredCall, chunks: ChunkMap, resumes: readonly ResumeCall[]): DecodedTurn {
@@ -169,7 +169,7 @@ export function bodyIssues(call: StoredCall, chunks: readonly StoredChunk[] | un
   return issues;
 }
 
-/** The send's response says the answer is not in it but on a WebSocket (§5.5, §5.6). */
+/** The send's response says the answer is not in it but on a WebSocket (docs/protocol.md §5.5, §5.6). */
 export function answerOnSocket(response: DecodedTurn): boolean {
   if (response.format === 'websocket-json') return true;
   return response.text === '' && response.events.some((e) => e.label === 'stream_handoff');

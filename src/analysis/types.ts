@@ -137,7 +137,7 @@ export interface LatencyStats {
   maxStallMs: number | null;
 }
 
-/** The app's own timings, as posted to `lat/r` (wire-formats §3.6). */
+/** The app's own timings, as posted to `lat/r` (docs/protocol.md §3.6). */
 export interface LatRReport {
   serverRequestId: string | null;
   model: string | null;
@@ -191,14 +191,15 @@ export interface TurnLinks {
   conversationsList?: string;
   /**
    * f/conversation/resume calls that continue this turn's stream, in time order. Their events are decoded
-   * as the continuation of the send's stream (wire-formats §6.3), so `decoded` and the text are the whole answer.
+   * as the continuation of the send's stream (docs/protocol.md §6.3), so `decoded` and the text are the whole
+   * answer.
    */
   resumes: string[];
   /** WebSocket connections whose frames carried this turn's answer (see `Turn.answerSource`). */
   sockets: string[];
   /**
    * Calls of this conversation in the turn's window (from this send to the next send of the same page
-   * session), by role. Per wire-formats §3.4, sentinel/prepare calls after a send prepare the next send:
+   * session), by role. Per docs/protocol.md §3.4, sentinel/prepare calls after a send prepare the next send:
    * they are listed by where they happened in time, not as the tokens this send used.
    */
   telemetry: string[];

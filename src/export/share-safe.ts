@@ -6,7 +6,7 @@
  *   suggestions), prepare's partial_query, streams (legacy snapshots, v1 `add` roots, append deltas and
  *   patch ops, title frames, input_message echoes), gen_title and conversation lists/histories, the page
  *   title in CES events, prompt-library entries, `?q=` in URLs;
- * - identifying values (wire-formats §8): e-mails, names, avatar URLs, user/account/workspace/
+ * - identifying values (docs/protocol.md §8): e-mails, names, avatar URLs, user/account/workspace/
  *   subscription/organization ids, device ids (oai-device-id, device_id, stableID, anonymousId), session
  *   ids (oai-session-id, sid, sessionID), client IPs, intercom_hash, phone numbers
  *
@@ -328,7 +328,9 @@ interface Place {
   parent: string | null;
 }
 
-/** v1 delta state of one stream: bare frames inherit the previous path and operation (§6.2). */
+/**
+ * v1 delta state of one stream: bare frames inherit the previous path and operation (docs/protocol.md §6.2).
+ */
 interface DeltaState {
   p: string | null;
   o: string | null;
@@ -658,7 +660,7 @@ export class ShareSafe {
     return JSON.stringify(this.walk(parsed, { key: null, parent: null }, ctx));
   }
 
-  /** A v1 delta (§6.2): what a string `v` is depends on the (possibly inherited) path. */
+  /** A v1 delta (docs/protocol.md §6.2): what a string `v` is depends on the (possibly inherited) path. */
   private scrubDelta(frame: JsonRecord, ctx: Ctx): JsonRecord {
     const state = ctx.delta;
     const p = typeof frame.p === 'string' ? frame.p : state.p;

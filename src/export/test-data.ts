@@ -3,7 +3,7 @@
  * `captureFlow`/`captureCall` (which produce exactly what the store holds), and an in-memory source.
  *
  * `personalFlow` is a logged-in 2026 session with personal values planted wherever ChatGPT sends them
- * (wire-formats §8): session and account bodies, headers, the prompt in the send, prepare and CES, the
+ * (docs/protocol.md §8): session and account bodies, headers, the prompt in the send, prepare and CES, the
  * reply in the v1 stream (append and patch styles), the WebSocket copy, the title in gen_title, the
  * conversation list, the history and CES page titles, Statsig and Datadog identities, a `?q=` URL.
  * Bodies are captured raw (unredacted), as a worst case for the exporter's own redaction pass.
@@ -74,7 +74,9 @@ const json = (v: unknown) => JSON.stringify(v);
 const JSONH: [string, string][] = [['content-type', 'application/json']];
 const ok = (body: unknown) => ({ status: 200, headers: JSONH, body: json(body) });
 
-/** A v1 stream (§5.4) answering P.prompt: append style, then a patch, then the title frame. */
+/**
+ * A v1 stream (docs/protocol.md §5.4) answering P.prompt: append style, then a patch, then the title frame.
+ */
 export function v1Stream(conv = CONV): string {
   const ev = (data: unknown, event?: string) => `${event ? `event: ${event}\n` : ''}data: ${json(data)}\n\n`;
   const user = {

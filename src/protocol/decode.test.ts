@@ -134,7 +134,8 @@ describe('the real 2026-03-12 guest capture', () => {
       'conversation_detail_metadata',
       'done',
     ]);
-    // The five text frames are the content events (count_tokens in lat/r counts the same thing, §3.6).
+    // The five text frames are the content events (count_tokens in lat/r counts the same thing,
+    // docs/protocol.md §3.6).
     expect(turn.events.filter((e) => e.content)).toHaveLength(5);
   });
 });

@@ -23,7 +23,10 @@ export type { DecodeOptions } from './decoders/turn';
 
 type Detected = 'v1' | 'legacy' | 'unknown';
 
-/** Which variant an event proves, if any (§6.2 rule 1 for v1; §5.2–5.3 frame shapes for legacy). */
+/**
+ * Which variant an event proves, if any (docs/protocol.md §6.2 rule 1 for v1; §5.2–5.3 frame shapes for
+ * legacy).
+ */
 function detect(ev: SseEvent): Detected | null {
   if (ev.event === 'delta_encoding') {
     const parsed = parseJson(ev.data);
@@ -64,8 +67,8 @@ type Pending = { ev: SseEvent } | { comment: SseComment } | { note: Note };
 const RAW_HEAD_LIMIT = 64 * 1024;
 
 /**
- * First significant character decides: `{`/`[` JSON, `<` HTML (a Cloudflare challenge, §10), else SSE.
- * Null while only whitespace has arrived.
+ * First significant character decides: `{`/`[` JSON, `<` HTML (a Cloudflare challenge, docs/protocol.md §10),
+ * else SSE. Null while only whitespace has arrived.
  */
 export function sniffBody(text: string): 'sse' | 'json' | 'raw' | null {
   for (let i = 0; i < text.length; i++) {
@@ -148,7 +151,10 @@ function replay(decoder: VariantDecoder, item: Pending): void {
   else recordNote(decoder, item.note);
 }
 
-/** §5.1 and §6.3: an event cut by the end of the body is never dispatched; keep it, flagged, for the record. */
+/**
+ * docs/protocol.md §5.1 and §6.3: an event cut by the end of the body is never dispatched; keep it, flagged,
+ * for the record.
+ */
 export function recordIncomplete(decoder: VariantDecoder, tail: SseEvent): void {
   decoder.state.addEvent(tail, 'incomplete-event', {
     flag: 'the body ended inside this event; it was never dispatched',
@@ -249,7 +255,7 @@ export class StreamDecoder {
       responseId = handoff.responseId;
       state.addEvent(ev, 'websocket-json');
     } else if (parsed.ok && isRecord(parsed.value) && Object.hasOwn(parsed.value, 'detail')) {
-      // §10: {"detail": "…"} or {"detail": {"message": …, "code": …}}.
+      // docs/protocol.md §10: {"detail": "…"} or {"detail": {"message": …, "code": …}}.
       const detail = own(parsed.value, 'detail');
       state.errors.push(str(detail) ?? str(field(detail, 'message')) ?? JSON.stringify(detail));
       state.addEvent(ev, 'error-body', { flag: 'an error body instead of an event stream' });

@@ -56,7 +56,7 @@ export interface DecodedTurn {
   format: StreamFormat;
   conversationId: string | null;
   userMessageId: string | null;
-  /** The answer: see wire-formats §6 for how it is chosen. */
+  /** The answer: see docs/protocol.md §6 for how it is chosen. */
   assistantMessageId: string | null;
   /** Every assistant-side message in the stream (tool calls, reasoning, answer), by id, in order seen. */
   messages: DecodedMessage[];
@@ -73,7 +73,7 @@ export interface DecodedTurn {
   turnTraceId: string | null;
   /**
    * 2024 WebSocket delivery: the `response_id` that links the send's JSON answer to the socket's messages
-   * (wire-formats §5.6, §7). Absent for ordinary event streams.
+   * (docs/protocol.md §5.6, §7). Absent for ordinary event streams.
    */
   responseId?: string;
   moderation: Moderation[];

@@ -18,7 +18,7 @@ function blocks(text: string): string[] {
     .map((b) => `${b}\n\n`);
 }
 
-/** What §5.5 counts: not a ping, not empty, not [DONE]. */
+/** What docs/protocol.md §5.5 counts: not a ping, not empty, not [DONE]. */
 function counted(block: string): boolean {
   if (/^event: ping$/m.test(block)) return false;
   const data = block

@@ -1,5 +1,5 @@
 /**
- * A stream continued by `f/conversation/resume` (wire-formats §5.5, §6.3). The resume's body is not a
+ * A stream continued by `f/conversation/resume` (docs/protocol.md §5.5, §6.3). The resume's body is not a
  * stream of its own: with `offset > 0` it continues the event sequence of the original response, so its
  * bare `{"v": …}` frames only make sense with the roots and the inherited `c`/`p`/`o` that the original's
  * first `offset` events built. Decoding it alone loses its text; this decodes the parts as one sequence.
@@ -35,7 +35,7 @@ type Item =
   | { kind: 'comment'; c: SseComment }
   | { kind: 'note'; note: Note };
 
-/** §5.5: the events that `offset` counts. */
+/** docs/protocol.md §5.5: the events that `offset` counts. */
 export function isCountedEvent(ev: SseEvent): boolean {
   if (ev.event === 'ping') return false;
   const data = ev.data.trim();

@@ -1,5 +1,5 @@
 /**
- * SSE framing over timed chunks (wire-formats §5.1), on top of eventsource-parser. Adds what a recorder
+ * SSE framing over timed chunks (docs/protocol.md §5.1), on top of eventsource-parser. Adds what a recorder
  * needs and the parser does not give: the arrival time of the chunk that completed each event, comments
  * as keep-alive marks, and what was left undispatched when the body ended.
  */
@@ -71,8 +71,8 @@ export class SseFramer {
 
   /**
    * The body is over. A final lone CR still ends its line (the parser holds it back to see whether LF
-   * follows). Whatever event is still open was never dispatched (§5.1); it is returned as `tail` so the
-   * caller can keep it, flagged, instead of losing it silently.
+   * follows). Whatever event is still open was never dispatched (docs/protocol.md §5.1); it is returned as
+   * `tail` so the caller can keep it, flagged, instead of losing it silently.
    */
   end(): { tail: SseEvent | null } {
     if (this.ended) return { tail: null };

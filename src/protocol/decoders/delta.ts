@@ -1,5 +1,5 @@
 /**
- * The v1 operation engine (wire-formats §6.2 rules 3–4): apply `{p, o, v}` to `roots[c]`. Pure and
+ * The v1 operation engine (docs/protocol.md §6.2 rules 3–4): apply `{p, o, v}` to `roots[c]`. Pure and
  * total: a bad operation returns an error string and leaves the document as it was, it never throws.
  */
 import { isRecord, type JsonRecord, own, setOwn } from '../json';
@@ -34,9 +34,9 @@ function child(container: unknown, segment: string): unknown {
 }
 
 /**
- * append (§6.2 table): string + string concatenates, array pushes `v` as one element, object + object
- * shallow-merges (merge, not replace: the final metadata append must keep model_slug), missing sets `v`.
- * Returns the new value, or an error string.
+ * append (docs/protocol.md §6.2 table): string + string concatenates, array pushes `v` as one element,
+ * object + object shallow-merges (merge, not replace: the final metadata append must keep model_slug),
+ * missing sets `v`. Returns the new value, or an error string.
  */
 function appended(target: unknown, v: unknown): { value: unknown } | { error: string } {
   if (target === undefined || target === null) return { value: v };
@@ -55,7 +55,10 @@ function appended(target: unknown, v: unknown): { value: unknown } | { error: st
   return { error: `append to a ${typeof target}` };
 }
 
-/** truncate: cut a string or array to length `v` (never captured; the chat2api-derived rule, §11). */
+/**
+ * truncate: cut a string or array to length `v` (never captured; the chat2api-derived rule,
+ * docs/protocol.md §11).
+ */
 function truncated(target: unknown, v: unknown): { value: unknown } | { error: string } {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
     return { error: 'truncate length is not a count' };

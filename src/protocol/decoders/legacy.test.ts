@@ -9,7 +9,7 @@ function decode(datas: unknown[], opts: { outcome?: string } = { outcome: 'compl
   return decodeStream([{ time: 7, data: text }], opts);
 }
 
-/** December 2022 (§5.2): `role` directly on the message, no status. */
+/** December 2022 (docs/protocol.md §5.2): `role` directly on the message, no status. */
 const frame2022 = (text: string) => ({
   message: {
     id: '62f92567-4ce0-4fe3-800f-3d5b82aa0e4d',

@@ -1,5 +1,5 @@
 /**
- * Full-snapshot streams (wire-formats §5.2, §5.3, §6.1): December 2022 frames with `role` on the message,
+ * Full-snapshot streams (docs/protocol.md §5.2, §5.3, §6.1): December 2022 frames with `role` on the message,
  * and the 2023–24 "legacy" frames with `author.role`, `status`, moderation and error frames, `event: ping`.
  */
 import { isRecord, parseJson } from '../json';
@@ -25,7 +25,7 @@ export class LegacyDecoder implements VariantDecoder {
     if (handleCommonEvent(state, ev)) return;
     const parsed = parseJson(ev.data);
     if (!parsed.ok) {
-      // §6.1 rule 1: data that is not JSON is skipped, but kept and flagged.
+      // docs/protocol.md §6.1 rule 1: data that is not JSON is skipped, but kept and flagged.
       state.addEvent(ev, 'invalid', { flag: `bad JSON: ${parsed.error}` });
       return;
     }
@@ -43,7 +43,8 @@ export class LegacyDecoder implements VariantDecoder {
   summary(): VariantSummary {
     const messages = this.snapshots.messages();
     const answer = this.snapshots.answer();
-    // §6.1 rule 5; 2022 frames have no status, and there the last frame before [DONE] is the final one.
+    // docs/protocol.md §6.1 rule 5; 2022 frames have no status, and there the last frame before [DONE] is the
+    // final one.
     const complete =
       answer !== null &&
       (answer.status === 'finished_successfully' || (answer.status === null && this.state.done));

@@ -1,11 +1,11 @@
 /**
  * The message model shared by every stream variant (2022 role-on-message, legacy snapshots, v1 roots,
- * conversation/{id} nodes): extraction into DecodedMessage and the answer rules of wire-formats §6.
+ * conversation/{id} nodes): extraction into DecodedMessage and the answer rules of docs/protocol.md §6.
  */
 import type { DecodedMessage } from '../decoded';
 import { field, isRecord, own, str } from '../json';
 
-/** `message.author.role`, or `message.role` in December 2022 frames (§5.2). */
+/** `message.author.role`, or `message.role` in December 2022 frames (docs/protocol.md §5.2). */
 export function roleOf(message: unknown): string | null {
   return str(field(field(message, 'author'), 'role')) ?? str(field(message, 'role'));
 }
@@ -29,7 +29,7 @@ export function textOf(message: unknown): string {
   return str(field(content, 'text')) ?? str(field(content, 'content')) ?? '';
 }
 
-/** Length of `textOf` without building the string: v1 checks it on every frame (§ performance). */
+/** Length of `textOf` without building the string: v1 checks it on every frame (performance). */
 export function textLengthOf(message: unknown): number {
   const content = field(message, 'content');
   const parts = field(content, 'parts');
@@ -44,9 +44,9 @@ export function textLengthOf(message: unknown): number {
 const TEXT_CONTENT = new Set(['text', 'multimodal_text']);
 
 /**
- * Could this message be the answer (§6.1 rule 4, §6.2 rule 6)? Assistant, addressed to everyone, with text
- * content. A missing recipient counts as `all`: no capture shows an answer without it, and treating it as a
- * tool call would lose the text of an unseen variant.
+ * Could this message be the answer (docs/protocol.md §6.1 rule 4, §6.2 rule 6)? Assistant, addressed to
+ * everyone, with text content. A missing recipient counts as `all`: no capture shows an answer without it,
+ * and treating it as a tool call would lose the text of an unseen variant.
  */
 export function isAnswerCandidate(message: unknown): boolean {
   if (roleOf(message) !== 'assistant') return false;

@@ -62,7 +62,7 @@ export class TurnState {
     this.events.push({ time: c.time, label: 'comment', content: false, data: c.comment });
   }
 
-  /** Kept raw and flagged, never dropped (§11). */
+  /** Kept raw and flagged, never dropped (docs/protocol.md §11). */
   addUnknown(ev: SseEvent, label: string, flag: string): void {
     this.unknown.push(ev.data);
     this.addEvent(ev, label, { flag });
@@ -77,7 +77,10 @@ export class TurnState {
   }
 }
 
-/** Typed v1 frames (§5.4) this decoder understands; anything else with a `type` is kept as unknown. */
+/**
+ * Typed v1 frames (docs/protocol.md §5.4) this decoder understands; anything else with a `type` is kept as
+ * unknown.
+ */
 export const KNOWN_TYPED_FRAMES = [
   'resume_conversation_token',
   'input_message',
@@ -144,7 +147,7 @@ export function handleTypedFrame(state: TurnState, ev: SseEvent, obj: JsonRecord
       state.addEvent(ev, type);
       return true;
     case 'error': {
-      // No captured sample (§5.4): third-party clients read `message` or `error.message`.
+      // No captured sample (docs/protocol.md §5.4): third-party clients read `message` or `error.message`.
       const message = own(obj, 'message') ?? own(obj, 'error') ?? obj;
       state.errors.push(errorText(message));
       state.addEvent(ev, type);
@@ -168,7 +171,7 @@ function moderationOf(obj: JsonRecord): Moderation {
   };
 }
 
-/** Latest snapshot per message id (§6.1 rule 2: each snapshot replaces the previous one). */
+/** Latest snapshot per message id (docs/protocol.md §6.1 rule 2: each snapshot replaces the previous one). */
 export class SnapshotStore {
   private readonly byId = new Map<string, { message: JsonRecord; seq: number }>();
   private seq = 0;
@@ -195,7 +198,7 @@ export class SnapshotStore {
     return out;
   }
 
-  /** §6.1 rule 4: the candidate whose snapshot came last. */
+  /** docs/protocol.md §6.1 rule 4: the candidate whose snapshot came last. */
   answer(): DecodedMessage | null {
     let best: { message: JsonRecord; seq: number } | null = null;
     for (const entry of this.byId.values()) {
@@ -206,8 +209,9 @@ export class SnapshotStore {
 }
 
 /**
- * Legacy frame shapes (§5.3, §6.1): a snapshot (`message` object), a moderation result (no `message`,
- * `moderation_response`), an error (`message: null`, non-null `error`). Returns false if `obj` is none of them.
+ * Legacy frame shapes (docs/protocol.md §5.3, §6.1): a snapshot (`message` object), a moderation result (no
+ * `message`, `moderation_response`), an error (`message: null`, non-null `error`). Returns false if `obj` is
+ * none of them.
  */
 export function handleLegacyFrame(
   state: TurnState,
@@ -255,7 +259,7 @@ export function handleLegacyFrame(
 /** Events every variant treats alike. Returns true if handled. */
 export function handleCommonEvent(state: TurnState, ev: SseEvent): boolean {
   if (ev.event === 'ping') {
-    // Spring-2023 keep-alive: the data is a timestamp, not JSON (§5.3, fixture d).
+    // Spring-2023 keep-alive: the data is a timestamp, not JSON (docs/protocol.md §5.3, fixture d).
     state.addEvent(ev, 'ping');
     return true;
   }
@@ -276,7 +280,7 @@ export interface VariantSummary {
   /** Every message in the order first seen. */
   messages: DecodedMessage[];
   answer: DecodedMessage | null;
-  /** §6.1 rule 5 / §6.2 rule 7. */
+  /** docs/protocol.md §6.1 rule 5 / §6.2 rule 7. */
   complete: boolean;
 }
 

@@ -1,7 +1,7 @@
 /**
  * A stream whose format was not recognised (no v1 declaration, no snapshot frames, or a delta encoding
- * other than "v1", §6.2 rule 1). Everything is kept raw and flagged; typed frames, which do not depend on
- * the encoding, are still read so that ids and errors are not lost.
+ * other than "v1", docs/protocol.md §6.2 rule 1). Everything is kept raw and flagged; typed frames, which do
+ * not depend on the encoding, are still read so that ids and errors are not lost.
  */
 import { isRecord, parseJson } from '../json';
 import type { SseEvent } from '../sse';

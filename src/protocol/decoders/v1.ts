@@ -1,5 +1,5 @@
 /**
- * Delta encoding "v1" (wire-formats §5.4, §6.2): JSON operations `{p, o, v, c}` on one document per
+ * Delta encoding "v1" (docs/protocol.md §5.4, §6.2): JSON operations `{p, o, v, c}` on one document per
  * channel, typed frames between them, and the occasional legacy snapshot.
  */
 import type { DecodedMessage } from '../decoded';
@@ -33,7 +33,7 @@ export class V1Decoder implements VariantDecoder {
   readonly format = 'v1' as const;
   private readonly roots: Roots = new Map();
   private readonly engine = new DeltaEngine(this.roots);
-  /** Legacy `{"message": …}` frames inside a v1 stream (§5.4, last paragraph). */
+  /** Legacy `{"message": …}` frames inside a v1 stream (docs/protocol.md §5.4, last paragraph). */
   private readonly snapshots = new SnapshotStore();
   /** Rule 2: the last `c`, `p`, `o` seen; typed frames in between do not reset them. */
   private c: number | undefined;

@@ -1,5 +1,5 @@
 /**
- * The WebSocket-era answer to a send (wire-formats §5.6 step 3): instead of an event stream, the
+ * The WebSocket-era answer to a send (docs/protocol.md §5.6 step 3): instead of an event stream, the
  * conversation POST returns `{"wss_url": …, "conversation_id": …, "response_id": …}` and the answer arrives
  * on the Azure Web PubSub socket, tagged with the same `response_id`.
  */

@@ -39,7 +39,7 @@ function byteSlices(text: string, parts: number, seed: number): string[] {
   return out;
 }
 
-/** Azure Web PubSub messages (§5.6) carrying `sse` in `parts` base64 bodies. */
+/** Azure Web PubSub messages (docs/protocol.md §5.6) carrying `sse` in `parts` base64 bodies. */
 function azureFrames(
   sse: string,
   conversationId: string,

@@ -1,7 +1,7 @@
 /**
  * Answers delivered over a WebSocket instead of the POST's response body:
  *
- * - 2024, Azure Web PubSub (wire-formats §5.6): `{sequenceId, type: "message", data: {type:
+ * - 2024, Azure Web PubSub (docs/protocol.md §5.6): `{sequenceId, type: "message", data: {type:
  *   "http.response.body", body: <base64 legacy SSE>, more_body, response_id, conversation_id}}`. Messages
  *   without a sequenceId are Azure system messages; redeliveries repeat a sequenceId.
  * - 2026, ws.chatgpt.com (§5.5): `{type: "message", topic_id, payload: {type: "conversation-turn-stream",
@@ -155,7 +155,10 @@ export function splitWebSocketFrames(frames: readonly WebSocketFrame[]): {
 }
 
 export interface WebSocketDecodeOptions extends DecodeOptions {
-  /** Only messages of this conversation (Azure messages for another conversation are ignored, §5.6). */
+  /**
+   * Only messages of this conversation (Azure messages for another conversation are ignored,
+   * docs/protocol.md §5.6).
+   */
   conversationId?: string;
   /** Only this response (the send's JSON answer names it) or turn. */
   responseId?: string;

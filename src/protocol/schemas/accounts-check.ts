@@ -1,4 +1,4 @@
-/** `accounts_check`: `GET …/accounts/check/v4-2023-04-27` (wire-formats §3.6). */
+/** `accounts_check`: `GET …/accounts/check/v4-2023-04-27` (docs/protocol.md §3.6). */
 import { z } from 'zod';
 import type { SchemaFamily } from './family';
 
@@ -13,7 +13,7 @@ const account = z.looseObject({
       is_deactivated: z.boolean().nullish(),
     })
     .optional(),
-  /** Early 2024 included "shared_websocket" (the WebSocket delivery era, §5.6). */
+  /** Early 2024 included "shared_websocket" (the WebSocket delivery era, docs/protocol.md §5.6). */
   features: z.array(z.string()).optional(),
   entitlement: z
     .looseObject({

@@ -1,6 +1,6 @@
 /**
- * `auth_session`: `GET /api/auth/session` (wire-formats §2). Logged out it answers `{}`; logged in it holds
- * the access token, which the recorder redacts before validation.
+ * `auth_session`: `GET /api/auth/session` (docs/protocol.md §2). Logged out it answers `{}`; logged in it
+ * holds the access token, which the recorder redacts before validation.
  */
 import { z } from 'zod';
 import type { SchemaFamily } from './family';

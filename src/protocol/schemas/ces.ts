@@ -1,5 +1,5 @@
 /**
- * `ces`: ChatGPT's first-party analytics under `/ces/` (wire-formats §3.6, §9): Segment analytics-next
+ * `ces`: ChatGPT's first-party analytics under `/ces/` (docs/protocol.md §3.6, §9): Segment analytics-next
  * events (`/v1/{t,p,i,g,a,s}` one event, `/v1/b` batch, `/v1/m` library metrics), the Statsig log
  * (`/v1/rgstr`), counters (`/statsc/flush`) and the Datadog logs intake (`/v1/telemetry/intake`, NDJSON).
  * Bodies are JSON sent as text/plain.

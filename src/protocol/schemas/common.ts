@@ -9,7 +9,7 @@ export const successResponse = z.looseObject({ success: z.boolean() });
 /** `{"status": "…"}`: lat/r (`success`), sentinel ping (`OK`), stream_status (`COMPLETE`). */
 export const statusResponse = z.looseObject({ status: z.string() });
 
-/** Error bodies (wire-formats §10): `{"detail": "…"}` or `{"detail": {"message": …, "code": …}}`. */
+/** Error bodies (docs/protocol.md §10): `{"detail": "…"}` or `{"detail": {"message": …, "code": …}}`. */
 export const errorResponse = z.looseObject({
   detail: z.union([
     z.string(),
@@ -18,7 +18,7 @@ export const errorResponse = z.looseObject({
   ]),
 });
 
-/** The message model of streams and conversation trees (§5.3). */
+/** The message model of streams and conversation trees (docs/protocol.md §5.3). */
 export const message = z.looseObject({
   id: z.string(),
   author: z.looseObject({ role: z.string(), name: z.string().nullish(), metadata: record.nullish() }),

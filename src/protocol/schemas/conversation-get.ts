@@ -1,6 +1,6 @@
 /**
  * `conversation_get`: `GET …/conversation/{id}` (the message tree) and its `/stream_status` and
- * `/async-status` companions (wire-formats §3.6, §5.5).
+ * `/async-status` companions (docs/protocol.md §3.6, §5.5).
  */
 import { z } from 'zod';
 import { message, statusResponse, time } from './common';

@@ -1,7 +1,7 @@
 /**
- * `conversation_prepare`: `POST …/f/conversation/prepare` while the user types (wire-formats §3.4). The body
- * is "like the send body, with partial_query"; no verbatim request is public, so only the typed fields that
- * the captures name are checked.
+ * `conversation_prepare`: `POST …/f/conversation/prepare` while the user types (docs/protocol.md §3.4). The
+ * body is "like the send body, with partial_query"; no verbatim request is public, so only the typed fields
+ * that the captures name are checked.
  */
 import { z } from 'zod';
 import type { SchemaFamily } from './family';

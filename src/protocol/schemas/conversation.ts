@@ -1,7 +1,7 @@
 /**
  * `conversation`: the send (`POST …/conversation`, `…/f/conversation`, `/backend-anon/…`), the resume
- * (`…/f/conversation/resume`), and the WebSocket-era JSON answer (wire-formats §4, §5.5, §5.6). The streamed
- * answer itself is not JSON: the stream decoders handle it.
+ * (`…/f/conversation/resume`), and the WebSocket-era JSON answer (docs/protocol.md §4, §5.5, §5.6). The
+ * streamed answer itself is not JSON: the stream decoders handle it.
  */
 import { z } from 'zod';
 import { record } from './common';
@@ -15,7 +15,7 @@ const inputMessage = z.looseObject({
   metadata: record.optional(),
 });
 
-/** 2023 through 2026 shapes (§4); fields added over time are optional. */
+/** 2023 through 2026 shapes (docs/protocol.md §4); fields added over time are optional. */
 export const sendRequest = z.looseObject({
   action: z.string(),
   messages: z.array(inputMessage).optional(),
@@ -44,10 +44,10 @@ export const sendRequest = z.looseObject({
   client_prepare_state: z.string().optional(),
 });
 
-/** `f/conversation/resume`: `offset` counts the SSE events already consumed (§5.5). */
+/** `f/conversation/resume`: `offset` counts the SSE events already consumed (docs/protocol.md §5.5). */
 export const resumeRequest = z.looseObject({ conversation_id: z.string(), offset: z.number().int().min(0) });
 
-/** §5.6 step 3: the answer comes over the Azure socket, tagged with `response_id`. */
+/** docs/protocol.md §5.6 step 3: the answer comes over the Azure socket, tagged with `response_id`. */
 export const websocketAnswer = z.looseObject({
   wss_url: z.string(),
   conversation_id: z.string(),

@@ -1,4 +1,7 @@
-/** `conversations_list`: the sidebar, `GET …/conversations?offset=0&limit=28&order=updated` (§3.6). */
+/**
+ * `conversations_list`: the sidebar, `GET …/conversations?offset=0&limit=28&order=updated`
+ * (docs/protocol.md §3.6).
+ */
 import { z } from 'zod';
 import { time } from './common';
 import type { SchemaFamily } from './family';

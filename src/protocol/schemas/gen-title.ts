@@ -1,4 +1,4 @@
-/** `gen_title`: `POST …/conversation/gen_title/{conversation_id}` (2023–24, wire-formats §3.6). */
+/** `gen_title`: `POST …/conversation/gen_title/{conversation_id}` (2023–24, docs/protocol.md §3.6). */
 import { z } from 'zod';
 import type { SchemaFamily } from './family';
 

@@ -1,5 +1,5 @@
 /**
- * `lat_r`: the app's own latency report after each turn (wire-formats §3.6). `server_request_id` is the
+ * `lat_r`: the app's own latency report after each turn (docs/protocol.md §3.6). `server_request_id` is the
  * send's cf-ray (2023–25) or x-oai-request-id (2026): the link between the report and the send.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * `prompt_library`: starter prompts for a new chat (2023, wire-formats §3.6). No verbatim response is
+ * `prompt_library`: starter prompts for a new chat (2023, docs/protocol.md §3.6). No verbatim response is
  * public: this follows what a browser extension reads (`items[].prompt`) and what mocks return.
  */
 import { z } from 'zod';

@@ -1,7 +1,8 @@
 /**
  * Test data: one or more known bodies per kind, for the schema tests and the meta-test. Real captures come
  * from the HAR digests in test/fixtures/real; kinds those lack are covered by bodies quoted or
- * reconstructed from reference/chatgpt-wire-formats.md (section named in `source`). Tests only.
+ * reconstructed from docs/protocol.md (section named in `source`; the labels still say `wire-formats §N`, the
+ * external reference that preceded docs/protocol.md, whose section numbers docs/protocol.md keeps). Tests only.
  */
 import type { Kind } from '../classify';
 import { readJsonFixture } from '../test-fixtures';

@@ -1,5 +1,5 @@
 /**
- * `sentinel`: anti-abuse calls (wire-formats §2, §3.3–3.5): chat-requirements (2024–25), its 2026
+ * `sentinel`: anti-abuse calls (docs/protocol.md §2, §3.3–3.5): chat-requirements (2024–25), its 2026
  * prepare/finalize pair, ping heartbeats, and the 2023 Arkose `dx` blob. Token values are secrets; the
  * recorder redacts them before validation, so only their type is checked.
  */

@@ -1,5 +1,5 @@
 /**
- * `statsig`: the Statsig SDK on ab.chatgpt.com (wire-formats §2, §9). 2024 `rgstr` bodies are JSON; 2026
+ * `statsig`: the Statsig SDK on ab.chatgpt.com (docs/protocol.md §2, §9). 2024 `rgstr` bodies are JSON; 2026
  * logged-out ones are gzip (`gz=1`) and arrive as binary. `initialize` fetches the feature gates.
  */
 import { z } from 'zod';

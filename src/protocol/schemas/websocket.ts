@@ -1,5 +1,5 @@
 /**
- * `websocket`: the HTTP calls that set up answer sockets (wire-formats §5.5, §5.6). Both are sent with an
+ * `websocket`: the HTTP calls that set up answer sockets (docs/protocol.md §5.5, §5.6). Both are sent with an
  * empty body; their URLs carry access tokens and are redacted by the recorder. The socket frames themselves
  * are decoded by decoders/websocket.ts, not validated here.
  */
