@@ -1,5 +1,5 @@
 /**
- * The private hook ↔ relay channel (DESIGN.md "Channel"). Both content scripts run at document_start,
+ * The private hook ↔ relay channel (docs/architecture.md, "Channel"). Both content scripts run at document_start,
  * before any page script. The hook makes a MessageChannel and hands one port to the relay in a
  * synchronously dispatched, cancelable DOM event; whichever of the two runs first, the other completes the
  * exchange while still at document_start. The relay cancels the event when it takes the port, and both

@@ -1,6 +1,6 @@
 /**
  * URL → kind: what a captured call is, from its method and URL alone (bodies may be absent or drift).
- * The kinds are the ones listed in DESIGN.md; `other` keeps everything else, labelled.
+ * The kinds are the ones listed in docs/architecture.md; `other` keeps everything else, labelled.
  */
 
 export const KINDS = [

@@ -1,5 +1,5 @@
 /**
- * IndexedDB access through idb. The background is the only writer (DESIGN.md); readers use the query
+ * IndexedDB access through idb. The background is the only writer (docs/architecture.md); readers use the query
  * functions below. Inside a transaction we only do IndexedDB work (idb README: transaction lifetime).
  */
 import { type IDBPDatabase, openDB } from 'idb';

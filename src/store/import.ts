@@ -5,7 +5,7 @@
  * A large import does not fit one runtime message (Chrome caps a message at 64 MiB), so the UI sends it in
  * parts. Parts are staged in a separate database until the final part arrives; then every part is written
  * to the capture database in one transaction. Staging lives in IndexedDB, not in memory: the MV3 worker
- * may be stopped between two parts (DESIGN.md: no state only in memory), and a re-sent part overwrites
+ * may be stopped between two parts (docs/architecture.md: no state only in memory), and a re-sent part overwrites
  * itself (keyed by import id and part number). Staged parts nobody finished are dropped after an hour.
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';

@@ -1,5 +1,5 @@
 /**
- * The one interface through which the UI reads and changes captures (DESIGN.md: the UI reads through a
+ * The one interface through which the UI reads and changes captures (docs/architecture.md: the UI reads through a
  * client; a mock implementation drives component tests and the dev preview). The extension's real
  * implementation lives in extension/ (it reads IndexedDB and asks the background — the single writer —
  * for every change); src/ui never touches browser APIs.
