@@ -51,11 +51,21 @@ const norm = (name: string) =>
  * end in `_dx` (`collector_dx`), which does not make `idx` secret.
  */
 export function isSecretName(name: string): boolean {
-  const n = norm(name);
-  return (
-    SECRET_NAMES.has(n) || SECRET_ENDINGS.test(n) || n.startsWith('openaisentinel') || /[-_]dx$/i.test(name)
-  );
+  let v = known.get(name);
+  if (v === undefined) {
+    const n = norm(name);
+    v =
+      SECRET_NAMES.has(n) ||
+      SECRET_ENDINGS.test(n) ||
+      n.startsWith('openaisentinel') ||
+      /[-_]dx$/i.test(name);
+    // Streams repeat a few hundred member names thousands of times: remember the answers (bounded).
+    if (known.size > 4096) known.clear();
+    known.set(name, v);
+  }
+  return v;
 }
+const known = new Map<string, boolean>();
 
 /** `isSecretName`, plus names that are secrets only in URLs and forms. */
 const isSecretParam = (name: string) => {
