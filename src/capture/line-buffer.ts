@@ -1,24 +1,33 @@
+import { type Carry, redactPiece } from './redact';
+
 /**
- * Cuts streamed text so that redaction never sees half a secret: text is released up to its last line
- * break (SSE events, NDJSON and JSON-per-line bodies never split a value across lines); the rest waits for
- * the next piece. A line that grows past `maxPending` without a break is released anyway, minus a tail of
- * `holdBack` characters, long enough for any token, that waits for the next piece.
+ * Cuts streamed text at line breaks and redacts it, so that redaction never sees half a secret: text is
+ * released up to its last line break (SSE events, NDJSON and JSON-per-line bodies never split a value
+ * across lines); the rest waits for the next piece. A line that grows past `maxPending` without a break
+ * is released anyway, minus a tail of `holdBack` characters, long enough for any token, that waits for
+ * the next piece.
+ *
+ * Pretty-printed JSON does put a key and its value on different lines (`"accessToken":` then the token):
+ * the redaction state is carried from one release to the next (`redactPiece`), so such a value is
+ * redacted in whichever release it arrives. What `push` and `end` return is therefore already redacted;
+ * redacting it again (as the hook does) changes nothing.
  */
 export class LineBuffer {
   private pending = '';
+  private carry: Carry = null;
 
   constructor(
     private readonly maxPending = 256 * 1024,
     private readonly holdBack = 8 * 1024,
   ) {}
 
-  /** Adds text; returns what can be released now (possibly ''). */
+  /** Adds text; returns what can be released now (possibly ''), redacted. */
   push(text: string): string {
     const all = this.pending + text;
     const cut = all.lastIndexOf('\n') + 1;
     if (cut > 0) {
       this.pending = all.slice(cut);
-      return all.slice(0, cut);
+      return this.release(all.slice(0, cut));
     }
     if (all.length < this.maxPending) {
       this.pending = all;
@@ -26,13 +35,22 @@ export class LineBuffer {
     }
     const at = all.length - this.holdBack;
     this.pending = all.slice(at);
-    return all.slice(0, at);
+    return this.release(all.slice(0, at));
   }
 
-  /** The end of the body: releases everything still held. */
+  /** The end of the body: releases everything still held, redacted. */
   end(): string {
     const rest = this.pending;
     this.pending = '';
-    return rest;
+    const out = this.release(rest);
+    this.carry = null;
+    return out;
+  }
+
+  private release(text: string): string {
+    if (!text) return text;
+    const r = redactPiece(text, this.carry);
+    this.carry = r.carry;
+    return r.text;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureEvent } from './events';
-import { REDACTED, redactBody, redactHeaders, redactText, redactUrl } from './redact';
+import { LineBuffer } from './line-buffer';
+import { isSecretName, REDACTED, redactBody, redactHeaders, redactText, redactUrl } from './redact';
 import { sanitizeEvent } from './sanitize';
 
 const CANARY = 'CANARYx9q';
@@ -122,5 +123,73 @@ describe('background sanitize (defence in depth)', () => {
     };
     expect(sanitizeEvent(chunk)).toEqual(chunk);
     expect(sanitizeEvent({ ...chunk, encoding: 'text' })).not.toEqual(chunk);
+  });
+});
+
+describe('hostile placements (one per kind that used to survive)', () => {
+  const C = 'CANARYh0st1le';
+  const jweToken = `ey${'J'}hbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..9sXfq1yZkGMX7Tb2.${C}Qf3Rk8.Uo5Pj2Nn4Mq`;
+  const cases: [string, string][] = [
+    ['authorization in a CES JSON body', `{"event":"x","authorization":"Bearer ${C}"}`],
+    ['Bearer in a beacon text body', `sent Bearer ${C}-abc in a beacon`],
+    ['Bearer in a WebSocket frame', `{"type":"msg","note":"Bearer ${C}"}`],
+    ['resume_token, not a JWT', `{"resume_token":"${C}"}`],
+    ['resume_conversation_token, not a JWT', `{"resume_conversation_token":"${C}"}`],
+    ['accessToken URL parameter', `https://chatgpt.com/x?accessToken=${C}`],
+    ['id_token in a fragment', `https://chatgpt.com/cb#id_token=${C}&state=1`],
+    ['refresh_token in a fragment', `https://chatgpt.com/#refresh_token=${C}`],
+    ['access_token in a fragment', `https://chatgpt.com/#access_token=${C}`],
+    ['FormData field (as the hook encodes it)', `model=gpt-4o&refresh_token=${C}`],
+    ['multipart field', `--b\r\nContent-Disposition: form-data; name="password"\r\n\r\n${C}\r\n--b--\r\n`],
+    ['session cookie echoed in a body', `{"debug":"__Secure-next-auth.session-token=${C}; Path=/"}`],
+    ['JWE with an empty second segment', `{"blob":"${jweToken}"}`],
+    ['JSON inside a JSON string', JSON.stringify({ payload: JSON.stringify({ apiKey: C }) })],
+  ];
+  for (const [name, text] of cases) {
+    it(name, () => {
+      const out = redactText(text);
+      expect(out).not.toContain(C);
+      expect(out).toContain(REDACTED);
+    });
+  }
+
+  it('base64-wrapped WebSocket payload (Azure Web PubSub: base64 SSE in a JSON field)', () => {
+    const frame = `{"type":"message","data":{"body":"${btoa(`data: {"accessToken":"${C}"}\n\n`)}"}}`;
+    const body = atob(JSON.parse(redactText(frame)).data.body);
+    expect(body).toBe(`data: {"accessToken":"${REDACTED}"}\n\n`);
+  });
+
+  it('keeps the shape: markers in place, base64 still base64 of the redacted text', () => {
+    expect(redactText(`{"accessToken":"${C}","n":1}`)).toBe(`{"accessToken":"${REDACTED}","n":1}`);
+    expect(redactText(`x Bearer ${C} y`)).toBe(`x Bearer ${REDACTED} y`);
+    expect(redactUrl(`https://a/#access_token=${C}&state=s`)).toBe(
+      `https://a/#access_token=${REDACTED}&state=s`,
+    );
+    const frame = JSON.parse(redactText(`{"data":"${btoa(`{"token":"${C}","id":"m1"}`)}"}`));
+    expect(atob(frame.data)).toBe(`{"token":"${REDACTED}","id":"m1"}`);
+    expect(redactText('{"turnstile":{"a":{"b":"c"}},"x":1}')).toBe(`{"turnstile":"${REDACTED}","x":1}`);
+  });
+
+  it('carries a secret key to its value on a later line (pretty-printed /api/auth/session)', () => {
+    const b = new LineBuffer();
+    const out = [
+      '{\n  "user": {"id": "u1"},\n  "accessToken":\n',
+      `    "${C}",\n  "sessionToken"\n`,
+      `    : "${C}",\n  "expires": "2026"\n}\n`,
+    ]
+      .map((p) => b.push(p))
+      .join('');
+    expect(out + b.end()).toBe(
+      `{\n  "user": {"id": "u1"},\n  "accessToken":\n    "${REDACTED}",\n  "sessionToken"\n    : "${REDACTED}",\n  "expires": "2026"\n}\n`,
+    );
+  });
+
+  it('leaves prose, ids and slugs alone', () => {
+    const text =
+      'data: {"id":"msg-1","model_slug":"gpt-4o","parts":["A Bearer token, token=, the token count: 3 tokens."],"count_tokens":3,"idx":2}\n\n';
+    expect(redactText(text)).toBe(text);
+    expect(isSecretName('max_tokens')).toBe(false);
+    for (const n of ['accessToken', 'access-token', 'ID_TOKEN', 'x-conduit-token', 'apiKey', 'client_secret'])
+      expect(isSecretName(n), n).toBe(true);
   });
 });

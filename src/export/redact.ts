@@ -1,11 +1,12 @@
 /**
  * Redaction of a call's chunks on export (defence in depth: a store written by an older version may
- * predate a redaction rule). Each chunk is redacted as stored; if a secret spans two chunks (a store that
- * did not cut its chunks at line ends), chunk-wise redaction would miss it, so the whole body is checked
- * too and, when it differs, the chunks are merged at line ends (where SSE values never continue) or,
- * failing that, into one.
+ * predate a redaction rule). Text chunks are redacted as one stream (the redaction state is carried from
+ * chunk to chunk, as in the hook's line buffer, so a pretty-printed key and its value in different chunks
+ * are caught); if a secret spans two chunks mid-line (a store that did not cut its chunks at line ends),
+ * that would still miss it, so the whole body is checked too and, when it differs, the chunks are merged
+ * at line ends (where SSE values never continue) or, failing that, into one.
  */
-import { redactText } from '../capture/redact';
+import { type Carry, redactPiece, redactText } from '../capture/redact';
 import { redactStoredChunk } from '../capture/sanitize';
 import type { StoredChunk } from '../store/schema';
 
@@ -29,8 +30,13 @@ export function redactBodyChunks(
   chunks: readonly StoredChunk[],
   encoding: 'text' | 'base64' | undefined,
 ): StoredChunk[] {
-  const each = chunks.map((c) => redactStoredChunk(c, encoding));
-  if (encoding === 'base64' || chunks.length < 2) return each;
+  if (encoding === 'base64' || chunks.length < 2) return chunks.map((c) => redactStoredChunk(c, encoding));
+  let carry: Carry = null;
+  const each = chunks.map((c) => {
+    const r = redactPiece(c.data, carry);
+    carry = r.carry;
+    return { ...c, data: r.text };
+  });
   const whole = redactText(chunks.map((c) => c.data).join(''));
   if (whole === each.map((c) => c.data).join('')) return each;
   const groups: StoredChunk[][] = [];

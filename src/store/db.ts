@@ -2,8 +2,9 @@
  * IndexedDB access through idb. The background is the only writer (docs/architecture.md); readers use the query
  * functions below. Inside a transaction we only do IndexedDB work (idb README: transaction lifetime).
  */
-import { type IDBPDatabase, openDB } from 'idb';
+import { type IDBPDatabase, type IDBPObjectStore, openDB } from 'idb';
 import type { CaptureEvent } from '../capture/events';
+import { redactAfter } from '../capture/redact';
 import { classify, conversationIdFromUrl } from '../protocol/classify';
 import { type CaptureDB, DB_NAME, DB_VERSION, type StoredCall, type StoredChunk } from './schema';
 
@@ -112,7 +113,14 @@ function placeholder(callId: string, ctx: BatchContext, call: StoredCall | undef
   );
 }
 
-/** Writes one batch in one strict-durability transaction; resolves once it is committed. */
+/**
+ * Writes one batch in one strict-durability transaction; resolves once it is committed.
+ *
+ * Text chunks of a body are redacted once more against their neighbours (defence in depth): a secret JSON
+ * member whose key ends one chunk and whose value starts the next (pretty-printed JSON) is invisible to
+ * chunk-by-chunk redaction. The neighbour may be in this batch or already stored (batches can arrive out
+ * of order), so both directions are checked, inside the transaction (IndexedDB reads only).
+ */
 export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[], ctx: BatchContext) {
   const byCall = new Map<string, CaptureEvent[]>();
   for (const e of events) {
@@ -125,13 +133,17 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
   const chunks = tx.objectStore('chunks');
   const work: Promise<unknown>[] = [];
   for (const [callId, list] of byCall) {
+    const body: StoredChunk[] = [];
     for (const e of list) {
       if (e.type === 'chunk') {
         const chunk: StoredChunk = { callId, seq: e.seq, time: e.time, bytes: e.bytes, data: e.data };
         if (e.direction) chunk.direction = e.direction;
-        work.push(chunks.put(chunk));
+        // Socket frames are whole messages and bytes are not text: only text bodies are chained.
+        if (e.encoding === 'base64' || e.direction) work.push(chunks.put(chunk));
+        else body.push(chunk);
       }
     }
+    if (body.length > 0) work.push(putBodyChunks(chunks, body));
     work.push(
       calls.get(callId).then((existing) => {
         const merged = applyEvents(existing, list, ctx);
@@ -141,6 +153,28 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
   }
   await Promise.all([...work, tx.done]);
   return { calls: byCall.size, events: events.length };
+}
+
+type ChunkStore = IDBPObjectStore<CaptureDB, ('calls' | 'chunks')[], 'chunks', 'readwrite'>;
+
+/** One call's text body chunks: redacted after their predecessors, then stored; stored successors too. */
+async function putBodyChunks(store: ChunkStore, body: StoredChunk[]) {
+  body.sort((a, b) => a.seq - b.seq);
+  const bySeq = new Map(body.map((c) => [c.seq, c]));
+  const callId = body[0]?.callId ?? '';
+  for (const c of body) {
+    const prev = bySeq.get(c.seq - 1) ?? (await store.get([callId, c.seq - 1]));
+    if (prev && !prev.direction) c.data = redactAfter(prev.data, c.data);
+  }
+  const writes: Promise<unknown>[] = body.map((c) => store.put(c));
+  for (const c of body) {
+    if (bySeq.has(c.seq + 1)) continue;
+    const next = await store.get([callId, c.seq + 1]);
+    if (!next || next.direction) continue;
+    const data = redactAfter(c.data, next.data);
+    if (data !== next.data) writes.push(store.put({ ...next, data }));
+  }
+  await Promise.all(writes);
 }
 
 export async function putCalls(db: CaptureDb, calls: readonly StoredCall[], chunks: readonly StoredChunk[]) {

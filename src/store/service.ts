@@ -2,7 +2,7 @@
  * The background's request handlers, free of browser APIs so they can be tested with fake-indexeddb.
  * The background worker is the single writer to the database; this is everything it writes.
  */
-import { redactStoredCall, redactStoredChunk, sanitizeEvent } from '../capture/sanitize';
+import { EventSanitizer, redactStoredCall, redactStoredChunk } from '../capture/sanitize';
 import {
   type Envelope,
   type MessageName,
@@ -40,6 +40,7 @@ export function createService(
   opts: ServiceOptions = {},
 ): Service {
   let stagingPromise: Promise<StagingDb> | null = null;
+  const sanitizer = new EventSanitizer();
   const staging =
     opts.staging ??
     (() => {
@@ -54,7 +55,7 @@ export function createService(
       case 'capture/batch': {
         if (sender.tabId === null) throw new Error('capture/batch: only content scripts send captures');
         const parsed = parseCaptureEvents(msg.body.events);
-        const events = parsed.events.map(sanitizeEvent);
+        const events = sanitizer.sanitize(parsed.events);
         const r = await writeBatch(await db(), events, { tabId: sender.tabId });
         onStored?.(sender.tabId, [...new Set(events.map((e) => e.callId))]);
         return { ok: true, stored: r.events, rejected: parsed.rejected };
