@@ -57,7 +57,9 @@ export function createService(
         if (sender.tabId === null) throw new Error('capture/batch: only content scripts send captures');
         const parsed = parseCaptureEvents(msg.body.events);
         const events = parsed.events.map(sanitizeEvent);
-        const ctx = sender.binding ? { tabId: sender.tabId, binding: sender.binding } : { tabId: sender.tabId };
+        const ctx = sender.binding
+          ? { tabId: sender.tabId, binding: sender.binding }
+          : { tabId: sender.tabId };
         const r = await writeBatch(await db(), events, ctx);
         onStored?.(sender.tabId, [...new Set(events.map((e) => e.callId))]);
         return { ok: true, stored: r.events, rejected: parsed.rejected + r.refused };
