@@ -6,7 +6,8 @@
 import { z } from 'zod';
 
 /** Milliseconds since the Unix epoch, as `performance.timeOrigin + performance.now()` (sub-ms precision). */
-const time = z.number().finite().nonnegative();
+export const epochMs = z.number().finite().nonnegative();
+const time = epochMs;
 const id = z.string().min(1).max(128);
 
 export const headerList = z.array(z.tuple([z.string().max(256), z.string().max(16_384)])).max(512);
@@ -63,7 +64,12 @@ export const callChunk = z.object({
   direction: z.enum(['in', 'out']).optional(),
 });
 
-export const callOutcome = z.enum(['complete', 'error', 'aborted']);
+/**
+ * How a call ended: `complete`; `error` (network error or failed send); `aborted` (the page aborted it,
+ * e.g. "Stop generating"); `interrupted` (the page went away or recording stopped before it ended: set by
+ * the background, never by the hook).
+ */
+export const callOutcome = z.enum(['complete', 'error', 'aborted', 'interrupted']);
 export type CallOutcome = z.infer<typeof callOutcome>;
 
 export const callEnd = z.object({

@@ -98,6 +98,20 @@ describe('import: bad files get a clear message naming the first problem', () =>
     expect((await failure(JSON.stringify({ ...file, calls }))).path).toBe('calls[4].chunks[0].seq');
   });
 
+  it('numbers out of range: negative times, impossible status codes, negative sizes', async () => {
+    const file = await validExport();
+    const bad = async (patch: Record<string, unknown>) => {
+      const calls = [...file.calls];
+      calls[2] = { ...calls[2], ...patch };
+      return (await failure(JSON.stringify({ ...file, calls }))).path;
+    };
+    expect(await bad({ startTime: -5 })).toBe('calls[2].startTime');
+    expect(await bad({ status: 1234 })).toBe('calls[2].status');
+    expect(await bad({ status: 200.5 })).toBe('calls[2].status');
+    expect(await bad({ bodyBytes: -1 })).toBe('calls[2].bodyBytes');
+    expect(await bad({ endTime: -0.5 })).toBe('calls[2].endTime');
+  });
+
   it('duplicate call ids in one file', async () => {
     const file = await validExport();
     const calls = [...file.calls, file.calls[2]];

@@ -11,6 +11,7 @@ import {
   deleteCalls,
   getCall,
   getChunks,
+  interruptOpenCalls,
   joinBody,
   openCaptureDb,
   writeBatch,
@@ -135,5 +136,89 @@ describe('capture store', () => {
     expect(await countCallsInTab(db, 1)).toBe(1);
     await clearAll(db);
     expect(await allCalls(db)).toHaveLength(0);
+  });
+
+  it('a forged or replayed start never replaces a call that already started', async () => {
+    const db = await fresh();
+    opened.push(db);
+    await writeBatch(db, streamCall('c1', 'p1', 1000), { tabId: 1 });
+    const forged = streamCall('c1', 'p1', 5000, false)[0]!;
+    if (forged.type === 'start') forged.requestBody = '{"forged":true}';
+    await writeBatch(db, [forged], { tabId: 1 });
+    const call = await getCall(db, 'c1');
+    expect(call?.url).toBe('https://chatgpt.com/backend-api/f/conversation');
+    expect(call?.requestBody).toBe('{"action":"next"}');
+    expect(call?.startTime).toBe(1000);
+  });
+
+  it('a chunk never overwrites a different chunk with the same key; an end never replaces an end', async () => {
+    const db = await fresh();
+    opened.push(db);
+    await writeBatch(db, streamCall('c1', 'p1', 1000), { tabId: 1 });
+    const r = await writeBatch(
+      db,
+      [
+        { type: 'chunk', callId: 'c1', seq: 0, time: 1020, bytes: 3, data: 'data: {"forged":1}\n\n' },
+        { ...streamCall('c1', 'p1', 1000).at(-1)!, outcome: 'error' } as CaptureEvent,
+      ],
+      { tabId: 1 },
+    );
+    expect(r.refused).toBe(1);
+    expect((await getChunks(db, 'c1'))[0]?.data).toContain('69b2d0ea');
+    expect((await getCall(db, 'c1'))?.outcome).toBe('complete');
+  });
+
+  it('refuses events for a call of another tab or another page session', async () => {
+    const db = await fresh();
+    opened.push(db);
+    await writeBatch(db, streamCall('c1', 'p1', 1000), { tabId: 1 });
+    const chunk: CaptureEvent = { type: 'chunk', callId: 'c1', seq: 9, time: 2000, bytes: 1, data: 'x' };
+    const fromOtherTab = await writeBatch(db, [chunk], { tabId: 2 });
+    expect(fromOtherTab.refused).toBe(1);
+    // A port bound to page session p2 (its first start named it) may not touch p1's call, even in tab 1.
+    const binding = { pageSessionId: null as string | null };
+    await writeBatch(db, streamCall('c2', 'p2', 3000), { tabId: 1, binding });
+    expect(binding.pageSessionId).toBe('p2');
+    const fromOtherSession = await writeBatch(db, [chunk], { tabId: 1, binding });
+    expect(fromOtherSession.refused).toBe(1);
+    expect(await getChunks(db, 'c1')).toHaveLength(2);
+    expect((await getCall(db, 'c1'))?.lastChunkTime).toBe(1030);
+  });
+
+  it('a chunk that arrives before its start keeps the conversation id the stream names', async () => {
+    const db = await fresh();
+    opened.push(db);
+    const events = streamCall('c1', 'p1', 1000).map((e) =>
+      e.type === 'start' ? { ...e, requestBody: '{"action":"next"}' } : e,
+    );
+    await writeBatch(
+      db,
+      events.filter((e) => e.type === 'chunk'),
+      { tabId: 1 },
+    );
+    await writeBatch(
+      db,
+      events.filter((e) => e.type !== 'chunk'),
+      { tabId: 1 },
+    );
+    const call = await getCall(db, 'c1');
+    expect(call?.pageSessionId).toBe('p1');
+    expect(call?.conversationId).toBe('69b2d0ea-1970-83e8-95a6-1d5d1d85117e');
+  });
+
+  it('ends the open calls of a page that went away as interrupted; a late real end still wins', async () => {
+    const db = await fresh();
+    opened.push(db);
+    const open = streamCall('c1', 'p1', 1000).slice(0, 3);
+    await writeBatch(db, [...open, ...streamCall('c2', 'p1', 2000)], { tabId: 1 });
+    expect(await interruptOpenCalls(db, ['p1'], 'tab closed')).toEqual(['c1']);
+    expect(await getCall(db, 'c1')).toMatchObject({
+      outcome: 'interrupted',
+      endTime: 1020,
+      error: 'tab closed',
+    });
+    expect((await getCall(db, 'c2'))?.outcome).toBe('complete');
+    await writeBatch(db, streamCall('c1', 'p1', 1000).slice(3), { tabId: 1 });
+    expect((await getCall(db, 'c1'))?.outcome).toBe('complete');
   });
 });

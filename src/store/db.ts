@@ -36,13 +36,48 @@ export function conversationIdFromText(text: string | null | undefined): string 
   return CONVERSATION_ID.exec(text)?.[1]?.toLowerCase() ?? null;
 }
 
+/** Who sent a batch, as the background knows it (never from the event itself). */
 export interface BatchContext {
+  /** The sender's tab; null for imported data. */
   tabId: number | null;
+  /**
+   * The page session this sender's port belongs to, once known. One relay port carries one page (one
+   * hook install, one `pageSessionId`): the first start event or existing record that names a page session
+   * binds the port to it, and events that name another are refused. Mutated by `writeBatch`.
+   */
+  binding?: { pageSessionId: string | null };
+}
+
+/**
+ * The `pageSessionId` of a record made from events that arrived before their call's start (out-of-order
+ * delivery). Empty, so no event can claim it: event ids are at least one character (capture/events.ts).
+ */
+export const PLACEHOLDER_SESSION = '';
+
+/** True for a record whose start event has not been merged yet ('unknown': records of earlier versions). */
+export function isPlaceholder(call: StoredCall): boolean {
+  return (
+    call.pageSessionId === PLACEHOLDER_SESSION || (call.pageSessionId === 'unknown' && call.startTime === 0)
+  );
+}
+
+/**
+ * May this sender change this record? Never a call of another tab; never a call of another page session
+ * than the one the sender's port is bound to. Binds the port on first sight of a real page session.
+ */
+export function mayChange(call: StoredCall | undefined, ctx: BatchContext, startSession?: string): boolean {
+  if (call && call.tabId !== null && ctx.tabId !== null && call.tabId !== ctx.tabId) return false;
+  const session = call && !isPlaceholder(call) ? call.pageSessionId : startSession;
+  if (session === undefined || !ctx.binding) return true;
+  ctx.binding.pageSessionId ??= session;
+  return ctx.binding.pageSessionId === session;
 }
 
 /**
  * Merges one call's events into its record. Events may arrive in any order and more than once (the relay
- * re-sends batches that were not acknowledged), so every step is an idempotent merge.
+ * re-sends batches that were not acknowledged), so every step is an idempotent merge. A start never
+ * replaces a call that already started (a second start, forged or replayed, is ignored), and an end never
+ * replaces an earlier end. Returns the record unchanged (`existing`) when nothing applies.
  */
 export function applyEvents(
   existing: StoredCall | undefined,
@@ -53,37 +88,42 @@ export function applyEvents(
   for (const e of events) {
     switch (e.type) {
       case 'start': {
+        if (call && !isPlaceholder(call)) break;
         const kind = classify(e.method, e.url);
+        const fromStream =
+          kind === 'conversation' || kind === 'websocket' ? (call?.conversationId ?? null) : null;
         const conversationId =
           conversationIdFromUrl(e.url) ??
-          (e.requestBodyEncoding === 'text' ? conversationIdFromText(e.requestBody) : null);
+          (e.requestBodyEncoding === 'text' ? conversationIdFromText(e.requestBody) : null) ??
+          fromStream;
         const { type: _t, ...start } = e;
-        call = {
-          ...call,
-          ...start,
-          tabId: call?.tabId ?? ctx.tabId,
-          kind,
-          conversationId: call?.conversationId ?? conversationId,
-        };
+        call = { ...call, ...start, tabId: call?.tabId ?? ctx.tabId, kind, conversationId };
         break;
       }
       case 'response': {
+        const c = placeholder(e.callId, ctx, call);
+        if (c.headersTime !== undefined) break;
         const { type: _t, callId: _c, ...rest } = e;
-        call = { ...placeholder(e.callId, ctx, call), ...rest };
+        call = { ...c, ...rest };
         break;
       }
       case 'chunk': {
         const c = placeholder(e.callId, ctx, call);
+        // Before its start the kind is not known: keep the id a stream names, and let the start decide.
         const conversationId =
           c.conversationId ??
-          (c.kind === 'conversation' || c.kind === 'websocket' ? conversationIdFromText(e.data) : null);
+          (c.kind === 'conversation' || c.kind === 'websocket' || isPlaceholder(c)
+            ? conversationIdFromText(e.data)
+            : null);
         call = { ...c, conversationId, lastChunkTime: Math.max(c.lastChunkTime ?? e.time, e.time) };
         if (e.bytes > 0) call.firstChunkTime = Math.min(c.firstChunkTime ?? e.time, e.time);
         break;
       }
       case 'end': {
+        const c = placeholder(e.callId, ctx, call);
+        if (c.endTime !== undefined && c.outcome !== 'interrupted') break;
         const { type: _t, callId: _c, ...rest } = e;
-        call = { ...placeholder(e.callId, ctx, call), ...rest };
+        call = { ...c, ...rest };
         break;
       }
     }
@@ -96,7 +136,7 @@ function placeholder(callId: string, ctx: BatchContext, call: StoredCall | undef
   return (
     call ?? {
       callId,
-      pageSessionId: 'unknown',
+      pageSessionId: PLACEHOLDER_SESSION,
       tabId: ctx.tabId,
       transport: 'fetch',
       method: 'GET',
@@ -114,12 +154,15 @@ function placeholder(callId: string, ctx: BatchContext, call: StoredCall | undef
 }
 
 /**
- * Writes one batch in one strict-durability transaction; resolves once it is committed.
+ * Writes one batch in one strict-durability transaction; resolves once it is committed. Events the sender
+ * may not apply (see `mayChange`) are refused and counted, and a chunk never overwrites a chunk already
+ * stored under its key (a re-sent chunk is a no-op; one with other bytes or time is refused).
  *
  * Text chunks of a body are redacted once more against their neighbours (defence in depth): a secret JSON
  * member whose key ends one chunk and whose value starts the next (pretty-printed JSON) is invisible to
  * chunk-by-chunk redaction. The neighbour may be in this batch or already stored (batches can arrive out
  * of order), so both directions are checked, inside the transaction (IndexedDB reads only).
+ * @returns calls touched, events stored, events refused.
  */
 export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[], ctx: BatchContext) {
   const byCall = new Map<string, CaptureEvent[]>();
@@ -132,27 +175,82 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
   const calls = tx.objectStore('calls');
   const chunks = tx.objectStore('chunks');
   const work: Promise<unknown>[] = [];
+  let refused = 0;
   for (const [callId, list] of byCall) {
-    const body: StoredChunk[] = [];
-    for (const e of list) {
-      if (e.type === 'chunk') {
-        const chunk: StoredChunk = { callId, seq: e.seq, time: e.time, bytes: e.bytes, data: e.data };
-        if (e.direction) chunk.direction = e.direction;
-        // Socket frames are whole messages and bytes are not text: only text bodies are chained.
-        if (e.encoding === 'base64' || e.direction) work.push(chunks.put(chunk));
-        else body.push(chunk);
-      }
-    }
-    if (body.length > 0) work.push(putBodyChunks(chunks, body));
+    const startSession = list.find((e) => e.type === 'start')?.pageSessionId;
     work.push(
       calls.get(callId).then((existing) => {
+        if (!mayChange(existing, ctx, startSession)) {
+          refused += list.length;
+          return undefined;
+        }
+        const writes: Promise<unknown>[] = [];
+        const fresh = list.map(async (e): Promise<{ chunk: StoredChunk; text: boolean } | null> => {
+          if (e.type !== 'chunk') return null;
+          const stored = await chunks.get([callId, e.seq]);
+          if (stored) {
+            // The stored copy may have been redacted against a neighbour since: compare what cannot change.
+            if (stored.time !== e.time || stored.bytes !== e.bytes) refused++;
+            return null;
+          }
+          const chunk: StoredChunk = { callId, seq: e.seq, time: e.time, bytes: e.bytes, data: e.data };
+          if (e.direction) chunk.direction = e.direction;
+          // Socket frames are whole messages and bytes are not text: only text bodies are chained.
+          return { chunk, text: e.encoding !== 'base64' && !e.direction };
+        });
+        writes.push(
+          Promise.all(fresh).then((items) => {
+            const body: StoredChunk[] = [];
+            const puts: Promise<unknown>[] = [];
+            for (const item of items) {
+              if (!item) continue;
+              if (item.text) body.push(item.chunk);
+              else puts.push(chunks.put(item.chunk));
+            }
+            if (body.length > 0) puts.push(putBodyChunks(chunks, body));
+            return Promise.all(puts);
+          }),
+        );
         const merged = applyEvents(existing, list, ctx);
-        return merged ? calls.put(merged) : undefined;
+        if (merged && merged !== existing) writes.push(calls.put(merged));
+        return Promise.all(writes);
       }),
     );
   }
   await Promise.all([...work, tx.done]);
-  return { calls: byCall.size, events: events.length };
+  return { calls: byCall.size, events: events.length - refused, refused };
+}
+
+/**
+ * Ends every open call (no `endTime`) of the given page sessions as `interrupted`: the page went away
+ * (tab closed, navigated, browser quit) or stopped recording before the call ended. The end time is the
+ * last moment anything of the call was seen. Returns the ids of the calls it ended.
+ */
+export async function interruptOpenCalls(
+  db: CaptureDb,
+  pageSessionIds: readonly string[],
+  reason: string,
+): Promise<string[]> {
+  const tx = db.transaction('calls', 'readwrite', { durability: 'strict' });
+  const index = tx.store.index('byPageSession');
+  const ended: string[] = [];
+  const work: Promise<unknown>[] = [];
+  for (const id of pageSessionIds) {
+    work.push(
+      index.getAll(IDBKeyRange.bound([id, 0], [id, Number.MAX_VALUE])).then((open) => {
+        const writes: Promise<unknown>[] = [];
+        for (const call of open) {
+          if (call.endTime !== undefined) continue;
+          const endTime = Math.max(call.startTime, call.headersTime ?? 0, call.lastChunkTime ?? 0);
+          ended.push(call.callId);
+          writes.push(tx.store.put({ ...call, endTime, outcome: 'interrupted', error: reason }));
+        }
+        return Promise.all(writes);
+      }),
+    );
+  }
+  await Promise.all([...work, tx.done]);
+  return ended;
 }
 
 type ChunkStore = IDBPObjectStore<CaptureDB, ('calls' | 'chunks')[], 'chunks', 'readwrite'>;

@@ -5,7 +5,7 @@
  */
 import type { DBSchema } from 'idb';
 import { z } from 'zod';
-import { bodyEncoding, callOutcome, headerList, transport } from '../capture/events';
+import { bodyEncoding, callOutcome, epochMs, headerList, transport } from '../capture/events';
 import { KINDS } from '../protocol/classify';
 
 export const DB_NAME = 'chatgpt-flow-recorder';
@@ -28,20 +28,22 @@ export const storedCall = z.object({
   requestBodyEncoding: bodyEncoding,
   requestTruncated: z.boolean(),
   keepalive: z.boolean().optional(),
-  startTime: z.number(),
-  status: z.number().int().optional(),
+  startTime: epochMs,
+  status: z.number().int().min(0).max(999).optional(),
   statusText: z.string().optional(),
   responseHeaders: headerList.optional(),
   responseBodyEncoding: bodyEncoding.optional(),
-  headersTime: z.number().optional(),
-  firstChunkTime: z.number().optional(),
-  lastChunkTime: z.number().optional(),
-  endTime: z.number().optional(),
+  headersTime: epochMs.optional(),
+  firstChunkTime: epochMs.optional(),
+  lastChunkTime: epochMs.optional(),
+  endTime: epochMs.optional(),
   outcome: callOutcome.optional(),
   error: z.string().optional(),
   truncated: z.boolean().optional(),
-  bodyBytes: z.number().int().optional(),
-  chunkCount: z.number().int().optional(),
+  bodyBytes: z.number().int().nonnegative().optional(),
+  chunkCount: z.number().int().nonnegative().optional(),
+  /** The bodies were dropped after capture (`retention`: the telemetry-body rule of the retention policy). */
+  bodiesDropped: z.enum(['retention']).optional(),
   /** Set on calls that came from an import, not a recording (the import's id). */
   importId: z.string().optional(),
 });
@@ -49,9 +51,9 @@ export type StoredCall = z.infer<typeof storedCall>;
 
 export const storedChunk = z.object({
   callId: z.string(),
-  seq: z.number().int(),
-  time: z.number(),
-  bytes: z.number().int(),
+  seq: z.number().int().nonnegative(),
+  time: epochMs,
+  bytes: z.number().int().nonnegative(),
   data: z.string(),
   direction: z.enum(['in', 'out']).optional(),
 });

@@ -19,6 +19,8 @@ export interface SenderInfo {
   tabId: number | null;
   /** True when the sender is one of this extension's own pages (popup, full-tab view). */
   fromExtensionPage: boolean;
+  /** The capture port's page-session binding (see BatchContext.binding); one object per port. */
+  binding?: { pageSessionId: string | null };
 }
 
 export interface Service {
@@ -56,9 +58,12 @@ export function createService(
         if (sender.tabId === null) throw new Error('capture/batch: only content scripts send captures');
         const parsed = parseCaptureEvents(msg.body.events);
         const events = sanitizer.sanitize(parsed.events);
-        const r = await writeBatch(await db(), events, { tabId: sender.tabId });
+        const ctx = sender.binding
+          ? { tabId: sender.tabId, binding: sender.binding }
+          : { tabId: sender.tabId };
+        const r = await writeBatch(await db(), events, ctx);
         onStored?.(sender.tabId, [...new Set(events.map((e) => e.callId))]);
-        return { ok: true, stored: r.events, rejected: parsed.rejected };
+        return { ok: true, stored: r.events, rejected: parsed.rejected + r.refused };
       }
       case 'store/delete':
         requirePage(sender, msg.name);

@@ -6,6 +6,8 @@
  */
 import type { ConversationSummary } from '../analysis/types';
 import type { Settings } from '../settings';
+import type { StoreHealth } from '../store/health';
+import type { UsageReport } from '../store/retention';
 import type { StoredCall, StoredChunk } from '../store/schema';
 
 export interface HostAccess {
@@ -89,6 +91,17 @@ export interface UiClient {
    */
   listSnapshot?(): ConversationSummary[] | null;
   saveListSnapshot?(rows: readonly ConversationSummary[]): void;
+
+  // Storage panel and health (options page, popup banner).
+
+  /** Usage by kind and by conversation (reads every record: on demand only). */
+  storageUsage?(): Promise<UsageReport>;
+  /** Failing writes, dropped captures, recovery (see src/store/health.ts). */
+  health?(): Promise<StoreHealth>;
+  /** Forget past drops and recoveries (a failure still going on stays). */
+  dismissHealth?(): Promise<void>;
+  /** Applies the retention settings now, through the background; counts of calls deleted and stripped. */
+  applyRetention?(): Promise<{ deleted: number; stripped: number }>;
 }
 
 export interface StoreChange {

@@ -5,6 +5,8 @@
  */
 import type { ConversationSummary } from '../analysis/types';
 import { readSettings, type Settings } from '../settings';
+import { dismissHealth, HEALTHY, type StoreHealth } from '../store/health';
+import { NO_RETENTION, planRetention, type UsageReport } from '../store/retention';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from './client';
 
@@ -16,6 +18,7 @@ export interface MockOptions {
   /** Calls in the active tab; null: not in a tab context. */
   tabCount?: number | null;
   storage?: { usage: number; quota: number } | null;
+  health?: StoreHealth;
 }
 
 export class MockClient implements UiClient {
@@ -32,6 +35,10 @@ export class MockClient implements UiClient {
   readonly deleted: string[][] = [];
   /** Number of reads of the whole store (tests check that the list pages instead). */
   fullReads = 0;
+  /** The store's health as the background would report it. */
+  healthState: StoreHealth;
+  /** The time `applyRetention` plans at (epoch ms). */
+  now = Date.now();
 
   constructor(opts: MockOptions = {}) {
     this.current = readSettings(opts.settings ?? {});
@@ -41,6 +48,7 @@ export class MockClient implements UiClient {
     };
     this.tabCount = opts.tabCount === undefined ? null : opts.tabCount;
     this.storage = opts.storage === undefined ? { usage: 1_234_567, quota: 10_000_000_000 } : opts.storage;
+    this.healthState = opts.health ?? HEALTHY;
     this.load(opts.calls ?? [], opts.chunks ?? []);
   }
 
@@ -194,5 +202,62 @@ export class MockClient implements UiClient {
   subscribe(listener: (change: StoreChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Stored size of each call: the JSON length of its record and chunks (close enough for a mock). */
+  private sizes(): Map<string, number> {
+    const bytes = new Map<string, number>();
+    for (const c of this.calls.values()) {
+      const chunks = this.chunkMap.get(c.callId) ?? [];
+      bytes.set(c.callId, JSON.stringify(c).length + chunks.reduce((n, ch) => n + ch.data.length, 0));
+    }
+    return bytes;
+  }
+
+  async storageUsage(): Promise<UsageReport> {
+    const bytes = this.sizes();
+    const report: UsageReport = { total: { calls: 0, bytes: 0 }, byKind: {}, byConversation: [] };
+    const conv = new Map<string | null, { calls: number; bytes: number }>();
+    for (const c of this.calls.values()) {
+      const b = bytes.get(c.callId) ?? 0;
+      report.total.calls++;
+      report.total.bytes += b;
+      const k = report.byKind[c.kind] ?? { calls: 0, bytes: 0 };
+      report.byKind[c.kind] = { calls: k.calls + 1, bytes: k.bytes + b };
+      const row = conv.get(c.conversationId) ?? { calls: 0, bytes: 0 };
+      conv.set(c.conversationId, { calls: row.calls + 1, bytes: row.bytes + b });
+    }
+    report.byConversation = [...conv]
+      .map(([conversationId, row]) => ({ conversationId, ...row }))
+      .sort((a, b) => b.bytes - a.bytes);
+    return report;
+  }
+
+  async health(): Promise<StoreHealth> {
+    return this.healthState;
+  }
+
+  async dismissHealth(): Promise<void> {
+    this.healthState = dismissHealth(this.healthState);
+  }
+
+  async applyRetention(): Promise<{ deleted: number; stripped: number }> {
+    const plan = planRetention(
+      [...this.calls.values()],
+      this.sizes(),
+      this.current.retention ?? NO_RETENTION,
+      this.now,
+    );
+    for (const id of plan.deleted) {
+      this.calls.delete(id);
+      this.chunkMap.delete(id);
+    }
+    for (const id of plan.stripped) {
+      const c = this.calls.get(id);
+      if (c) this.calls.set(id, { ...c, requestBody: null, bodiesDropped: 'retention' });
+      this.chunkMap.delete(id);
+    }
+    this.notify({ callIds: [], tabId: null });
+    return { deleted: plan.deleted.length, stripped: plan.stripped.length };
   }
 }
