@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeStream } from '../decode';
 import type { DecodedTurn } from '../decoded';
+import { readFixture } from '../test-fixtures';
+
+const FIXTURE_07 = 'real-2026/07-v1-2026-05-reasoning-thoughts-append-array.sse';
 
 type Frame = [event: string | null, data: unknown];
 
@@ -237,6 +240,37 @@ describe('v1: the general rules (§6.2)', () => {
       'delta',
       'delta+',
     ]);
+  });
+});
+
+describe('v1: array appends extend (wire-formats §6.2 table, §11 as settled in 2026-11)', () => {
+  it('reads the real-2026 reasoning turn (fixture 07): thoughts grow, later ops index them, no flags', () => {
+    const turn = decodeStream([{ time: 1, data: readFixture(FIXTURE_07) }]);
+    expect(turn.events.filter((e) => e.flag !== undefined)).toEqual([]);
+    expect(turn.text).toBe('17 \u00d7 23 = **391**.');
+    expect(turn.incomplete).toBe(false);
+  });
+
+  it('extends content_references and search_result_groups so later paths reach the new elements', () => {
+    const turn = decode([
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 0 }],
+      ['delta', { p: '/message/metadata/content_references', o: 'append', v: [{ matched_text: 'a' }] }],
+      ['delta', { p: '/message/metadata/content_references', o: 'append', v: [{ matched_text: 'b' }] }],
+      [
+        'delta',
+        { p: '/message/metadata/content_references/1/safe_urls', o: 'append', v: ['https://x.test/'] },
+      ],
+      ['delta', { p: '/message/metadata/search_result_groups', o: 'append', v: [{ domain: 'x.test' }] }],
+      ['delta', { p: '/message/metadata/search_result_groups/0/entries', o: 'append', v: [{ url: 'u' }] }],
+      ['delta', append('done')],
+    ]);
+    expect(turn.events.filter((e) => e.flag !== undefined)).toEqual([]);
+    const meta = turn.messages[0]?.metadata;
+    expect(meta?.content_references).toEqual([
+      { matched_text: 'a' },
+      { matched_text: 'b', safe_urls: ['https://x.test/'] },
+    ]);
+    expect(meta?.search_result_groups).toEqual([{ domain: 'x.test', entries: [{ url: 'u' }] }]);
   });
 });
 
