@@ -92,6 +92,17 @@ describe('legacy and 2022 snapshots (§6.1)', () => {
     expect(turn.text).toBe('Found it.');
   });
 
+  it('prefers the final channel over a later commentary snapshot (2024+ snapshots carry channel, §13)', () => {
+    const turn = decode([
+      snapshot('ans', 'assistant', 'The answer.', { channel: 'final', status: 'finished_successfully' }),
+      snapshot('note', 'assistant', 'A progress note.', { channel: 'commentary' }),
+      '[DONE]',
+    ]);
+    expect(turn.assistantMessageId).toBe('ans');
+    expect(turn.text).toBe('The answer.');
+    expect(turn.incomplete).toBe(false);
+  });
+
   it('skips non-string parts (image pointers) when building the text', () => {
     const turn = decode([
       snapshot('a', 'assistant', '', {

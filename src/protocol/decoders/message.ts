@@ -43,17 +43,43 @@ export function textLengthOf(message: unknown): number {
 
 const TEXT_CONTENT = new Set(['text', 'multimodal_text']);
 
+/** `message.channel`, or null when absent (streams before 2024 have none). */
+export function channelOf(message: unknown): string | null {
+  return str(field(message, 'channel'));
+}
+
 /**
- * Could this message be the answer (§6.1 rule 4, §6.2 rule 6)? Assistant, addressed to everyone, with text
- * content. A missing recipient counts as `all`: no capture shows an answer without it, and treating it as a
- * tool call would lose the text of an unseen variant.
+ * A thinking preamble: the short "I'm going to…" note a thinking model shows before it reasons
+ * (`metadata.is_thinking_preamble_message: true`, sent on `channel: "commentary"`; docs/protocol.md §13).
+ */
+export function isThinkingPreamble(message: unknown): boolean {
+  return field(field(message, 'metadata'), 'is_thinking_preamble_message') === true;
+}
+
+/**
+ * Could this message be the answer (docs/protocol.md §6.1 rule 4, §6.2 rule 6, §13 channels)? Assistant,
+ * addressed to everyone, with text content, on the `final` channel or on none (streams before channels),
+ * and not a thinking preamble. `commentary` (progress notes, preambles) and any other named channel are
+ * never the answer. A missing recipient counts as `all`: no capture shows an answer without it, and
+ * treating it as a tool call would lose the text of an unseen variant.
  */
 export function isAnswerCandidate(message: unknown): boolean {
   if (roleOf(message) !== 'assistant') return false;
   const recipient = field(message, 'recipient');
   if (recipient !== undefined && recipient !== null && recipient !== 'all') return false;
   const type = contentTypeOf(message);
-  return type !== null && TEXT_CONTENT.has(type);
+  if (type === null || !TEXT_CONTENT.has(type)) return false;
+  const channel = channelOf(message);
+  if (channel !== null && channel !== 'final') return false;
+  return !isThinkingPreamble(message);
+}
+
+/**
+ * The answer among candidates given latest first: the first on channel `final` (§13: the answer is chosen
+ * by channel, never by position), else the first candidate (older streams without channels, §6.1, §6.2).
+ */
+export function pickAnswer<T>(latestFirst: readonly T[], message: (t: T) => unknown): T | undefined {
+  return latestFirst.find((t) => channelOf(message(t)) === 'final') ?? latestFirst[0];
 }
 
 /** Assistant-side: what DecodedTurn.messages lists (answer, tool calls and outputs, reasoning). */

@@ -5,7 +5,7 @@
 import type { DecodedEvent, DecodedMessage, DecodedTurn, Moderation, StreamFormat } from '../decoded';
 import { field, isRecord, type JsonRecord, own, str, strField } from '../json';
 import type { SseComment, SseEvent } from '../sse';
-import { isAnswerCandidate, isAssistantSide, roleOf, textOf, toDecodedMessage } from './message';
+import { isAnswerCandidate, isAssistantSide, pickAnswer, roleOf, textOf, toDecodedMessage } from './message';
 
 export interface DecodeOptions {
   /** The page or the network aborted the body (user pressed Stop, navigation…). */
@@ -195,12 +195,12 @@ export class SnapshotStore {
     return out;
   }
 
-  /** §6.1 rule 4: the candidate whose snapshot came last. */
+  /** §6.1 rule 4: the candidate whose snapshot came last, preferring channel `final` (§13). */
   answer(): DecodedMessage | null {
-    let best: { message: JsonRecord; seq: number } | null = null;
-    for (const entry of this.byId.values()) {
-      if (isAnswerCandidate(entry.message) && (best === null || entry.seq > best.seq)) best = entry;
-    }
+    const candidates = [...this.byId.values()]
+      .filter((entry) => isAnswerCandidate(entry.message))
+      .sort((a, b) => b.seq - a.seq);
+    const best = pickAnswer(candidates, (entry) => entry.message);
     return best ? toDecodedMessage(best.message, false) : null;
   }
 }
@@ -304,6 +304,14 @@ export function terminatorOf(state: TurnState, opts: DecodeOptions, open: boolea
   return open ? 'open' : 'end-of-body';
 }
 
+function lastModel(messages: readonly DecodedMessage[]): string | null {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m && m.role === 'assistant' && m.model !== null) return m.model;
+  }
+  return null;
+}
+
 export function buildTurn(
   format: StreamFormat,
   state: TurnState,
@@ -322,7 +330,8 @@ export function buildTurn(
     userMessageId: state.inputMessageId ?? state.userEchoId,
     assistantMessageId: answerId,
     messages: summary.messages.filter((m) => isAssistantSide(m.role)),
-    model: answer?.model ?? state.steModel,
+    // Without an answer (stopped before the final message), the model the assistant's messages name.
+    model: answer?.model ?? state.steModel ?? lastModel(summary.messages),
     text: answer?.text ?? '',
     status: answer?.status ?? null,
     finishDetails: answer?.finishDetails ?? null,

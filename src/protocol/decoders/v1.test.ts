@@ -3,6 +3,7 @@ import { decodeStream } from '../decode';
 import type { DecodedTurn } from '../decoded';
 import { readFixture } from '../test-fixtures';
 
+const FIXTURE_06 = 'real-2026/06-v1-2026-02-thinking-preamble-commentary-then-stop.sse';
 const FIXTURE_07 = 'real-2026/07-v1-2026-05-reasoning-thoughts-append-array.sse';
 
 type Frame = [event: string | null, data: unknown];
@@ -170,6 +171,61 @@ describe('v1: the general rules (§6.2)', () => {
     ]);
     expect(turn.assistantMessageId).toBe('final');
     expect(turn.text).toBe('answer');
+  });
+
+  it('never takes commentary or a thinking preamble as the answer, whatever its position (§13)', () => {
+    const turn = decode([
+      [
+        'delta',
+        {
+          p: '',
+          o: 'add',
+          v: root('pre', 'assistant', {
+            channel: 'commentary',
+            metadata: { is_thinking_preamble_message: true },
+          }),
+          c: 0,
+        },
+      ],
+      ['delta', { o: 'patch', v: [append('I will look this up.')] }],
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 1 }],
+      ['delta', { o: 'patch', v: [append('Answer.')] }],
+      ['delta', { p: '', o: 'add', v: root('note', 'assistant', { channel: 'commentary' }), c: 2 }],
+      ['delta', { o: 'patch', v: [append('Later note.')] }],
+    ]);
+    expect(turn.assistantMessageId).toBe('ans');
+    expect(turn.text).toBe('Answer.');
+    // Only the final answer's text counts as content (TTFT, rate): not the preamble, not the note.
+    expect(turn.events.filter((e) => e.content).map((e) => e.data)).toEqual([
+      JSON.stringify({ o: 'patch', v: [append('Answer.')] }),
+    ]);
+  });
+
+  it('has no answer when the stream stops before a final message (fixture 06)', () => {
+    const turn = decodeStream([{ time: 1, data: readFixture(FIXTURE_06) }]);
+    expect(turn.assistantMessageId).toBeNull();
+    expect(turn.text).toBe('');
+    expect(turn.incomplete).toBe(true);
+    expect(turn.events.some((e) => e.content)).toBe(false);
+    expect(turn.events.filter((e) => e.flag !== undefined)).toEqual([]);
+    const preamble = turn.messages.find((m) => m.id === '50fdc9fd-f84c-4f39-88dd-f66d307ba528');
+    expect(preamble?.channel).toBe('commentary');
+    expect(preamble?.text).toMatch(/^I\u2019m going to \(1\) explain/);
+    expect(turn.messages.map((m) => m.recipient)).toEqual(['all', 'web.run', 'all']);
+    // With no answer, the model is the one the assistant's messages name.
+    expect(turn.model).toBe('gpt-5-2-thinking');
+  });
+
+  it('a tool call (recipient other than all) is never the answer, even as text on channel final', () => {
+    const turn = decode([
+      [
+        'delta',
+        { p: '', o: 'add', v: root('call', 'assistant', { recipient: 'bio', channel: 'final' }), c: 0 },
+      ],
+      ['delta', { o: 'patch', v: [append('remember this')] }],
+    ]);
+    expect(turn.assistantMessageId).toBeNull();
+    expect(turn.text).toBe('');
   });
 
   it('keeps a reasoning recap as a message but not as the answer', () => {

@@ -6,7 +6,7 @@ import type { DecodedMessage } from '../decoded';
 import { field, isRecord, type JsonRecord, own, parseJson, strField } from '../json';
 import type { SseEvent } from '../sse';
 import { DeltaEngine, type Roots } from './delta';
-import { isAnswerCandidate, roleOf, textLengthOf, toDecodedMessage } from './message';
+import { isAnswerCandidate, pickAnswer, roleOf, textLengthOf, toDecodedMessage } from './message';
 import {
   handleCommonEvent,
   handleLegacyFrame,
@@ -124,19 +124,19 @@ export class V1Decoder implements VariantDecoder {
 
   summary(): VariantSummary {
     const byId = new Map<string, DecodedMessage>();
-    const rootMessages: { c: number; message: DecodedMessage; candidate: boolean }[] = [];
+    const rootMessages: { c: number; message: DecodedMessage; raw: unknown; candidate: boolean }[] = [];
     for (const [c, doc] of this.roots) {
       const raw = messageOf(doc);
       const message = toDecodedMessage(raw, true);
       if (!message) continue;
       byId.set(message.id, message);
-      rootMessages.push({ c, message, candidate: isAnswerCandidate(raw) });
+      rootMessages.push({ c, message, raw, candidate: isAnswerCandidate(raw) });
     }
     for (const message of this.snapshots.messages()) if (!byId.has(message.id)) byId.set(message.id, message);
 
     // Rule 6: the last root (highest c) that can be the answer, preferring channel "final" when present.
     const candidates = rootMessages.filter((r) => r.candidate).sort((a, b) => b.c - a.c);
-    const pick = candidates.find((r) => r.message.channel === 'final') ?? candidates[0];
+    const pick = pickAnswer(candidates, (r) => r.raw);
     const answer = pick?.message ?? this.snapshots.answer();
     // Rule 7: finished_successfully and the stream said so.
     const complete =
