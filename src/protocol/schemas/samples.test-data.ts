@@ -394,6 +394,36 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         body: json({ status: 'COMPLETE' }),
       },
     ],
+    conversation_update: [
+      {
+        method: 'PATCH',
+        url: `https://chat.openai.com/backend-api/conversation/${CONV}`,
+        side: 'request',
+        source: 'wire-formats §13 (rename; acheong08/ChatGPT V1.py change_title)',
+        body: json({ title: 'Roman Empire facts' }),
+      },
+      {
+        method: 'PATCH',
+        url: `https://chatgpt.com/backend-api/conversation/${CONV}`,
+        side: 'request',
+        source: 'wire-formats §13 (delete = hide; acheong08/ChatGPT V1.py delete_conversation)',
+        body: json({ is_visible: false }),
+      },
+      {
+        method: 'PATCH',
+        url: 'https://chatgpt.com/backend-api/conversations',
+        side: 'request',
+        source: 'wire-formats §13 (clear all)',
+        body: json({ is_visible: false }),
+      },
+      {
+        method: 'PATCH',
+        url: `https://chatgpt.com/backend-api/conversation/${CONV}`,
+        side: 'response',
+        source: 'wire-formats §13',
+        body: json({ success: true }),
+      },
+    ],
     auth_session: [
       {
         method: 'GET',

@@ -150,6 +150,13 @@ const DRIFT: [Kind, string, 'request' | 'response', unknown, string][] = [
     '/user/id',
   ],
   [
+    'conversation_update',
+    'https://chatgpt.com/backend-api/conversation/86f73b54-0f51-47ba-84a3-07c1e25dce81',
+    'request',
+    { title: 42 },
+    '/title',
+  ],
+  [
     'websocket',
     'https://chatgpt.com/backend-api/celsius/ws/user',
     'response',
