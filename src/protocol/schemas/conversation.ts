@@ -7,13 +7,26 @@ import { z } from 'zod';
 import { record } from './common';
 import type { SchemaFamily } from './family';
 
-const inputMessage = z.looseObject({
+const inputContent = z.looseObject({ content_type: z.string(), parts: z.array(z.unknown()).optional() });
+
+/** 2023 on: `author.role`. */
+const authoredMessage = z.looseObject({
   id: z.string(),
   author: z.looseObject({ role: z.string() }),
-  content: z.looseObject({ content_type: z.string(), parts: z.array(z.unknown()).optional() }),
+  content: inputContent,
   create_time: z.number().optional(),
   metadata: record.optional(),
 });
+
+/** December 2022 – early 2023: `role` directly on the message, like the 2022 response frames (§5.2, §13). */
+const roleMessage = z.looseObject({
+  id: z.string(),
+  role: z.string(),
+  content: inputContent,
+  metadata: record.optional(),
+});
+
+const inputMessage = z.union([authoredMessage, roleMessage]);
 
 /** 2023 through 2026 shapes (§4); fields added over time are optional. */
 export const sendRequest = z.looseObject({
