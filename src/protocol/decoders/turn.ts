@@ -2,10 +2,27 @@
  * What all stream variants share: the turn being built (ids, titles, moderation, errors, events), the
  * typed frames that any variant may carry, the legacy frame shapes, and assembling the DecodedTurn.
  */
-import type { DecodedEvent, DecodedMessage, DecodedTurn, Moderation, StreamFormat } from '../decoded';
+import type {
+  DecodedEvent,
+  DecodedMessage,
+  DecodedTurn,
+  Moderation,
+  StreamFormat,
+  ToolPhase,
+  TurnPhases,
+} from '../decoded';
 import { field, isRecord, type JsonRecord, own, str, strField } from '../json';
 import type { SseComment, SseEvent } from '../sse';
-import { isAnswerCandidate, isAssistantSide, pickAnswer, roleOf, textOf, toDecodedMessage } from './message';
+import {
+  ContentClock,
+  contentSizeOf,
+  isAnswerCandidate,
+  isAssistantSide,
+  pickAnswer,
+  roleOf,
+  textOf,
+  toDecodedMessage,
+} from './message';
 
 export interface DecodeOptions {
   /** The page or the network aborted the body (user pressed Stop, navigation…). */
@@ -172,12 +189,14 @@ function moderationOf(obj: JsonRecord): Moderation {
 export class SnapshotStore {
   private readonly byId = new Map<string, { message: JsonRecord; seq: number }>();
   private seq = 0;
+  private readonly clock = new ContentClock();
 
-  /** Store a snapshot; returns the one it replaced, for content detection. */
-  put(id: string, message: JsonRecord): { previous: JsonRecord | null } {
+  /** Store a snapshot that arrived at `time`; returns the one it replaced, for content detection. */
+  put(id: string, message: JsonRecord, time: number): { previous: JsonRecord | null } {
     const prev = this.byId.get(id);
     // Map.set keeps an existing key in place: iteration order is "first seen", seq is "last updated".
     this.byId.set(id, { message, seq: ++this.seq });
+    this.clock.note(id, time, prev ? contentSizeOf(prev.message) : -1, contentSizeOf(message));
     return { previous: prev?.message ?? null };
   }
 
@@ -185,12 +204,12 @@ export class SnapshotStore {
     return this.byId.size;
   }
 
-  /** Messages in the order first seen. */
+  /** Messages in the order first seen, with their content times. */
   messages(): DecodedMessage[] {
     const out: DecodedMessage[] = [];
     for (const { message } of this.byId.values()) {
       const m = toDecodedMessage(message, false);
-      if (m) out.push(m);
+      if (m) out.push(this.clock.stamp(m));
     }
     return out;
   }
@@ -201,7 +220,8 @@ export class SnapshotStore {
       .filter((entry) => isAnswerCandidate(entry.message))
       .sort((a, b) => b.seq - a.seq);
     const best = pickAnswer(candidates, (entry) => entry.message);
-    return best ? toDecodedMessage(best.message, false) : null;
+    const m = best ? toDecodedMessage(best.message, false) : null;
+    return m ? this.clock.stamp(m) : null;
   }
 }
 
@@ -224,7 +244,7 @@ export function handleLegacyFrame(
       return true;
     }
     if (roleOf(message) === 'user') state.noteUserMessage(message);
-    const { previous } = snapshots.put(id, message);
+    const { previous } = snapshots.put(id, message, ev.time);
     let grew: string | undefined;
     if (isAnswerCandidate(message)) {
       const text = textOf(message);
@@ -312,11 +332,89 @@ function lastModel(messages: readonly DecodedMessage[]): string | null {
   return null;
 }
 
+/** Answer candidates that were not chosen are commentary (text to all before a tool call, say). */
+function finalPart(m: DecodedMessage, answerId: string | null): DecodedMessage {
+  return m.part === 'answer' && m.id !== answerId ? { ...m, part: 'commentary' } : m;
+}
+
+const minOf = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : Math.min(a, b);
+const maxOf = (a: number | null, b: number | null): number | null =>
+  a === null ? b : b === null ? a : Math.max(a, b);
+
+/**
+ * Each tool call with its result: the first later unpaired tool result by the same tool, else the first
+ * later unpaired result before the next call (results named differently from the recipient).
+ */
+function toolPhases(messages: readonly DecodedMessage[]): ToolPhase[] {
+  const used = new Set<number>();
+  const out: ToolPhase[] = [];
+  messages.forEach((call, i) => {
+    if (call.part !== 'tool_call') return;
+    let found = -1;
+    for (let j = i + 1; j < messages.length && found < 0; j++) {
+      const r = messages[j];
+      if (r?.part === 'tool_result' && !used.has(j) && r.tool === call.tool) found = j;
+    }
+    for (let j = i + 1; j < messages.length && found < 0; j++) {
+      const r = messages[j];
+      if (r?.part === 'tool_call') break;
+      if (r?.part === 'tool_result' && !used.has(j)) found = j;
+    }
+    const result = found >= 0 ? messages[found] : undefined;
+    if (found >= 0) used.add(found);
+    const start = call.seenTime ?? call.firstContentTime ?? null;
+    if (start === null) return;
+    out.push({
+      tool: call.tool ?? call.recipient ?? 'unknown',
+      callId: call.id,
+      resultId: result?.id ?? null,
+      start,
+      end: result ? (result.lastContentTime ?? result.seenTime ?? null) : null,
+    });
+  });
+  return out;
+}
+
+/** Phase times of the turn (docs/protocol.md §13; DESIGN "A turn is phases"), from the messages' times. */
+function phasesOf(
+  messages: readonly DecodedMessage[],
+  answer: DecodedMessage | null,
+  events: readonly DecodedEvent[],
+  firstByte: number | null,
+): TurnPhases {
+  let reasoningStart: number | null = null;
+  let reasoningEnd: number | null = null;
+  let seconds: number | null = null;
+  for (const m of messages) {
+    if (m.part !== 'reasoning') continue;
+    reasoningStart = minOf(reasoningStart, m.firstContentTime ?? m.seenTime ?? null);
+    reasoningEnd = maxOf(reasoningEnd, m.lastContentTime ?? m.seenTime ?? null);
+    seconds = m.reasoning?.seconds ?? seconds;
+  }
+  return {
+    firstByte,
+    firstAnswerText: events.find((e) => e.content)?.time ?? null,
+    reasoningStart,
+    reasoningEnd,
+    toolCalls: toolPhases(messages),
+    answerStart: answer?.firstContentTime ?? null,
+    answerEnd: answer?.lastContentTime ?? null,
+    end: events.at(-1)?.time ?? null,
+    reportedThoughtSeconds: seconds,
+  };
+}
+
+/**
+ * Assemble the DecodedTurn. `firstByte`: arrival time of the body's first chunk (epoch ms), when the
+ * caller saw the chunks; else the first event's time.
+ */
 export function buildTurn(
   format: StreamFormat,
   state: TurnState,
   summary: VariantSummary,
   terminator: string,
+  firstByte: number | null = null,
 ): DecodedTurn {
   const answer = summary.answer;
   const answerId = answer?.id ?? null;
@@ -324,12 +422,14 @@ export function buildTurn(
     const { textOf: grew, ...rest } = e;
     return { ...rest, content: grew !== undefined && grew === answerId };
   });
+  const messages = summary.messages.filter((m) => isAssistantSide(m.role)).map((m) => finalPart(m, answerId));
+  const answerMessage = messages.find((m) => m.id === answerId) ?? answer;
   return {
     format,
     conversationId: state.conversationId,
     userMessageId: state.inputMessageId ?? state.userEchoId,
     assistantMessageId: answerId,
-    messages: summary.messages.filter((m) => isAssistantSide(m.role)),
+    messages,
     // Without an answer (stopped before the final message), the model the assistant's messages name.
     model: answer?.model ?? state.steModel ?? lastModel(summary.messages),
     text: answer?.text ?? '',
@@ -346,5 +446,6 @@ export function buildTurn(
     incomplete: !summary.complete,
     events,
     unknown: [...state.unknown],
+    phases: phasesOf(messages, answerMessage, events, firstByte ?? events[0]?.time ?? null),
   };
 }

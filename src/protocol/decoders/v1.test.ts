@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeStream } from '../decode';
-import type { DecodedTurn } from '../decoded';
+import { type DecodedTurn, decodedTurn } from '../decoded';
 import { readFixture } from '../test-fixtures';
 
 const FIXTURE_06 = 'real-2026/06-v1-2026-02-thinking-preamble-commentary-then-stop.sse';
@@ -486,5 +486,171 @@ describe('v1: malformed frames are flagged, never thrown', () => {
     );
     expect(turn.format).toBe('v1');
     expect(turn.text).toBe('resumed');
+  });
+});
+
+describe('v1: the message model — parts, content times and phases (§13)', () => {
+  /** Each frame in its own chunk, 10 ms apart from t = 1000 (the declaration is chunk 0). */
+  function timed(frames: Frame[]): DecodedTurn {
+    const chunks = body(frames)
+      .split(/(?<=\n\n)/)
+      .map((data, i) => ({ time: 1000 + 10 * i, data }));
+    return decodeStream(chunks, { outcome: 'complete' });
+  }
+  const thoughts = (extra: Record<string, unknown> = {}) =>
+    root('th', 'assistant', { content: { content_type: 'thoughts', thoughts: [] }, ...extra });
+
+  const turn = timed([
+    ['delta', { p: '', o: 'add', v: thoughts(), c: 0 }], // 1010
+    ['delta', { p: '/message/content/thoughts', o: 'append', v: [{ summary: 'Plan', content: '' }] }], // 1020
+    ['delta', { p: '/message/content/thoughts/0/content', o: 'append', v: 'search it' }], // 1030
+    [
+      'delta',
+      {
+        p: '',
+        o: 'add',
+        v: root('call', 'assistant', {
+          recipient: 'web.run',
+          content: { content_type: 'code', text: '{"search_query":[{"q":"x"}]}' },
+        }),
+        c: 1,
+      },
+    ], // 1040
+    [
+      'delta',
+      {
+        p: '',
+        o: 'add',
+        v: root('res', 'tool', {
+          author: { role: 'tool', name: 'web.run', metadata: {} },
+          content: { content_type: 'text', parts: [''] },
+          metadata: {
+            search_result_groups: [
+              { domain: 'x.test', entries: [{ url: 'https://x.test/a', title: 'A', snippet: 'about a' }] },
+            ],
+          },
+        }),
+        c: 2,
+      },
+    ], // 1050
+    ['delta', { p: '/message/content/parts/0', o: 'append', v: 'results' }], // 1060
+    [
+      'delta',
+      {
+        p: '',
+        o: 'add',
+        v: root('recap', 'assistant', {
+          content: { content_type: 'reasoning_recap', content: 'Thought for 1m 5s' },
+        }),
+        c: 3,
+      },
+    ], // 1070
+    ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 4 }], // 1080
+    ['delta', { p: '/message/content/parts/0', o: 'append', v: 'It is ' }], // 1090
+    ['delta', { v: 'x.' }], // 1100
+    [null, { type: 'message_stream_complete', conversation_id: CONV }], // 1110
+  ]);
+
+  it('gives every message its part, tool name and content', () => {
+    expect(turn.messages.map((m) => [m.id, m.part, m.tool ?? null])).toEqual([
+      ['th', 'reasoning', null],
+      ['call', 'tool_call', 'web.run'],
+      ['res', 'tool_result', 'web.run'],
+      ['recap', 'reasoning', null],
+      ['ans', 'answer', null],
+    ]);
+    const byId = new Map(turn.messages.map((m) => [m.id, m]));
+    expect(byId.get('th')?.reasoning).toEqual({
+      thoughts: [{ summary: 'Plan', content: 'search it', finished: null }],
+      recap: null,
+      seconds: null,
+    });
+    expect(byId.get('recap')?.reasoning).toMatchObject({ recap: 'Thought for 1m 5s', seconds: 65 });
+    expect(byId.get('call')?.text).toBe('{"search_query":[{"q":"x"}]}');
+    expect(byId.get('call')?.content).toEqual({ content_type: 'code', text: '{"search_query":[{"q":"x"}]}' });
+    expect(byId.get('res')?.sources).toEqual([{ url: 'https://x.test/a', title: 'A', snippet: 'about a' }]);
+    expect(byId.get('res')?.content).toEqual({ content_type: 'text', parts: ['results'] });
+    expect(byId.get('ans')?.content).toBeUndefined();
+  });
+
+  it('stamps each message with when it appeared and when its content first and last grew', () => {
+    const times = Object.fromEntries(
+      turn.messages.map((m) => [m.id, [m.seenTime, m.firstContentTime, m.lastContentTime]]),
+    );
+    expect(times).toEqual({
+      th: [1010, 1020, 1030],
+      call: [1040, 1040, 1040],
+      res: [1050, 1060, 1060],
+      recap: [1070, 1070, 1070],
+      ans: [1080, 1090, 1100],
+    });
+  });
+
+  it('derives the phases: first byte, reasoning, each tool call, answer, reported seconds', () => {
+    expect(turn.phases).toEqual({
+      firstByte: 1000,
+      firstAnswerText: 1090,
+      reasoningStart: 1020,
+      reasoningEnd: 1070,
+      toolCalls: [{ tool: 'web.run', callId: 'call', resultId: 'res', start: 1040, end: 1060 }],
+      answerStart: 1090,
+      answerEnd: 1100,
+      end: 1110,
+      reportedThoughtSeconds: 65,
+    });
+  });
+
+  it('keeps a message whose channel root was replaced by the next message on the same c', () => {
+    const same = decode([
+      ['delta', { p: '', o: 'add', v: thoughts(), c: 0 }],
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 0 }],
+      ['delta', append('ok')],
+    ]);
+    expect(same.messages.map((m) => [m.id, m.part])).toEqual([
+      ['th', 'reasoning'],
+      ['ans', 'answer'],
+    ]);
+    expect(same.text).toBe('ok');
+  });
+
+  it('makes the answer candidates that were not chosen commentary (text before a tool call)', () => {
+    const t = decode([
+      ['delta', { p: '', o: 'add', v: root('pre', 'assistant'), c: 0 }],
+      ['delta', append('Let me check.')],
+      [
+        'delta',
+        {
+          p: '',
+          o: 'add',
+          v: root('call', 'assistant', { recipient: 'python', content: { content_type: 'code', text: '1' } }),
+          c: 1,
+        },
+      ],
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant'), c: 2 }],
+      ['delta', append('Done.')],
+    ]);
+    expect(t.messages.map((m) => m.part)).toEqual(['commentary', 'tool_call', 'answer']);
+    expect(t.phases?.toolCalls).toEqual([
+      { tool: 'python', callId: 'call', resultId: null, start: 5, end: null },
+    ]);
+  });
+
+  it('is valid against its own zod schema, and a turn written before 2026-11 still parses', () => {
+    expect(decodedTurn.safeParse(turn).success).toBe(true);
+    const { phases: _p, ...old } = turn;
+    const oldMessages = old.messages.map(
+      ({
+        part: _a,
+        tool: _b,
+        seenTime: _c,
+        firstContentTime: _d,
+        lastContentTime: _e,
+        reasoning: _f,
+        sources: _g,
+        content: _h,
+        ...m
+      }) => m,
+    );
+    expect(decodedTurn.safeParse({ ...old, messages: oldMessages }).success).toBe(true);
   });
 });
