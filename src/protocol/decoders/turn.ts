@@ -12,6 +12,7 @@ import type {
   TurnPhases,
 } from '../decoded';
 import { field, isRecord, type JsonRecord, own, str, strField } from '../json';
+import { ITEM_FRAMES, isStreamFrameType, streamFrameIssue } from '../schemas/stream-frames';
 import type { SseComment, SseEvent } from '../sse';
 import {
   ContentClock,
@@ -94,19 +95,6 @@ export class TurnState {
   }
 }
 
-/** Typed v1 frames (§5.4) this decoder understands; anything else with a `type` is kept as unknown. */
-export const KNOWN_TYPED_FRAMES = [
-  'resume_conversation_token',
-  'input_message',
-  'message_marker',
-  'title_generation',
-  'server_ste_metadata',
-  'message_stream_complete',
-  'conversation_detail_metadata',
-  'stream_handoff',
-  'error',
-] as const;
-
 function errorText(value: unknown): string {
   if (typeof value === 'string') return value;
   const message = strField(value, 'message');
@@ -118,19 +106,24 @@ function errorText(value: unknown): string {
   }
 }
 
-/** Handle a typed frame. Returns false when the object is not a typed frame at all. */
+/**
+ * Handle a typed frame (docs/protocol.md §5.4, §13; schemas/stream-frames.ts). Every known type is checked
+ * against its schema (drift is flagged on the event) and recorded on the timeline; the ones that carry ids,
+ * titles, errors, moderation or completion also feed the turn. Unknown types are kept raw and flagged.
+ * Returns false when the object is not a typed frame at all.
+ */
 export function handleTypedFrame(state: TurnState, ev: SseEvent, obj: JsonRecord): boolean {
   const type = str(own(obj, 'type'));
   if (type === null) return false;
   state.noteConversation(own(obj, 'conversation_id'));
+  if (!isStreamFrameType(type)) {
+    state.addUnknown(ev, type, `unknown frame type "${type}"`);
+    return true;
+  }
+  const issue = streamFrameIssue(type, obj);
+  const flags: string[] = [];
+  if (issue !== null) flags.push(`${type} does not match its schema at ${issue}`);
   switch (type) {
-    case 'resume_conversation_token':
-    case 'message_marker':
-    case 'conversation_detail_metadata':
-    case 'stream_handoff':
-      // Recorded as timeline marks; their fields are read by analysis from the raw data when needed.
-      state.addEvent(ev, type);
-      return true;
     case 'input_message': {
       const message = own(obj, 'input_message');
       const id = strField(message, 'id');
@@ -139,38 +132,39 @@ export function handleTypedFrame(state: TurnState, ev: SseEvent, obj: JsonRecord
       state.inputRequestId = strField(meta, 'request_id') ?? state.inputRequestId;
       state.inputTurnTraceId = strField(meta, 'turn_trace_id') ?? state.inputTurnTraceId;
       state.noteConversation(strField(message, 'conversation_id'));
-      state.addEvent(ev, type, id === null ? { flag: 'input_message without an id' } : {});
-      return true;
+      if (id === null && issue === null) flags.push('input_message without an id');
+      break;
     }
     case 'title_generation': {
       const title = str(own(obj, 'title'));
       if (title !== null) state.titles.push(title);
-      state.addEvent(ev, type, title === null ? { flag: 'title_generation without a title' } : {});
-      return true;
+      break;
     }
     case 'server_ste_metadata': {
       const meta = own(obj, 'metadata');
       state.steRequestId = strField(meta, 'request_id') ?? state.steRequestId;
       state.steTurnTraceId = strField(meta, 'turn_trace_id') ?? state.steTurnTraceId;
       state.steModel = strField(meta, 'model_slug') ?? state.steModel;
-      state.addEvent(ev, type);
-      return true;
+      break;
     }
     case 'message_stream_complete':
       state.messageStreamComplete = true;
-      state.addEvent(ev, type);
-      return true;
+      break;
     case 'error': {
-      // No captured sample (§5.4): third-party clients read `message` or `error.message`.
       const message = own(obj, 'message') ?? own(obj, 'error') ?? obj;
       state.errors.push(errorText(message));
-      state.addEvent(ev, type);
-      return true;
+      break;
     }
+    case 'moderation':
+      state.moderation.push(moderationOf(obj));
+      break;
     default:
-      state.addUnknown(ev, type, `unknown frame type "${type}"`);
-      return true;
+      // Timeline marks (markers, metadata, async status, handoff…): analysis reads their fields from the
+      // raw data when needed. The item stream is a newer message model this decoder does not apply yet.
+      if (ITEM_FRAMES.has(type)) flags.push(`${type}: item-stream frames are not decoded into messages`);
   }
+  state.addEvent(ev, type, flags.length > 0 ? { flag: flags.join('; ') } : {});
+  return true;
 }
 
 function moderationOf(obj: JsonRecord): Moderation {
@@ -263,7 +257,13 @@ export function handleLegacyFrame(
     state.addEvent(ev, 'moderation');
     return true;
   }
-  if (message === null && own(obj, 'error') !== null && own(obj, 'error') !== undefined) {
+  // `{"message": null, "error": …}` (§5.3), and the 2026 `{"error": "…", "error_code": …}` the app treats
+  // as a stream error wherever it arrives (its WebSocket reader checks `data.error` first; §13).
+  if (
+    (message === null || message === undefined) &&
+    own(obj, 'error') !== null &&
+    own(obj, 'error') !== undefined
+  ) {
     state.noteConversation(own(obj, 'conversation_id'));
     state.errors.push(errorText(own(obj, 'error')));
     state.addEvent(ev, 'error');

@@ -407,6 +407,89 @@ describe('v1: typed frames (§5.4)', () => {
     expect(turn.incomplete).toBe(true);
   });
 
+  it('recognises every 2026 typed frame with its schema: recorded, not unknown, not flagged', () => {
+    const frames: Record<string, unknown>[] = [
+      { type: 'conversation_async_status', conversation_id: CONV, async_status: 7 },
+      {
+        type: 'message_marker',
+        conversation_id: CONV,
+        message_id: 'ans',
+        marker: 'last_token',
+        event: 'last',
+      },
+      { type: 'title_generation', title: 'T', conversation_id: CONV },
+      { type: 'server_ste_metadata', metadata: { model_slug: 'gpt-5-3' }, conversation_id: CONV },
+      {
+        type: 'conversation_detail_metadata',
+        banner_info: null,
+        blocked_features: [],
+        model_limits: [],
+        limits_progress: [{ feature_name: 'file_upload', remaining: 3, reset_after: 'x' }],
+        default_model_slug: 'auto',
+        atlas_mode_enabled: null,
+        conversation_id: CONV,
+      },
+      {
+        type: 'url_moderation',
+        conversation_id: CONV,
+        message_id: 'ans',
+        url_moderation_result: { full_url: 'https://x.test/', is_safe: true },
+      },
+      { type: 'num_variants_in_stream', num_variants_in_stream: 2, display_treatment: 'skippable' },
+      {
+        type: 'moderation',
+        conversation_id: CONV,
+        message_id: 'ans',
+        is_completion: true,
+        moderation_response: { flagged: false, blocked: false, moderation_id: 'modr-1' },
+      },
+      { type: 'perf_stats', conversation_id: CONV },
+      {
+        type: 'stream_handoff',
+        conversation_id: CONV,
+        options: [{ type: 'subscribe_ws_topic', topic_id: 't' }],
+      },
+      { type: 'message_stream_complete', conversation_id: CONV },
+    ];
+    const turn = decode([
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 0 }],
+      ...frames.map((f): Frame => [null, f]),
+    ]);
+    expect(turn.unknown).toEqual([]);
+    expect(turn.events.filter((e) => e.flag !== undefined)).toEqual([]);
+    expect(turn.events.slice(2).map((e) => e.label)).toEqual(frames.map((f) => f.type));
+    expect(turn.moderation).toEqual([
+      { messageId: 'ans', isCompletion: true, flagged: false, blocked: false, moderationId: 'modr-1' },
+    ]);
+    expect(turn.title).toBe('T');
+    expect(turn.streamComplete).toBe(true);
+  });
+
+  it('flags a known typed frame that drifted from its schema, and the not-yet-decoded item stream', () => {
+    const turn = decode([
+      [null, { type: 'conversation_async_status', conversation_id: CONV, async_status: 'seven' }],
+      [null, { type: 'stream-item-patch', item_id: 'i1', patches: [], conversation_id: CONV }],
+    ]);
+    expect(turn.unknown).toEqual([]);
+    expect(turn.events.map((e) => e.flag)).toEqual([
+      undefined,
+      'conversation_async_status does not match its schema at /async_status: Invalid input: expected number, received string',
+      'stream-item-patch: item-stream frames are not decoded into messages',
+    ]);
+  });
+
+  it("reads an untyped {error, error_code} frame as the turn's error (the app checks data.error first)", () => {
+    const turn = decode([
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 0 }],
+      ['delta', append('partial')],
+      [null, { error: 'Something went wrong while generating the response.', error_code: 'internal_error' }],
+    ]);
+    expect(turn.errors).toEqual(['Something went wrong while generating the response.']);
+    expect(turn.events.at(-1)).toMatchObject({ label: 'error' });
+    expect(turn.events.at(-1)?.flag).toBeUndefined();
+    expect(turn.text).toBe('partial');
+  });
+
   it('keeps unknown typed frames in `unknown`, flagged, and carries on', () => {
     const weird = { type: 'brand_new_frame', payload: 1 };
     const turn = decode([
