@@ -284,7 +284,7 @@ describe('live capture', () => {
   });
 });
 
-describe('answers delivered over a WebSocket (2024, wire-formats §5.6)', () => {
+describe('answers delivered over a WebSocket (2024, docs/protocol.md §5.6)', () => {
   it('reads the turn from the socket frames that carry the send’s response_id', () => {
     const cap: Captured = { calls: [], chunks: new Map() };
     const ctx = { pageSessionId: 'ws-page', tabId: 3, pageUrl: 'https://chat.openai.com/', prefix: 'ws' };
@@ -369,7 +369,7 @@ describe('answers delivered over a WebSocket (2024, wire-formats §5.6)', () => 
   });
 });
 
-describe('a send cut by a network error and continued by f/conversation/resume (wire-formats §5.5)', () => {
+describe('a send cut by a network error and continued by f/conversation/resume (docs/protocol.md §5.5)', () => {
   const FULL = '\u2705 Test received loud and clear!  \n\nHow can I help you today? \ud83d\ude0a';
   const sse = readFixture('real/2026-03-12_chatgpt.com_backend-anon_f-conversation_v1_guest.sse');
   const events = sse

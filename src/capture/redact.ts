@@ -3,7 +3,7 @@
  * background (again, before storing) and the exporter (again, for stores written by older versions).
  * Dependency-free and small, because it is bundled into the page hook.
  *
- * The model (wire-formats §8 lists what ChatGPT sends; turnstile tokens and dx blobs have no fixed prefix,
+ * The model (docs/protocol.md §8 lists what ChatGPT sends; turnstile tokens and dx blobs have no fixed prefix,
  * so redact by name first, then by the shapes that are unambiguous wherever they appear):
  * - by name: one name test, `isSecretName`, for JSON members (any depth, also JSON inside JSON strings),
  *   `name=value` pairs (query, fragment, form bodies, cookies echoed in text), multipart fields and

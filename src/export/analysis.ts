@@ -82,57 +82,15 @@ const finite = (n: number | null | undefined): number | null =>
   typeof n === 'number' && Number.isFinite(n) ? n : null;
 
 function projectDecoded(d: DecodedTurn): ExportedConversation['turns'][number]['decoded'] {
-  const out: ExportedConversation['turns'][number]['decoded'] = {
-    format: d.format,
-    conversationId: d.conversationId,
-    userMessageId: d.userMessageId,
-    assistantMessageId: d.assistantMessageId,
-    messages: d.messages.map((m) => {
-      const msg: ExportedConversation['turns'][number]['decoded']['messages'][number] = {
-        id: m.id,
-        role: m.role,
-        contentType: m.contentType,
-        text: m.text,
-        status: m.status,
-        endTurn: m.endTurn,
-        model: m.model,
-        parentId: m.parentId,
-        finishDetails: m.finishDetails ?? null,
-        metadata: m.metadata,
-      };
-      if (m.name !== undefined) msg.name = m.name;
-      if (m.recipient !== undefined) msg.recipient = m.recipient;
-      if (m.channel !== undefined) msg.channel = m.channel;
-      return msg;
-    }),
-    model: d.model,
-    text: d.text,
-    status: d.status,
+  // The export's decoded turn is the protocol's (src/protocol/decoded.ts) minus each event's raw data,
+  // which is already in the call's chunks.
+  const { events, ...rest } = d;
+  return {
+    ...rest,
     finishDetails: d.finishDetails ?? null,
-    title: d.title,
-    titles: d.titles,
-    requestId: d.requestId,
-    turnTraceId: d.turnTraceId,
-    moderation: d.moderation,
-    errors: d.errors,
-    streamComplete: d.streamComplete,
-    terminator: d.terminator,
-    incomplete: d.incomplete,
-    // The raw data of each event is already in the call's chunks.
-    events: d.events.map((e) => {
-      const ev: ExportedConversation['turns'][number]['decoded']['events'][number] = {
-        time: e.time,
-        label: e.label,
-        content: e.content,
-      };
-      if (e.event !== undefined) ev.event = e.event;
-      if (e.flag !== undefined) ev.flag = e.flag;
-      return ev;
-    }),
-    unknown: d.unknown,
+    messages: d.messages.map((m) => ({ ...m, finishDetails: m.finishDetails ?? null })),
+    events: events.map(({ data: _data, ...e }) => e),
   };
-  if (d.responseId !== undefined) out.responseId = d.responseId;
-  return out;
 }
 
 function projectTurn(t: Turn): ExportedConversation['turns'][number] {

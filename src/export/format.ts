@@ -12,6 +12,7 @@
  * ignore members they do not know. A change that removes or re-means a field bumps the version.
  */
 import { z } from 'zod';
+import { decodedEvent, decodedTurn as protocolDecodedTurn } from '../protocol/decoded';
 import { storedCall, storedChunk } from '../store/schema';
 
 export const FORMAT_NAME = 'chatgpt-flow-recorder';
@@ -104,63 +105,13 @@ const turnLinks = z
   })
   .describe('Calls tied to the turn, by callId.');
 
-const decodedMessage = z.object({
-  id: z.string(),
-  role: z.string(),
-  name: nullableString.optional(),
-  recipient: nullableString.optional(),
-  channel: nullableString.optional(),
-  contentType: nullableString,
-  text: z.string(),
-  status: nullableString,
-  endTurn: z.boolean().nullable(),
-  model: nullableString,
-  parentId: nullableString,
-  finishDetails: z.unknown(),
-  metadata: z.record(z.string(), z.unknown()),
-});
-
-const decodedEvent = z
-  .object({
-    time: z.number(),
-    event: z.string().optional(),
-    label: z.string(),
-    content: z.boolean(),
-    flag: z.string().optional(),
-  })
+// The decoded turn is the protocol layer's one definition (src/protocol/decoded.ts); the export leaves out
+// each event's raw data, which is already in the call's chunks.
+const exportedDecodedEvent = decodedEvent
+  .omit({ data: true })
   .describe("One event of the stream, with its arrival time; its raw data is in the call's chunks.");
 
-const moderation = z.object({
-  messageId: nullableString,
-  isCompletion: z.boolean().nullable(),
-  flagged: z.boolean().nullable(),
-  blocked: z.boolean().nullable(),
-  moderationId: nullableString,
-});
-
-const decodedTurn = z.object({
-  format: z.string().describe('legacy, v1, websocket-json or unknown'),
-  conversationId: nullableString,
-  userMessageId: nullableString,
-  assistantMessageId: nullableString,
-  messages: z.array(decodedMessage),
-  model: nullableString,
-  text: z.string(),
-  status: nullableString,
-  finishDetails: z.unknown(),
-  title: nullableString,
-  titles: z.array(z.string()),
-  requestId: nullableString,
-  turnTraceId: nullableString,
-  responseId: z.string().optional(),
-  moderation: z.array(moderation),
-  errors: z.array(z.string()),
-  streamComplete: z.boolean(),
-  terminator: z.string(),
-  incomplete: z.boolean(),
-  events: z.array(decodedEvent),
-  unknown: z.array(z.string()),
-});
+const decodedTurn = protocolDecodedTurn.extend({ events: z.array(exportedDecodedEvent) });
 
 const turn = z.object({
   index: z.number().int(),

@@ -198,6 +198,8 @@ const CONTENT_KINDS: ReadonlySet<string> = new Set([
   'conversation_prepare',
   'gen_title',
   'conversation_get',
+  // A rename's body is the new title: conversation content.
+  'conversation_update',
   'conversations_list',
   'prompt_library',
   'ces',

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { classify, conversationIdFromUrl, KINDS, type Kind } from './classify';
+import { conversationUpdateOf, titleFromUpdate } from './schemas/conversation-update';
+import { validateBody } from './schemas/index';
+import { readJsonFixture } from './test-fixtures';
 
 const CONV = '86f73b54-0f51-47ba-84a3-07c1e25dce81';
 const HOSTS = ['https://chatgpt.com', 'https://chat.openai.com'];
@@ -31,6 +34,24 @@ const API_TABLE: [string, string, Kind][] = [
   ['POST', '/conversation/init', 'other'],
   ['GET', '/conversation', 'other'],
   ['GET', '/me', 'other'],
+  // The method picks the operation (§13): rename, hide, archive and delete are not the download or list.
+  ['PATCH', `/conversation/${CONV}`, 'conversation_update'],
+  ['DELETE', `/conversation/${CONV}`, 'conversation_update'],
+  ['PATCH', '/conversations', 'conversation_update'],
+  ['POST', `/conversation/${CONV}`, 'other'],
+  ['PATCH', `/conversation/${CONV}/stream_status`, 'other'],
+  ['GET', `/conversation/${CONV}/async-status`, 'conversation_get'],
+  ['POST', '/conversations', 'other'],
+  ['DELETE', '/conversations', 'other'],
+  // Every other rule names one operation; another method on its path is something else.
+  ['GET', '/f/conversation/prepare', 'other'],
+  ['GET', `/conversation/gen_title/${CONV}`, 'other'],
+  ['GET', '/f/conversation/resume', 'other'],
+  ['GET', '/sentinel/chat-requirements', 'other'],
+  ['POST', '/prompt_library/', 'other'],
+  ['POST', '/accounts/check/v4-2023-04-27', 'other'],
+  ['GET', '/register-websocket', 'other'],
+  ['POST', '/celsius/ws/user', 'other'],
 ];
 
 describe('classify', () => {
@@ -97,6 +118,67 @@ describe('classify', () => {
   it('covers every kind in this table', () => {
     const seen = new Set<Kind>([...API_TABLE.map((r) => r[2]), 'ces', 'statsig', 'auth_session', 'other']);
     expect([...seen].sort()).toEqual([...KINDS].sort());
+  });
+});
+
+describe('the real-2026 PATCH fixture (03): rename and hide are conversation updates', () => {
+  const fx = readJsonFixture('real-2026/03-url-patch-conversation-rename-hide.json') as {
+    calls: { method: string; url: string; request: string | null; response: string; status: number }[];
+  };
+
+  it('classifies by method, names the conversation, validates both sides and reads the new title', () => {
+    const rows = fx.calls.map((c) => {
+      const kind = classify(c.method, c.url);
+      return {
+        kind,
+        id: conversationIdFromUrl(c.url),
+        request:
+          c.request === null
+            ? 'empty'
+            : validateBody(kind, 'request', c.request, 'text', { url: c.url }).status,
+        response: validateBody(kind, 'response', c.response, 'text', { url: c.url, status: c.status }).status,
+        title: c.method === 'PATCH' ? titleFromUpdate(c.request) : null,
+      };
+    });
+    expect(rows).toEqual([
+      {
+        kind: 'conversation_update',
+        id: '86f73b54-0f51-47ba-84a3-07c1e25dce81',
+        request: 'ok',
+        response: 'ok',
+        title: 'Roman Empire facts',
+      },
+      {
+        kind: 'conversation_update',
+        id: '69eb5a4b-282c-83ea-b4f6-91ba9510bc9f',
+        request: 'ok',
+        response: 'ok',
+        title: null,
+      },
+      {
+        kind: 'conversation_get',
+        id: '69eb5a4b-282c-83ea-b4f6-91ba9510bc9f',
+        request: 'empty',
+        response: 'ok',
+        title: null,
+      },
+    ]);
+  });
+
+  it('reads what an update asks for, from text or parsed JSON, and never throws', () => {
+    expect(conversationUpdateOf('{"is_visible": false}')).toEqual({
+      title: null,
+      visible: false,
+      archived: null,
+    });
+    expect(conversationUpdateOf({ is_archived: true, title: 'T' })).toEqual({
+      title: 'T',
+      visible: null,
+      archived: true,
+    });
+    for (const bad of [null, undefined, '', 'not json', '[1]', 42, '{"title": 5}']) {
+      expect(titleFromUpdate(bad)).toBeNull();
+    }
   });
 });
 

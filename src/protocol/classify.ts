@@ -1,6 +1,9 @@
 /**
- * URL → kind: what a captured call is, from its method and URL alone (bodies may be absent or drift).
- * The kinds are the ones listed in docs/architecture.md; `other` keeps everything else, labelled.
+ * (method, URL) → kind: what a captured call is, from its method and URL alone (bodies may be absent or
+ * drift). The kinds are the ones listed in DESIGN.md, plus `conversation_update`; `other` keeps everything
+ * else, labelled. The method matters: one path can name several operations (`GET conversation/{id}`
+ * downloads the tree, `PATCH` renames or hides it; docs/protocol.md §2, §13), so every rule lists the
+ * methods of the operation it names and a known path with another method is `other`.
  */
 
 export const KINDS = [
@@ -15,6 +18,7 @@ export const KINDS = [
   'accounts_check',
   'conversations_list',
   'conversation_get',
+  'conversation_update',
   'auth_session',
   'websocket',
   'other',
@@ -37,26 +41,43 @@ interface Rule {
   kind: Kind;
   /** Path after the backend prefix (and after an optional `/f`). */
   path: RegExp;
-  methods?: readonly string[];
+  /** Upper-case methods of the operation this rule names. */
+  methods: readonly string[];
 }
 
-// Order matters: the first matching rule wins.
+const GET = ['GET'] as const;
+const POST = ['POST'] as const;
+
+// Order matters: the first rule whose path and method match wins.
 const API_RULES: readonly Rule[] = [
-  { kind: 'conversation_prepare', path: /^\/conversation\/prepare\/?$/ },
-  { kind: 'gen_title', path: new RegExp(`^/conversation/gen_title/${UUIDISH}/?$`) },
-  { kind: 'conversation', path: /^\/conversation\/resume\/?$/ },
-  { kind: 'conversation', path: /^\/conversation\/?$/, methods: ['POST'] },
+  { kind: 'conversation_prepare', path: /^\/conversation\/prepare\/?$/, methods: POST },
+  { kind: 'gen_title', path: new RegExp(`^/conversation/gen_title/${UUIDISH}/?$`), methods: POST },
+  { kind: 'conversation', path: /^\/conversation\/resume\/?$/, methods: POST },
+  { kind: 'conversation', path: /^\/conversation\/?$/, methods: POST },
+  // The polling fallback (§5.5): stream_status is read, async-status is posted (and read by some builds).
+  { kind: 'conversation_get', path: new RegExp(`^/conversation/${UUIDISH}/stream_status/?$`), methods: GET },
   {
     kind: 'conversation_get',
-    path: new RegExp(`^/conversation/${UUIDISH}(?:/stream_status|/async-status)?/?$`),
+    path: new RegExp(`^/conversation/${UUIDISH}/async-status/?$`),
+    methods: ['GET', 'POST'],
   },
-  { kind: 'conversations_list', path: /^\/conversations\/?$/ },
-  { kind: 'sentinel', path: /^\/sentinel(?:\/.*)?$/ },
-  { kind: 'lat_r', path: /^\/lat\/r\/?$/ },
-  { kind: 'prompt_library', path: /^\/prompt_library(?:\/.*)?$/ },
-  { kind: 'accounts_check', path: /^\/accounts\/check(?:\/.*)?$/ },
-  { kind: 'websocket', path: /^\/register-websocket\/?$/ },
-  { kind: 'websocket', path: /^\/celsius\/ws\/user\/?$/ },
+  { kind: 'conversation_get', path: new RegExp(`^/conversation/${UUIDISH}/?$`), methods: GET },
+  // Sidebar rename / hide (delete) / archive of one conversation (§13), and the DELETE some clients use.
+  {
+    kind: 'conversation_update',
+    path: new RegExp(`^/conversation/${UUIDISH}/?$`),
+    methods: ['PATCH', 'DELETE'],
+  },
+  { kind: 'conversations_list', path: /^\/conversations\/?$/, methods: GET },
+  // "Clear / archive all chats": `PATCH …/conversations {"is_visible": false}` (§13).
+  { kind: 'conversation_update', path: /^\/conversations\/?$/, methods: ['PATCH'] },
+  { kind: 'sentinel', path: /^\/sentinel(?:\/.*)?$/, methods: POST },
+  // Posted (§2). A GET is kept lat_r as well: the path names no other operation.
+  { kind: 'lat_r', path: /^\/lat\/r\/?$/, methods: ['POST', 'GET'] },
+  { kind: 'prompt_library', path: /^\/prompt_library(?:\/.*)?$/, methods: GET },
+  { kind: 'accounts_check', path: /^\/accounts\/check(?:\/.*)?$/, methods: GET },
+  { kind: 'websocket', path: /^\/register-websocket\/?$/, methods: POST },
+  { kind: 'websocket', path: /^\/celsius\/ws\/user\/?$/, methods: GET },
 ];
 
 function parse(url: string): URL | null {
@@ -82,7 +103,7 @@ export function classify(method: string, url: string): Kind {
   const rest = api[1] ?? '/';
   const m = method.toUpperCase();
   for (const rule of API_RULES) {
-    if (rule.path.test(rest) && (!rule.methods || rule.methods.includes(m))) return rule.kind;
+    if (rule.methods.includes(m) && rule.path.test(rest)) return rule.kind;
   }
   return 'other';
 }

@@ -158,10 +158,31 @@ function essence(turn: DecodedTurn) {
     streamComplete: turn.streamComplete,
     terminator: turn.terminator,
     incomplete: turn.incomplete,
-    messages: turn.messages,
+    // Like event times, message and phase times depend on which chunk completed an event; they are
+    // checked against the chunks in timesAreChunkTimes instead.
+    messages: turn.messages.map(({ seenTime, firstContentTime, lastContentTime, ...m }) => m),
+    toolCalls: turn.phases?.toolCalls.map(({ start, end, ...t }) => t),
     unknown: turn.unknown,
     events: turn.events.map((e) => [e.label, e.event, e.content, e.flag, e.data]),
   };
+}
+
+/** Every message and phase time is the time of one of the turn's events, and seen ≤ first ≤ last. */
+function timesAreChunkTimes(turn: DecodedTurn): void {
+  const times = new Set(turn.events.map((e) => e.time));
+  for (const m of turn.messages) {
+    for (const t of [m.seenTime, m.firstContentTime, m.lastContentTime]) {
+      if (t !== null && t !== undefined) expect(times.has(t)).toBe(true);
+    }
+    if (m.firstContentTime != null) {
+      expect(m.seenTime ?? 0).toBeLessThanOrEqual(m.firstContentTime);
+      expect(m.firstContentTime).toBeLessThanOrEqual(m.lastContentTime ?? 0);
+    }
+  }
+  const p = turn.phases;
+  for (const t of [p?.firstAnswerText, p?.answerStart, p?.answerEnd, p?.reasoningStart, p?.reasoningEnd]) {
+    if (t !== null && t !== undefined) expect(times.has(t)).toBe(true);
+  }
 }
 
 const ALL_BODIES: [string, string][] = [
@@ -177,6 +198,8 @@ describe('chunk boundaries do not change the result (seeded fuzz)', () => {
       const chunks = randomChunks(sse, rand);
       const turn = decodeStream(chunks, { outcome: 'complete' });
       expect(essence(turn)).toEqual(reference);
+      timesAreChunkTimes(turn);
+      expect(turn.phases?.firstByte).toBe(1000);
       // Every event carries the time of a chunk that exists, in arrival order.
       const times = turn.events.map((e) => e.time);
       expect(times).toEqual([...times].sort((a, b) => a - b));

@@ -167,6 +167,8 @@ export class StreamDecoder {
   private readonly body: string[] = [];
   private rawHead = '';
   private lastTime = 0;
+  /** Arrival time of the first chunk that carried data: the turn's first byte. */
+  private firstByte: number | null = null;
   private readonly events = new EventDecoder();
   private readonly framer = new SseFramer({
     onEvent: (ev) => this.events.event(ev),
@@ -177,6 +179,7 @@ export class StreamDecoder {
   push(chunk: TimedChunk): void {
     if (this.final) throw new Error('StreamDecoder: push after finish');
     this.lastTime = chunk.time;
+    if (this.firstByte === null && chunk.data.length > 0) this.firstByte = chunk.time;
     if (this.mode === 'sniffing') {
       this.held.push(chunk);
       const mode = sniffBody(chunk.data);
@@ -235,7 +238,13 @@ export class StreamDecoder {
         'no event-stream events in the body',
       );
     }
-    return buildTurn(decoder.format, state, decoder.summary(), terminatorOf(state, opts, open));
+    return buildTurn(
+      decoder.format,
+      state,
+      decoder.summary(),
+      terminatorOf(state, opts, open),
+      this.firstByte,
+    );
   }
 
   /** A body that is not an event stream: the WebSocket handoff JSON, an API error, or something unknown. */
@@ -262,7 +271,8 @@ export class StreamDecoder {
     } else {
       state.addUnknown(ev, 'raw-body', parsed.ok ? 'JSON body of unknown shape' : 'not an event stream');
     }
-    const turn = buildTurn(format, state, { messages: [], answer: null, complete: false }, terminator);
+    const summary = { messages: [], answer: null, complete: false };
+    const turn = buildTurn(format, state, summary, terminator, this.firstByte);
     if (responseId !== null) turn.responseId = responseId;
     return turn;
   }

@@ -28,4 +28,9 @@ export {
   type ResumeDecodeOptions,
   type ResumePart,
 } from './resume';
+export {
+  type ConversationUpdate,
+  conversationUpdateOf,
+  titleFromUpdate,
+} from './schemas/conversation-update';
 export { frameSse, type SseComment, type SseEvent, SseFramer } from './sse';

@@ -186,5 +186,12 @@ export function decodeResumed(
   }
   const variant = decoder.current();
   const state = variant.state;
-  return buildTurn(variant.format, state, variant.summary(), terminatorOf(state, opts, open));
+  const firstByte = [original, ...resumes.map((r) => r.chunks)].flat().find((c) => c.data.length > 0)?.time;
+  return buildTurn(
+    variant.format,
+    state,
+    variant.summary(),
+    terminatorOf(state, opts, open),
+    firstByte ?? null,
+  );
 }

@@ -5,7 +5,7 @@
 import { listFixtures, readFixture, readJsonFixture } from '../../test/fixtures';
 import type { TimedChunk } from './decoded';
 
-export { readFixture, readJsonFixture };
+export { listFixtures, readFixture, readJsonFixture };
 
 /** The expected.json fields the decoder is checked against (see fixtures/synthetic/README.md). */
 export interface Expected {

@@ -106,6 +106,7 @@ export const KIND_LABEL: Record<Kind, string> = {
   accounts_check: 'accounts/check',
   conversations_list: 'conversations',
   conversation_get: 'conversation/{id}',
+  conversation_update: 'conversation update',
   auth_session: 'auth/session',
   websocket: 'websocket',
   other: 'other',

@@ -214,6 +214,7 @@ export const KIND_ORDER: readonly Kind[] = [
   'gen_title',
   'conversations_list',
   'conversation_get',
+  'conversation_update',
   'prompt_library',
   'accounts_check',
   'auth_session',

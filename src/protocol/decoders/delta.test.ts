@@ -73,11 +73,31 @@ describe('DeltaEngine operations', () => {
     expect((msg(roots).content as { parts: string[] }).parts).toEqual(['Hello, world']);
   });
 
-  it('append pushes onto an array (one element, even if it is an array)', () => {
+  it('append of an array extends an array by its elements; any other value is pushed', () => {
+    // Settled in 2026-11 (docs/protocol.md §6.2 table, §11): thoughts and content_references grow by
+    // one-element arrays and later paths index the elements.
     const roots = doc();
     expect(run(roots, 0, '/message/metadata/list', 'append', 4)).toBeNull();
     expect(run(roots, 0, '/message/metadata/list', 'append', [5, 6])).toBeNull();
-    expect(meta(roots).list).toEqual([1, 2, 3, 4, [5, 6]]);
+    expect(run(roots, 0, '/message/metadata/list', 'append', [[7]])).toBeNull();
+    expect(meta(roots).list).toEqual([1, 2, 3, 4, 5, 6, [7]]);
+    expect(run(roots, 0, '/message/metadata/list/5', 'append', 'x')).toMatch(/append to a number/);
+  });
+
+  it('append of one-element arrays grows thoughts whose members later operations index', () => {
+    const roots = new Map<number, unknown>([
+      [0, { message: { id: 't', content: { content_type: 'thoughts', thoughts: [] } } }],
+    ]);
+    expect(run(roots, 0, '/message/content/thoughts', 'append', [{ summary: 'A', content: '' }])).toBeNull();
+    expect(run(roots, 0, '/message/content/thoughts/0/content', 'append', 'one')).toBeNull();
+    expect(
+      run(roots, 0, '/message/content/thoughts', 'append', [{ summary: 'B', content: 'two' }]),
+    ).toBeNull();
+    expect(run(roots, 0, '/message/content/thoughts/1/content', 'append', '!')).toBeNull();
+    expect((msg(roots).content as { thoughts: unknown[] }).thoughts).toEqual([
+      { summary: 'A', content: 'one' },
+      { summary: 'B', content: 'two!' },
+    ]);
   });
 
   it('append merges objects shallowly, keeping existing keys', () => {

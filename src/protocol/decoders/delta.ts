@@ -34,9 +34,11 @@ function child(container: unknown, segment: string): unknown {
 }
 
 /**
- * append (docs/protocol.md §6.2 table): string + string concatenates, array pushes `v` as one element,
- * object + object shallow-merges (merge, not replace: the final metadata append must keep model_slug),
- * missing sets `v`. Returns the new value, or an error string.
+ * append (docs/protocol.md §6.2 table, settled in §11/§13): string + string concatenates; array + array
+ * extends by `v`'s elements (the server appends one-element arrays to `thoughts`, `content_references`,
+ * `search_result_groups`, `safe_urls`, and later operations index those elements); array + anything else
+ * pushes `v`; object + object shallow-merges (merge, not replace: the final metadata append must keep
+ * model_slug); missing sets `v`. Returns the new value, or an error string.
  */
 function appended(target: unknown, v: unknown): { value: unknown } | { error: string } {
   if (target === undefined || target === null) return { value: v };
@@ -44,7 +46,9 @@ function appended(target: unknown, v: unknown): { value: unknown } | { error: st
     return typeof v === 'string' ? { value: target + v } : { error: 'append of a non-string to a string' };
   }
   if (Array.isArray(target)) {
-    target.push(v);
+    // A loop, not push(...v): a hostile stream may send an array too long for the argument list.
+    if (Array.isArray(v)) for (const item of v) target.push(item);
+    else target.push(v);
     return { value: target };
   }
   if (isRecord(target)) {
@@ -55,10 +59,7 @@ function appended(target: unknown, v: unknown): { value: unknown } | { error: st
   return { error: `append to a ${typeof target}` };
 }
 
-/**
- * truncate: cut a string or array to length `v` (never captured; the chat2api-derived rule,
- * docs/protocol.md §11).
- */
+/** truncate: cut a string or array to length `v` (never captured; the chat2api-derived rule, §11). */
 function truncated(target: unknown, v: unknown): { value: unknown } | { error: string } {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
     return { error: 'truncate length is not a count' };

@@ -92,6 +92,64 @@ describe('legacy and 2022 snapshots (§6.1)', () => {
     expect(turn.text).toBe('Found it.');
   });
 
+  it('prefers the final channel over a later commentary snapshot (2024+ snapshots carry channel, §13)', () => {
+    const turn = decode([
+      snapshot('ans', 'assistant', 'The answer.', { channel: 'final', status: 'finished_successfully' }),
+      snapshot('note', 'assistant', 'A progress note.', { channel: 'commentary' }),
+      '[DONE]',
+    ]);
+    expect(turn.assistantMessageId).toBe('ans');
+    expect(turn.text).toBe('The answer.');
+    expect(turn.incomplete).toBe(false);
+  });
+
+  it('gives snapshot messages their parts, tool names, images and content times (§13)', () => {
+    const datas = [
+      snapshot('call', 'assistant', '', {
+        recipient: 'dalle.text2im',
+        content: { content_type: 'code', text: '{"prompt":"a cat"}' },
+      }),
+      snapshot('img', 'tool', '', {
+        author: { role: 'tool', name: 'dalle.text2im', metadata: {} },
+        content: {
+          content_type: 'multimodal_text',
+          parts: [
+            {
+              content_type: 'image_asset_pointer',
+              asset_pointer: 'file-service://file-abc',
+              width: 1024,
+              height: 1024,
+              metadata: { dalle: { gen_id: 'g1', prompt: 'a cat' } },
+            },
+          ],
+        },
+      }),
+      snapshot('ans', 'assistant', 'Here', {}),
+      snapshot('ans', 'assistant', 'Here it is.', { status: 'finished_successfully' }),
+      '[DONE]',
+    ];
+    const text = datas.map((d) => `data: ${typeof d === 'string' ? d : JSON.stringify(d)}\n\n`);
+    const turn = decodeStream(text.map((data, i) => ({ time: 100 + i, data })));
+    expect(turn.messages.map((m) => [m.id, m.part, m.tool ?? null])).toEqual([
+      ['call', 'tool_call', 'dalle.text2im'],
+      ['img', 'tool_result', 'dalle.text2im'],
+      ['ans', 'answer', null],
+    ]);
+    expect(turn.messages[1]?.images).toEqual([
+      { assetPointer: 'file-service://file-abc', width: 1024, height: 1024, genId: 'g1' },
+    ]);
+    expect(turn.messages[2]).toMatchObject({ seenTime: 102, firstContentTime: 102, lastContentTime: 103 });
+    expect(turn.phases).toMatchObject({
+      firstByte: 100,
+      toolCalls: [{ tool: 'dalle.text2im', callId: 'call', resultId: 'img', start: 100, end: 101 }],
+      answerStart: 102,
+      answerEnd: 103,
+      firstAnswerText: 102,
+      end: 104,
+      reasoningStart: null,
+    });
+  });
+
   it('skips non-string parts (image pointers) when building the text', () => {
     const turn = decode([
       snapshot('a', 'assistant', '', {

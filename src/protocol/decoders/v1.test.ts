@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodeStream } from '../decode';
-import type { DecodedTurn } from '../decoded';
+import { type DecodedTurn, decodedTurn } from '../decoded';
+import { readFixture } from '../test-fixtures';
+
+const FIXTURE_06 = 'real-2026/06-v1-2026-02-thinking-preamble-commentary-then-stop.sse';
+const FIXTURE_07 = 'real-2026/07-v1-2026-05-reasoning-thoughts-append-array.sse';
 
 type Frame = [event: string | null, data: unknown];
 
@@ -169,6 +173,61 @@ describe('v1: the general rules (§6.2)', () => {
     expect(turn.text).toBe('answer');
   });
 
+  it('never takes commentary or a thinking preamble as the answer, whatever its position (§13)', () => {
+    const turn = decode([
+      [
+        'delta',
+        {
+          p: '',
+          o: 'add',
+          v: root('pre', 'assistant', {
+            channel: 'commentary',
+            metadata: { is_thinking_preamble_message: true },
+          }),
+          c: 0,
+        },
+      ],
+      ['delta', { o: 'patch', v: [append('I will look this up.')] }],
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 1 }],
+      ['delta', { o: 'patch', v: [append('Answer.')] }],
+      ['delta', { p: '', o: 'add', v: root('note', 'assistant', { channel: 'commentary' }), c: 2 }],
+      ['delta', { o: 'patch', v: [append('Later note.')] }],
+    ]);
+    expect(turn.assistantMessageId).toBe('ans');
+    expect(turn.text).toBe('Answer.');
+    // Only the final answer's text counts as content (TTFT, rate): not the preamble, not the note.
+    expect(turn.events.filter((e) => e.content).map((e) => e.data)).toEqual([
+      JSON.stringify({ o: 'patch', v: [append('Answer.')] }),
+    ]);
+  });
+
+  it('has no answer when the stream stops before a final message (fixture 06)', () => {
+    const turn = decodeStream([{ time: 1, data: readFixture(FIXTURE_06) }]);
+    expect(turn.assistantMessageId).toBeNull();
+    expect(turn.text).toBe('');
+    expect(turn.incomplete).toBe(true);
+    expect(turn.events.some((e) => e.content)).toBe(false);
+    expect(turn.events.filter((e) => e.flag !== undefined)).toEqual([]);
+    const preamble = turn.messages.find((m) => m.id === '50fdc9fd-f84c-4f39-88dd-f66d307ba528');
+    expect(preamble?.channel).toBe('commentary');
+    expect(preamble?.text).toMatch(/^I\u2019m going to \(1\) explain/);
+    expect(turn.messages.map((m) => m.recipient)).toEqual(['all', 'web.run', 'all']);
+    // With no answer, the model is the one the assistant's messages name.
+    expect(turn.model).toBe('gpt-5-2-thinking');
+  });
+
+  it('a tool call (recipient other than all) is never the answer, even as text on channel final', () => {
+    const turn = decode([
+      [
+        'delta',
+        { p: '', o: 'add', v: root('call', 'assistant', { recipient: 'bio', channel: 'final' }), c: 0 },
+      ],
+      ['delta', { o: 'patch', v: [append('remember this')] }],
+    ]);
+    expect(turn.assistantMessageId).toBeNull();
+    expect(turn.text).toBe('');
+  });
+
   it('keeps a reasoning recap as a message but not as the answer', () => {
     const turn = decode([
       [
@@ -237,6 +296,37 @@ describe('v1: the general rules (§6.2)', () => {
       'delta',
       'delta+',
     ]);
+  });
+});
+
+describe('v1: array appends extend (docs/protocol.md §6.2 table, §11 as settled in 2026-11)', () => {
+  it('reads the real-2026 reasoning turn (fixture 07): thoughts grow, later ops index them, no flags', () => {
+    const turn = decodeStream([{ time: 1, data: readFixture(FIXTURE_07) }]);
+    expect(turn.events.filter((e) => e.flag !== undefined)).toEqual([]);
+    expect(turn.text).toBe('17 \u00d7 23 = **391**.');
+    expect(turn.incomplete).toBe(false);
+  });
+
+  it('extends content_references and search_result_groups so later paths reach the new elements', () => {
+    const turn = decode([
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 0 }],
+      ['delta', { p: '/message/metadata/content_references', o: 'append', v: [{ matched_text: 'a' }] }],
+      ['delta', { p: '/message/metadata/content_references', o: 'append', v: [{ matched_text: 'b' }] }],
+      [
+        'delta',
+        { p: '/message/metadata/content_references/1/safe_urls', o: 'append', v: ['https://x.test/'] },
+      ],
+      ['delta', { p: '/message/metadata/search_result_groups', o: 'append', v: [{ domain: 'x.test' }] }],
+      ['delta', { p: '/message/metadata/search_result_groups/0/entries', o: 'append', v: [{ url: 'u' }] }],
+      ['delta', append('done')],
+    ]);
+    expect(turn.events.filter((e) => e.flag !== undefined)).toEqual([]);
+    const meta = turn.messages[0]?.metadata;
+    expect(meta?.content_references).toEqual([
+      { matched_text: 'a' },
+      { matched_text: 'b', safe_urls: ['https://x.test/'] },
+    ]);
+    expect(meta?.search_result_groups).toEqual([{ domain: 'x.test', entries: [{ url: 'u' }] }]);
   });
 });
 
@@ -315,6 +405,89 @@ describe('v1: typed frames (§5.4)', () => {
     expect(turn.events.map((e) => e.label)).toEqual(['delta_encoding', 'stream_handoff']);
     expect(turn.assistantMessageId).toBeNull();
     expect(turn.incomplete).toBe(true);
+  });
+
+  it('recognises every 2026 typed frame with its schema: recorded, not unknown, not flagged', () => {
+    const frames: Record<string, unknown>[] = [
+      { type: 'conversation_async_status', conversation_id: CONV, async_status: 7 },
+      {
+        type: 'message_marker',
+        conversation_id: CONV,
+        message_id: 'ans',
+        marker: 'last_token',
+        event: 'last',
+      },
+      { type: 'title_generation', title: 'T', conversation_id: CONV },
+      { type: 'server_ste_metadata', metadata: { model_slug: 'gpt-5-3' }, conversation_id: CONV },
+      {
+        type: 'conversation_detail_metadata',
+        banner_info: null,
+        blocked_features: [],
+        model_limits: [],
+        limits_progress: [{ feature_name: 'file_upload', remaining: 3, reset_after: 'x' }],
+        default_model_slug: 'auto',
+        atlas_mode_enabled: null,
+        conversation_id: CONV,
+      },
+      {
+        type: 'url_moderation',
+        conversation_id: CONV,
+        message_id: 'ans',
+        url_moderation_result: { full_url: 'https://x.test/', is_safe: true },
+      },
+      { type: 'num_variants_in_stream', num_variants_in_stream: 2, display_treatment: 'skippable' },
+      {
+        type: 'moderation',
+        conversation_id: CONV,
+        message_id: 'ans',
+        is_completion: true,
+        moderation_response: { flagged: false, blocked: false, moderation_id: 'modr-1' },
+      },
+      { type: 'perf_stats', conversation_id: CONV },
+      {
+        type: 'stream_handoff',
+        conversation_id: CONV,
+        options: [{ type: 'subscribe_ws_topic', topic_id: 't' }],
+      },
+      { type: 'message_stream_complete', conversation_id: CONV },
+    ];
+    const turn = decode([
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 0 }],
+      ...frames.map((f): Frame => [null, f]),
+    ]);
+    expect(turn.unknown).toEqual([]);
+    expect(turn.events.filter((e) => e.flag !== undefined)).toEqual([]);
+    expect(turn.events.slice(2).map((e) => e.label)).toEqual(frames.map((f) => f.type));
+    expect(turn.moderation).toEqual([
+      { messageId: 'ans', isCompletion: true, flagged: false, blocked: false, moderationId: 'modr-1' },
+    ]);
+    expect(turn.title).toBe('T');
+    expect(turn.streamComplete).toBe(true);
+  });
+
+  it('flags a known typed frame that drifted from its schema, and the not-yet-decoded item stream', () => {
+    const turn = decode([
+      [null, { type: 'conversation_async_status', conversation_id: CONV, async_status: 'seven' }],
+      [null, { type: 'stream-item-patch', item_id: 'i1', patches: [], conversation_id: CONV }],
+    ]);
+    expect(turn.unknown).toEqual([]);
+    expect(turn.events.map((e) => e.flag)).toEqual([
+      undefined,
+      'conversation_async_status does not match its schema at /async_status: Invalid input: expected number, received string',
+      'stream-item-patch: item-stream frames are not decoded into messages',
+    ]);
+  });
+
+  it("reads an untyped {error, error_code} frame as the turn's error (the app checks data.error first)", () => {
+    const turn = decode([
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 0 }],
+      ['delta', append('partial')],
+      [null, { error: 'Something went wrong while generating the response.', error_code: 'internal_error' }],
+    ]);
+    expect(turn.errors).toEqual(['Something went wrong while generating the response.']);
+    expect(turn.events.at(-1)).toMatchObject({ label: 'error' });
+    expect(turn.events.at(-1)?.flag).toBeUndefined();
+    expect(turn.text).toBe('partial');
   });
 
   it('keeps unknown typed frames in `unknown`, flagged, and carries on', () => {
@@ -396,5 +569,171 @@ describe('v1: malformed frames are flagged, never thrown', () => {
     );
     expect(turn.format).toBe('v1');
     expect(turn.text).toBe('resumed');
+  });
+});
+
+describe('v1: the message model — parts, content times and phases (§13)', () => {
+  /** Each frame in its own chunk, 10 ms apart from t = 1000 (the declaration is chunk 0). */
+  function timed(frames: Frame[]): DecodedTurn {
+    const chunks = body(frames)
+      .split(/(?<=\n\n)/)
+      .map((data, i) => ({ time: 1000 + 10 * i, data }));
+    return decodeStream(chunks, { outcome: 'complete' });
+  }
+  const thoughts = (extra: Record<string, unknown> = {}) =>
+    root('th', 'assistant', { content: { content_type: 'thoughts', thoughts: [] }, ...extra });
+
+  const turn = timed([
+    ['delta', { p: '', o: 'add', v: thoughts(), c: 0 }], // 1010
+    ['delta', { p: '/message/content/thoughts', o: 'append', v: [{ summary: 'Plan', content: '' }] }], // 1020
+    ['delta', { p: '/message/content/thoughts/0/content', o: 'append', v: 'search it' }], // 1030
+    [
+      'delta',
+      {
+        p: '',
+        o: 'add',
+        v: root('call', 'assistant', {
+          recipient: 'web.run',
+          content: { content_type: 'code', text: '{"search_query":[{"q":"x"}]}' },
+        }),
+        c: 1,
+      },
+    ], // 1040
+    [
+      'delta',
+      {
+        p: '',
+        o: 'add',
+        v: root('res', 'tool', {
+          author: { role: 'tool', name: 'web.run', metadata: {} },
+          content: { content_type: 'text', parts: [''] },
+          metadata: {
+            search_result_groups: [
+              { domain: 'x.test', entries: [{ url: 'https://x.test/a', title: 'A', snippet: 'about a' }] },
+            ],
+          },
+        }),
+        c: 2,
+      },
+    ], // 1050
+    ['delta', { p: '/message/content/parts/0', o: 'append', v: 'results' }], // 1060
+    [
+      'delta',
+      {
+        p: '',
+        o: 'add',
+        v: root('recap', 'assistant', {
+          content: { content_type: 'reasoning_recap', content: 'Thought for 1m 5s' },
+        }),
+        c: 3,
+      },
+    ], // 1070
+    ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 4 }], // 1080
+    ['delta', { p: '/message/content/parts/0', o: 'append', v: 'It is ' }], // 1090
+    ['delta', { v: 'x.' }], // 1100
+    [null, { type: 'message_stream_complete', conversation_id: CONV }], // 1110
+  ]);
+
+  it('gives every message its part, tool name and content', () => {
+    expect(turn.messages.map((m) => [m.id, m.part, m.tool ?? null])).toEqual([
+      ['th', 'reasoning', null],
+      ['call', 'tool_call', 'web.run'],
+      ['res', 'tool_result', 'web.run'],
+      ['recap', 'reasoning', null],
+      ['ans', 'answer', null],
+    ]);
+    const byId = new Map(turn.messages.map((m) => [m.id, m]));
+    expect(byId.get('th')?.reasoning).toEqual({
+      thoughts: [{ summary: 'Plan', content: 'search it', finished: null }],
+      recap: null,
+      seconds: null,
+    });
+    expect(byId.get('recap')?.reasoning).toMatchObject({ recap: 'Thought for 1m 5s', seconds: 65 });
+    expect(byId.get('call')?.text).toBe('{"search_query":[{"q":"x"}]}');
+    expect(byId.get('call')?.content).toEqual({ content_type: 'code', text: '{"search_query":[{"q":"x"}]}' });
+    expect(byId.get('res')?.sources).toEqual([{ url: 'https://x.test/a', title: 'A', snippet: 'about a' }]);
+    expect(byId.get('res')?.content).toEqual({ content_type: 'text', parts: ['results'] });
+    expect(byId.get('ans')?.content).toBeUndefined();
+  });
+
+  it('stamps each message with when it appeared and when its content first and last grew', () => {
+    const times = Object.fromEntries(
+      turn.messages.map((m) => [m.id, [m.seenTime, m.firstContentTime, m.lastContentTime]]),
+    );
+    expect(times).toEqual({
+      th: [1010, 1020, 1030],
+      call: [1040, 1040, 1040],
+      res: [1050, 1060, 1060],
+      recap: [1070, 1070, 1070],
+      ans: [1080, 1090, 1100],
+    });
+  });
+
+  it('derives the phases: first byte, reasoning, each tool call, answer, reported seconds', () => {
+    expect(turn.phases).toEqual({
+      firstByte: 1000,
+      firstAnswerText: 1090,
+      reasoningStart: 1020,
+      reasoningEnd: 1070,
+      toolCalls: [{ tool: 'web.run', callId: 'call', resultId: 'res', start: 1040, end: 1060 }],
+      answerStart: 1090,
+      answerEnd: 1100,
+      end: 1110,
+      reportedThoughtSeconds: 65,
+    });
+  });
+
+  it('keeps a message whose channel root was replaced by the next message on the same c', () => {
+    const same = decode([
+      ['delta', { p: '', o: 'add', v: thoughts(), c: 0 }],
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant', { channel: 'final' }), c: 0 }],
+      ['delta', append('ok')],
+    ]);
+    expect(same.messages.map((m) => [m.id, m.part])).toEqual([
+      ['th', 'reasoning'],
+      ['ans', 'answer'],
+    ]);
+    expect(same.text).toBe('ok');
+  });
+
+  it('makes the answer candidates that were not chosen commentary (text before a tool call)', () => {
+    const t = decode([
+      ['delta', { p: '', o: 'add', v: root('pre', 'assistant'), c: 0 }],
+      ['delta', append('Let me check.')],
+      [
+        'delta',
+        {
+          p: '',
+          o: 'add',
+          v: root('call', 'assistant', { recipient: 'python', content: { content_type: 'code', text: '1' } }),
+          c: 1,
+        },
+      ],
+      ['delta', { p: '', o: 'add', v: root('ans', 'assistant'), c: 2 }],
+      ['delta', append('Done.')],
+    ]);
+    expect(t.messages.map((m) => m.part)).toEqual(['commentary', 'tool_call', 'answer']);
+    expect(t.phases?.toolCalls).toEqual([
+      { tool: 'python', callId: 'call', resultId: null, start: 5, end: null },
+    ]);
+  });
+
+  it('is valid against its own zod schema, and a turn written before 2026-11 still parses', () => {
+    expect(decodedTurn.safeParse(turn).success).toBe(true);
+    const { phases: _p, ...old } = turn;
+    const oldMessages = old.messages.map(
+      ({
+        part: _a,
+        tool: _b,
+        seenTime: _c,
+        firstContentTime: _d,
+        lastContentTime: _e,
+        reasoning: _f,
+        sources: _g,
+        content: _h,
+        ...m
+      }) => m,
+    );
+    expect(decodedTurn.safeParse({ ...old, messages: oldMessages }).success).toBe(true);
   });
 });

@@ -6,7 +6,15 @@ import type { DecodedMessage } from '../decoded';
 import { field, isRecord, type JsonRecord, own, parseJson, strField } from '../json';
 import type { SseEvent } from '../sse';
 import { DeltaEngine, type Roots } from './delta';
-import { isAnswerCandidate, roleOf, textLengthOf, toDecodedMessage } from './message';
+import {
+  ContentClock,
+  contentSizeOf,
+  isAnswerCandidate,
+  pickAnswer,
+  roleOf,
+  textLengthOf,
+  toDecodedMessage,
+} from './message';
 import {
   handleCommonEvent,
   handleLegacyFrame,
@@ -35,6 +43,13 @@ export class V1Decoder implements VariantDecoder {
   private readonly engine = new DeltaEngine(this.roots);
   /** Legacy `{"message": …}` frames inside a v1 stream (docs/protocol.md §5.4, last paragraph). */
   private readonly snapshots = new SnapshotStore();
+  /**
+   * Every message installed on any channel, by id, in the order first seen: a root replaced by the next
+   * message on the same `c` is kept (its object is no longer mutated). `c` and `seq` order the answer rule.
+   */
+  private readonly seen = new Map<string, { raw: JsonRecord; c: number; seq: number }>();
+  private seq = 0;
+  private readonly clock = new ContentClock();
   /** Rule 2: the last `c`, `p`, `o` seen; typed frames in between do not reset them. */
   private c: number | undefined;
   private p: string | undefined;
@@ -101,10 +116,19 @@ export class V1Decoder implements VariantDecoder {
     const beforeMsg = messageOf(beforeDoc);
     const beforeId = strField(beforeMsg, 'id');
     const beforeLen = textLengthOf(beforeMsg);
+    const beforeSize = contentSizeOf(beforeMsg);
     const error = this.engine.apply(c, p, o, own(obj, 'v'));
     const afterDoc = this.roots.get(c);
     const afterMsg = messageOf(afterDoc);
     const afterId = strField(afterMsg, 'id');
+    if (afterId !== null && isRecord(afterMsg)) {
+      const entry = this.seen.get(afterId);
+      if (entry) {
+        entry.raw = afterMsg;
+        entry.c = c;
+      } else this.seen.set(afterId, { raw: afterMsg, c, seq: ++this.seq });
+      this.clock.note(afterId, ev.time, afterId === beforeId ? beforeSize : -1, contentSizeOf(afterMsg));
+    }
 
     if (afterDoc !== beforeDoc) {
       // A new document on this channel: the next message (rule 3, add on "").
@@ -124,19 +148,19 @@ export class V1Decoder implements VariantDecoder {
 
   summary(): VariantSummary {
     const byId = new Map<string, DecodedMessage>();
-    const rootMessages: { c: number; message: DecodedMessage; candidate: boolean }[] = [];
-    for (const [c, doc] of this.roots) {
-      const raw = messageOf(doc);
-      const message = toDecodedMessage(raw, true);
+    const candidates: { c: number; seq: number; raw: JsonRecord; message: DecodedMessage }[] = [];
+    for (const [id, entry] of this.seen) {
+      const message = toDecodedMessage(entry.raw, true);
       if (!message) continue;
-      byId.set(message.id, message);
-      rootMessages.push({ c, message, candidate: isAnswerCandidate(raw) });
+      byId.set(id, this.clock.stamp(message));
+      if (isAnswerCandidate(entry.raw)) candidates.push({ ...entry, message });
     }
     for (const message of this.snapshots.messages()) if (!byId.has(message.id)) byId.set(message.id, message);
 
-    // Rule 6: the last root (highest c) that can be the answer, preferring channel "final" when present.
-    const candidates = rootMessages.filter((r) => r.candidate).sort((a, b) => b.c - a.c);
-    const pick = candidates.find((r) => r.message.channel === 'final') ?? candidates[0];
+    // Rule 6: the last root (highest c, then latest installed) that can be the answer, preferring channel
+    // "final" (§13).
+    candidates.sort((a, b) => b.c - a.c || b.seq - a.seq);
+    const pick = pickAnswer(candidates, (r) => r.raw);
     const answer = pick?.message ?? this.snapshots.answer();
     // Rule 7: finished_successfully and the stream said so.
     const complete =

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeStream } from '../decode';
 import type { DecodedTurn } from '../decoded';
-import { oneChunk, seededRandom, syntheticFixtures } from '../test-fixtures';
+import { oneChunk, readJsonFixture, seededRandom, syntheticFixtures } from '../test-fixtures';
 import {
   decodeWebSocketFrames,
   decodeWebSocketTurns,
@@ -238,5 +238,100 @@ describe('ws.chatgpt.com stream items (2026)', () => {
     expect(turn.conversationId).toBe('other');
     expect(turn.text).toBe('');
     expect(turn.incomplete).toBe(true);
+  });
+});
+
+describe('ws.chatgpt.com turn topics: subscribe replies, done, error, heartbeats (§13)', () => {
+  const FIXTURE_02 = 'real-2026/02-ws-2026-07-subscribe-reply-catchups.json';
+  const real = readJsonFixture(FIXTURE_02) as WebSocketFrame[];
+  const TOPIC = 'conversation-turn-f71803cb-d1bc-427d-94ca-10fee4d49d56';
+  const turnMsg = (inner: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    type: 'message',
+    topic_id: TOPIC,
+    ...extra,
+    payload: { type: 'conversation-turn-stream', payload: inner },
+  });
+
+  it('unpacks the catch-ups of the subscribe reply in order, then the live items (fixture 02)', () => {
+    const turn = decodeWebSocketFrames(real);
+    expect(turn.text).toBe('**Boss,** 5 + 5 = 10.');
+    expect(turn.status).toBe('finished_successfully');
+    expect(turn.incomplete).toBe(false);
+    expect(turn.conversationId).toBe('6a1f2b3c-1111-8222-9333-444455556666');
+    expect(turn.responseId).toBe('f71803cb-d1bc-427d-94ca-10fee4d49d56');
+    expect(turn.events.filter((e) => e.flag !== undefined)).toEqual([]);
+    expect(turn.events.at(-1)).toMatchObject({ label: 'ws-done', time: 1600 });
+    // Only the client's own subscribe command is left over; the reply is not an Azure system message.
+    expect(splitWebSocketFrames(real).skipped).toEqual([{ time: 1000, reason: 'client frame' }]);
+  });
+
+  it('de-duplicates live items that repeat catch-ups, by stream_item_id and by offset', () => {
+    const reply = JSON.parse(real[1]?.data ?? '[]') as { reply: { catchups: Record<string, unknown>[] } }[];
+    const catchups = reply[0]?.reply.catchups ?? [];
+    // The server repeats the last two catch-ups live; one keeps its item id, one only its offset.
+    const again = catchups.slice(-2).map((m, i) => {
+      const copy = structuredClone(m) as { payload: { payload: Record<string, unknown> } };
+      if (i === 0) delete copy.payload.payload.stream_item_id;
+      else delete (copy as Record<string, unknown>).offset;
+      return copy;
+    });
+    const frames: WebSocketFrame[] = [
+      ...real.slice(0, 2),
+      { time: 1150, data: JSON.stringify(again) },
+      ...real.slice(2),
+    ];
+    expect(decodeWebSocketFrames(frames).text).toBe('**Boss,** 5 + 5 = 10.');
+    expect(splitWebSocketFrames(frames).skipped.map((s) => s.reason)).toEqual([
+      'client frame',
+      'duplicate offset 1784872208758-3',
+      'duplicate stream_item_id item-5',
+    ]);
+  });
+
+  it('ignores heartbeats without reporting them, at either level', () => {
+    const frames: WebSocketFrame[] = [
+      ...real.slice(0, 3),
+      { time: 1210, data: JSON.stringify([turnMsg({ type: 'heartbeat' })]) },
+      {
+        time: 1220,
+        data: JSON.stringify({ type: 'message', topic_id: TOPIC, payload: { type: 'heartbeat' } }),
+      },
+      { time: 1230, data: JSON.stringify({ type: 'heartbeat' }) },
+      ...real.slice(3),
+    ];
+    expect(splitWebSocketFrames(frames).skipped).toEqual([{ time: 1000, reason: 'client frame' }]);
+    expect(decodeWebSocketFrames(frames).text).toBe('**Boss,** 5 + 5 = 10.');
+  });
+
+  it("reports a turn's error payload as the turn's error and ends the turn with it", () => {
+    const frames: WebSocketFrame[] = [
+      ...real.slice(0, 3),
+      {
+        time: 1400,
+        data: JSON.stringify([
+          turnMsg({ type: 'error', message: 'Something went wrong while generating the response.' }),
+        ]),
+      },
+    ];
+    const turn = decodeWebSocketFrames(frames);
+    expect(turn.errors).toEqual(['Something went wrong while generating the response.']);
+    expect(turn.terminator).toBe('error');
+    expect(turn.incomplete).toBe(true);
+    expect(turn.text).toBe('**Boss,** 5 + 5');
+    expect(turn.events.at(-1)).toMatchObject({ label: 'ws-error', time: 1400 });
+  });
+
+  it('keeps a payload of another topic or an unknown turn payload type as skipped, with the reason', () => {
+    const frames: WebSocketFrame[] = [
+      {
+        time: 1,
+        data: JSON.stringify({ type: 'message', topic_id: 'presence', payload: { type: 'presence' } }),
+      },
+      { time: 2, data: JSON.stringify([turnMsg({ type: 'brand-new' })]) },
+    ];
+    expect(splitWebSocketFrames(frames).skipped.map((s) => s.reason)).toEqual([
+      'topic payload "presence" is not a turn stream',
+      'unknown turn stream payload type "brand-new"',
+    ]);
   });
 });

@@ -1,21 +1,34 @@
 /**
  * `conversation`: the send (`POST …/conversation`, `…/f/conversation`, `/backend-anon/…`), the resume
- * (`…/f/conversation/resume`), and the WebSocket-era JSON answer (docs/protocol.md §4, §5.5, §5.6). The
- * streamed answer itself is not JSON: the stream decoders handle it.
+ * (`…/f/conversation/resume`), and the WebSocket-era JSON answer (docs/protocol.md §4, §5.5, §5.6). The streamed
+ * answer itself is not JSON: the stream decoders handle it.
  */
 import { z } from 'zod';
 import { record } from './common';
 import type { SchemaFamily } from './family';
 
-const inputMessage = z.looseObject({
+const inputContent = z.looseObject({ content_type: z.string(), parts: z.array(z.unknown()).optional() });
+
+/** 2023 on: `author.role`. */
+const authoredMessage = z.looseObject({
   id: z.string(),
   author: z.looseObject({ role: z.string() }),
-  content: z.looseObject({ content_type: z.string(), parts: z.array(z.unknown()).optional() }),
+  content: inputContent,
   create_time: z.number().optional(),
   metadata: record.optional(),
 });
 
-/** 2023 through 2026 shapes (docs/protocol.md §4); fields added over time are optional. */
+/** December 2022 – early 2023: `role` directly on the message, like the 2022 response frames (§5.2, §13). */
+const roleMessage = z.looseObject({
+  id: z.string(),
+  role: z.string(),
+  content: inputContent,
+  metadata: record.optional(),
+});
+
+const inputMessage = z.union([authoredMessage, roleMessage]);
+
+/** 2023 through 2026 shapes (§4); fields added over time are optional. */
 export const sendRequest = z.looseObject({
   action: z.string(),
   messages: z.array(inputMessage).optional(),
@@ -44,10 +57,10 @@ export const sendRequest = z.looseObject({
   client_prepare_state: z.string().optional(),
 });
 
-/** `f/conversation/resume`: `offset` counts the SSE events already consumed (docs/protocol.md §5.5). */
+/** `f/conversation/resume`: `offset` counts the SSE events already consumed (§5.5). */
 export const resumeRequest = z.looseObject({ conversation_id: z.string(), offset: z.number().int().min(0) });
 
-/** docs/protocol.md §5.6 step 3: the answer comes over the Azure socket, tagged with `response_id`. */
+/** §5.6 step 3: the answer comes over the Azure socket, tagged with `response_id`. */
 export const websocketAnswer = z.looseObject({
   wss_url: z.string(),
   conversation_id: z.string(),

@@ -12,6 +12,7 @@ import { errorResponse } from './common';
 import { conversation } from './conversation';
 import { conversationGet } from './conversation-get';
 import { conversationPrepare } from './conversation-prepare';
+import { conversationUpdate } from './conversation-update';
 import { conversationsList } from './conversations-list';
 import type { Route, SchemaFamily } from './family';
 import { genTitle } from './gen-title';
@@ -35,6 +36,7 @@ export const FAMILIES: Record<Kind, SchemaFamily> = {
   accounts_check: accountsCheck,
   conversations_list: conversationsList,
   conversation_get: conversationGet,
+  conversation_update: conversationUpdate,
   auth_session: authSession,
   websocket,
   // Everything else the page fetched: kept and labelled, no schema.

@@ -1,8 +1,7 @@
 /**
  * Test data: one or more known bodies per kind, for the schema tests and the meta-test. Real captures come
  * from the HAR digests in test/fixtures/real; kinds those lack are covered by bodies quoted or
- * reconstructed from docs/protocol.md (section named in `source`; the labels still say `wire-formats §N`, the
- * external reference that preceded docs/protocol.md, whose section numbers docs/protocol.md keeps). Tests only.
+ * reconstructed from docs/protocol.md (the section is named in `source`). Tests only.
  */
 import type { Kind } from '../classify';
 import { readJsonFixture } from '../test-fixtures';
@@ -64,7 +63,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'POST',
         url: 'https://chat.openai.com/backend-api/conversation',
         side: 'request',
-        source: 'wire-formats §4 (2023 first turn, seed design note)',
+        source: 'docs/protocol.md §4 (2023 first turn, seed design note)',
         body: json({
           action: 'next',
           messages: [
@@ -89,14 +88,14 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'POST',
         url: `${API}/f/conversation/resume`,
         side: 'request',
-        source: 'wire-formats §5.5 (resume)',
+        source: 'docs/protocol.md §5.5 (resume)',
         body: json({ conversation_id: '69dd2105-6578-8326-9a51-0d7c1e2f3a4b', offset: 0 }),
       },
       {
         method: 'POST',
         url: 'https://chat.openai.com/backend-api/conversation',
         side: 'response',
-        source: 'wire-formats §5.6 step 3',
+        source: 'docs/protocol.md §5.6 step 3',
         body: json({
           wss_url:
             'wss://fp-async-webps-prod.webpubsub.azure.com/client/hubs/conversations?access_token=[redacted]',
@@ -110,7 +109,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'POST',
         url: `${API}/f/conversation/prepare`,
         side: 'request',
-        source: 'wire-formats §2, §3.4 (reconstructed: send body plus partial_query)',
+        source: 'docs/protocol.md §2, §3.4 (reconstructed: send body plus partial_query)',
         body: json({
           action: 'next',
           parent_message_id: 'c7e9ad61-bb6a-46ea-aca6-ee12ee3ca216',
@@ -128,7 +127,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'POST',
         url: `${API}/f/conversation/prepare`,
         side: 'response',
-        source: 'wire-formats §2',
+        source: 'docs/protocol.md §2',
         body: json({ status: 'ok', conduit_token: '<redacted-jwt>' }),
       },
     ],
@@ -142,14 +141,14 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'POST',
         url: 'https://chat.openai.com/backend-api/sentinel/chat-requirements',
         side: 'request',
-        source: 'wire-formats §3.3 (March 2024)',
+        source: 'docs/protocol.md §3.3 (March 2024)',
         body: json({ conversation_mode_kind: 'primary_assistant' }),
       },
       {
         method: 'POST',
         url: 'https://chat.openai.com/backend-api/sentinel/chat-requirements',
         side: 'response',
-        source: 'wire-formats §3.3 (March 2024)',
+        source: 'docs/protocol.md §3.3 (March 2024)',
         body: json({
           persona: 'chatgpt-paid',
           arkose: { required: true, dx: '[redacted]' },
@@ -161,7 +160,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'POST',
         url: `${API}/sentinel/chat-requirements/prepare`,
         side: 'response',
-        source: 'wire-formats §2 (2026 prepare; the digest copy is truncated)',
+        source: 'docs/protocol.md §2 (2026 prepare; the digest copy is truncated)',
         body: json({
           persona: 'chatgpt-noauth',
           prepare_token: 'gAAAAABpstDv<redacted>',
@@ -176,21 +175,21 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'POST',
         url: 'https://chat.openai.com/backend-api/conversation/gen_title/84db5a38-1333-4b09-a024-860e932ca064',
         side: 'request',
-        source: 'wire-formats §3.6 (2023-09-05 capture)',
+        source: 'docs/protocol.md §3.6 (2023-09-05 capture)',
         body: json({ message_id: 'a24c14a5-33b2-4537-bff5-4d7258fee623', model: 'gpt-4' }),
       },
       {
         method: 'POST',
         url: `https://chat.openai.com/backend-api/conversation/gen_title/${CONV}`,
         side: 'request',
-        source: 'wire-formats §3.1 (seed design note)',
+        source: 'docs/protocol.md §3.1 (seed design note)',
         body: json({ message_id: '14588fa1-94fd-43d1-9104-e5b108bd8d7a' }),
       },
       {
         method: 'POST',
         url: 'https://chat.openai.com/backend-api/conversation/gen_title/84db5a38-1333-4b09-a024-860e932ca064',
         side: 'response',
-        source: 'wire-formats §3.6 (2023-09-05 capture)',
+        source: 'docs/protocol.md §3.6 (2023-09-05 capture)',
         body: json({ title: 'Test Request and Response' }),
       },
     ],
@@ -203,7 +202,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'POST',
         url: 'https://chatgpt.com/ces/v1/m',
         side: 'request',
-        source: 'wire-formats §3.6 (library metrics)',
+        source: 'docs/protocol.md §3.6 (library metrics)',
         body: json({
           series: [{ type: 'Counter', metric: 'analytics_js.invoke', value: 1, tags: { method: 'track' } }],
         }),
@@ -212,21 +211,21 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'POST',
         url: 'https://chatgpt.com/ces/v1/telemetry/intake?ddforward=%2Fapi%2Fv2%2Flogs',
         side: 'request',
-        source: 'wire-formats §2, §3.6 (Datadog browser logs, NDJSON)',
+        source: 'docs/protocol.md §2, §3.6 (Datadog browser logs, NDJSON)',
         body: `${json({ date: 1773326575000, message: 'first', status: 'info', service: 'chatgpt-web' })}\n${json({ date: 1773326575100, message: 'second', status: 'error' })}\n`,
       },
       {
         method: 'POST',
         url: 'https://chatgpt.com/ces/v1/telemetry/intake?ddforward=%2Fapi%2Fv2%2Flogs',
         side: 'response',
-        source: 'wire-formats §2',
+        source: 'docs/protocol.md §2',
         body: json({ ok: true, error: null }),
       },
       {
         method: 'POST',
         url: 'https://chatgpt.com/ces/statsc/flush',
         side: 'request',
-        source: 'wire-formats §3.6 (counters; shape unconfirmed)',
+        source: 'docs/protocol.md §3.6 (counters; shape unconfirmed)',
         body: json({ counters: [{ name: 'x', value: 1 }], histograms: [] }),
       },
       {
@@ -234,7 +233,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         url: 'https://chatgpt.com/ces/v1/rgstr?k=client-x&st=javascript-client&sv=3.31.2&t=1&sid=s&ec=2&gz=1',
         side: 'request',
         encoding: 'base64',
-        source: 'wire-formats §2 (gzip binary)',
+        source: 'docs/protocol.md §2 (gzip binary)',
         body: 'H4sIAAAAAAAAA6tWSs7PS8tMBwCJz2cMCQAAAA==',
       },
     ],
@@ -244,7 +243,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'POST',
         url: 'https://ab.chatgpt.com/v1/rgstr',
         side: 'request',
-        source: 'wire-formats §3.3 (2024 JSON rgstr; Statsig SDK event shape)',
+        source: 'docs/protocol.md §3.3 (2024 JSON rgstr; Statsig SDK event shape)',
         body: json({
           events: [
             {
@@ -270,7 +269,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'GET',
         url: 'https://chat.openai.com/backend-api/prompt_library/?limit=4&offset=0',
         side: 'response',
-        source: 'wire-formats §3.6 (unconfirmed: extension reads items[].prompt; mocks)',
+        source: 'docs/protocol.md §3.6 (unconfirmed: extension reads items[].prompt; mocks)',
         body: json({
           items: [
             {
@@ -292,7 +291,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'GET',
         url: 'https://chat.openai.com/backend-api/accounts/check/v4-2023-04-27',
         side: 'response',
-        source: 'wire-formats §3.6 (field list)',
+        source: 'docs/protocol.md §3.6 (field list)',
         body: json({
           accounts: {
             default: {
@@ -324,7 +323,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'GET',
         url: 'https://chat.openai.com/backend-api/conversations?offset=0&limit=28&order=updated',
         side: 'response',
-        source: 'wire-formats §3.6 (Dec 2023 item fields)',
+        source: 'docs/protocol.md §3.6 (Dec 2023 item fields)',
         body: json({
           items: [
             {
@@ -352,7 +351,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'GET',
         url: `https://chatgpt.com/backend-api/conversation/${CONV}`,
         side: 'response',
-        source: 'wire-formats §3.6 (tree shape; pionxzh/chatgpt-exporter)',
+        source: 'docs/protocol.md §3.6 (tree shape; pionxzh/chatgpt-exporter)',
         body: json({
           title: 'Roman Empire Fun Fact',
           create_time: 1702647210.047386,
@@ -391,8 +390,38 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'GET',
         url: `https://chatgpt.com/backend-api/conversation/${CONV}/stream_status`,
         side: 'response',
-        source: 'wire-formats §5.5 (stream_status)',
+        source: 'docs/protocol.md §5.5 (stream_status)',
         body: json({ status: 'COMPLETE' }),
+      },
+    ],
+    conversation_update: [
+      {
+        method: 'PATCH',
+        url: `https://chat.openai.com/backend-api/conversation/${CONV}`,
+        side: 'request',
+        source: 'docs/protocol.md §13 (rename; acheong08/ChatGPT V1.py change_title)',
+        body: json({ title: 'Roman Empire facts' }),
+      },
+      {
+        method: 'PATCH',
+        url: `https://chatgpt.com/backend-api/conversation/${CONV}`,
+        side: 'request',
+        source: 'docs/protocol.md §13 (delete = hide; acheong08/ChatGPT V1.py delete_conversation)',
+        body: json({ is_visible: false }),
+      },
+      {
+        method: 'PATCH',
+        url: 'https://chatgpt.com/backend-api/conversations',
+        side: 'request',
+        source: 'docs/protocol.md §13 (clear all)',
+        body: json({ is_visible: false }),
+      },
+      {
+        method: 'PATCH',
+        url: `https://chatgpt.com/backend-api/conversation/${CONV}`,
+        side: 'response',
+        source: 'docs/protocol.md §13',
+        body: json({ success: true }),
       },
     ],
     auth_session: [
@@ -400,7 +429,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'GET',
         url: 'https://chatgpt.com/api/auth/session',
         side: 'response',
-        source: 'wire-formats §2 (logged in; token redacted)',
+        source: 'docs/protocol.md §2 (logged in; token redacted)',
         body: json({
           user: {
             id: 'user-<redacted>',
@@ -431,7 +460,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'POST',
         url: 'https://chat.openai.com/backend-api/register-websocket',
         side: 'response',
-        source: 'wire-formats §5.6 step 1',
+        source: 'docs/protocol.md §5.6 step 1',
         body: json({
           wss_url:
             'wss://fp-async-webps-prod.webpubsub.azure.com/client/hubs/conversations?access_token=[redacted]',
@@ -442,7 +471,7 @@ export function samples(): Record<Exclude<Kind, 'other'>, Sample[]> {
         method: 'GET',
         url: 'https://chatgpt.com/backend-api/celsius/ws/user',
         side: 'response',
-        source: 'wire-formats §5.5',
+        source: 'docs/protocol.md §5.5',
         body: json({ websocket_url: 'wss://ws.chatgpt.com/ws/user/user-x?verify=[redacted]' }),
       },
     ],

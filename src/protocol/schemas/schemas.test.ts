@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify, KINDS, type Kind } from '../classify';
+import { listFixtures, readJsonFixture } from '../test-fixtures';
 import { SCHEMAS, validateBody } from './index';
 import { type Sample, samples } from './samples.test-data';
 
@@ -150,6 +151,13 @@ const DRIFT: [Kind, string, 'request' | 'response', unknown, string][] = [
     '/user/id',
   ],
   [
+    'conversation_update',
+    'https://chatgpt.com/backend-api/conversation/86f73b54-0f51-47ba-84a3-07c1e25dce81',
+    'request',
+    { title: 42 },
+    '/title',
+  ],
+  [
     'websocket',
     'https://chatgpt.com/backend-api/celsius/ws/user',
     'response',
@@ -245,5 +253,60 @@ describe('validateBody statuses', () => {
     });
     // A single line is one JSON value; it is checked as a one-line batch.
     expect(validateBody('ces', 'request', '{"message":"a"}', 'text', { url })).toEqual({ status: 'ok' });
+  });
+});
+
+describe('every body variant the public record shows is accepted (test/fixtures/schema-variants)', () => {
+  interface VariantCall {
+    method: string;
+    url: string;
+    expected_kind: Kind;
+    request?: unknown;
+    response?: unknown;
+    status?: number;
+    expected_request?: string;
+    expected_response?: string;
+  }
+  const files = listFixtures('schema-variants').filter((f) => f.endsWith('.json'));
+
+  it('finds the variant fixtures', () => {
+    expect(files.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each(files)('%s', (file) => {
+    const { calls } = readJsonFixture(`schema-variants/${file}`) as { calls: VariantCall[] };
+    for (const c of calls) {
+      const kind = classify(c.method, c.url);
+      expect(kind, c.url).toBe(c.expected_kind);
+      const context = { url: c.url, ...(c.status === undefined ? {} : { status: c.status }) };
+      if (c.expected_request !== undefined) {
+        const body = JSON.stringify(c.request);
+        expect(validateBody(kind, 'request', body, 'text', context)).toEqual({ status: c.expected_request });
+      }
+      if (c.expected_response !== undefined) {
+        const body = JSON.stringify(c.response);
+        expect(validateBody(kind, 'response', body, 'text', context)).toEqual({
+          status: c.expected_response,
+        });
+      }
+    }
+  });
+
+  it('still reports drift inside the no-updates and role-on-message shapes', () => {
+    const init = 'https://ab.chatgpt.com/v1/initialize';
+    expect(validateBody('statsig', 'response', '{"has_updates": "no"}', 'text', { url: init }).status).toBe(
+      'unrecognized',
+    );
+    const send = JSON.stringify({
+      action: 'next',
+      messages: [{ id: 'm', role: 'user', content: { content_type: 7 } }],
+      parent_message_id: 'p',
+      model: 'text-davinci-002-render',
+    });
+    expect(
+      validateBody('conversation', 'request', send, 'text', {
+        url: 'https://chat.openai.com/backend-api/conversation',
+      }),
+    ).toMatchObject({ status: 'unrecognized', issue: { path: '/messages/0/content/content_type' } });
   });
 });

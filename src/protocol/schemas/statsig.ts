@@ -24,13 +24,20 @@ export const initializeRequest = z.looseObject({
   user: record.nullish(),
   statsigMetadata: record.optional(),
 });
-export const initializeResponse = z.looseObject({
+/** The gates and configs, when something changed since the client's `sinceTime`. */
+export const initializeUpdates = z.looseObject({
   feature_gates: z.unknown(),
   dynamic_configs: z.unknown().optional(),
   layer_configs: z.unknown().optional(),
   has_updates: z.boolean().optional(),
   time: z.number().optional(),
 });
+/**
+ * "Nothing changed since `sinceTime`": `{"has_updates": false}` (statsig-io/js-client-monorepo
+ * `InitializeResponse`, the no-updates branch; docs/protocol.md §13).
+ */
+export const initializeNoUpdates = z.looseObject({ has_updates: z.literal(false) });
+export const initializeResponse = z.union([initializeUpdates, initializeNoUpdates]);
 
 export const statsig: SchemaFamily = {
   request: z.union([rgstrRequest, initializeRequest]),
