@@ -8,7 +8,7 @@
  * Work that is not needed to keep timings right happens after the original call has been made.
  */
 
-import { HANDSHAKE_EVENT, HOOK_HELLO, RELAY_HELLO, type SettingsMessage } from './channel';
+import { HANDSHAKE_EVENT, HOOK_HELLO, RELAY_HELLO, readSettingsMessage } from './channel';
 import type { CallChunk, CallEnd, CallResponse, CallStart, CaptureEvent, HookSettings } from './events';
 import { DEFAULT_MAX_BODY_BYTES } from './limits';
 import { LineBuffer } from './line-buffer';
@@ -47,19 +47,16 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
   let buffer: string[] | null = [];
   const channel = new win.MessageChannel();
   channel.port1.onmessage = (e: MessageEvent) => {
-    try {
-      const msg = JSON.parse(String(e.data)) as SettingsMessage;
-      if (msg.type !== 'settings') return;
-      settings.recording = msg.recording === true;
-      if (Number.isInteger(msg.maxBodyBytes) && msg.maxBodyBytes >= 0)
-        settings.maxBodyBytes = msg.maxBodyBytes;
-      if (!port) {
-        port = channel.port1;
-        const pending = buffer ?? [];
-        buffer = null;
-        if (settings.recording) for (const m of pending) port.postMessage(m);
-      }
-    } catch {}
+    const msg = readSettingsMessage(e.data);
+    if (!msg) return;
+    settings.recording = msg.recording;
+    settings.maxBodyBytes = msg.maxBodyBytes;
+    if (!port) {
+      port = channel.port1;
+      const pending = buffer ?? [];
+      buffer = null;
+      if (settings.recording) for (const m of pending) port.postMessage(m);
+    }
   };
   // The port is handed over once: the relay cancels the event when it takes the port, and from then on
   // the hook stops listening, so a page script replaying the handshake gets nothing (the relay's settings
