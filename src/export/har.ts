@@ -14,7 +14,7 @@
  * send is 0 (the request's upload is not observable), wait runs to the response headers, receive to the
  * end of the body.
  */
-import { joinBody } from '../store/db';
+import { header, isEventStream, joinBody } from '../store/call-facts';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import { parseSseBlock, timedBlocks } from './sse-blocks';
 
@@ -123,11 +123,6 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 const seconds = (ms: number) => Math.round(ms * 1000) / 1_000_000;
 export const isoTime = (ms: number) => new Date(ms).toISOString();
 
-function header(list: readonly [string, string][] | undefined, name: string): string | null {
-  for (const [k, v] of list ?? []) if (k.toLowerCase() === name) return v;
-  return null;
-}
-
 const nameValues = (list: readonly [string, string][] | undefined): HarNameValue[] =>
   (list ?? []).map(([name, value]) => ({ name, value }));
 
@@ -147,10 +142,6 @@ const utf8 = new TextEncoder();
 function base64Length(b64: string): number {
   const pad = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
   return Math.max(0, Math.floor((b64.length * 3) / 4) - pad);
-}
-
-export function isEventStream(call: StoredCall): boolean {
-  return /text\/event-stream/i.test(header(call.responseHeaders, 'content-type') ?? '');
 }
 
 export function harPage(id: string, startTime: number, pageUrl: string): HarPage {

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaptureEvent } from '../capture/events';
+import { joinBody } from './call-facts';
 import {
   allCalls,
   callsByConversation,
@@ -11,7 +12,6 @@ import {
   deleteCalls,
   getCall,
   getChunks,
-  joinBody,
   openCaptureDb,
   writeBatch,
 } from './db';
