@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { type CaptureEvent, captureEvent } from './capture/events';
+import { MAX_IMPORT_CALLS } from './capture/limits';
 import { storedCall, storedChunk } from './store/schema';
 
 // Extension pages and the worker run under MV3's CSP, which forbids eval: tell zod not to probe for it
@@ -33,7 +34,7 @@ export const requests = {
     part: z.number().int().min(0).max(100_000).optional(),
     /** This part completes the import; default true. */
     final: z.boolean().optional(),
-    calls: z.array(storedCall).max(200_000),
+    calls: z.array(storedCall).max(MAX_IMPORT_CALLS),
     chunks: z.array(storedChunk).max(5_000_000),
   }),
   /** popup → background: number of calls recorded in a tab (the badge's number). */

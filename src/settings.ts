@@ -3,7 +3,7 @@
  * Validated by hand rather than with zod: the relay imports this module and runs at document_start on
  * every ChatGPT page load, so it must stay small.
  */
-import { DEFAULT_MAX_BODY_BYTES } from './capture/limits';
+import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_CAP_BYTES, MIN_BODY_CAP_BYTES } from './capture/limits';
 
 export const SETTINGS_KEY = 'settings';
 
@@ -15,9 +15,6 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = { recording: true, maxBodyBytes: DEFAULT_MAX_BODY_BYTES };
-const MIN_BODY = 1024;
-/** One body must fit one runtime message to the background (Chrome caps a message at 64 MiB). */
-const MAX_BODY = 32 * 1024 * 1024;
 
 /** Reads stored settings; each invalid or missing field falls back to its default. */
 export function readSettings(raw: unknown): Settings {
@@ -26,7 +23,10 @@ export function readSettings(raw: unknown): Settings {
   return {
     recording: typeof r.recording === 'boolean' ? r.recording : DEFAULT_SETTINGS.recording,
     maxBodyBytes:
-      typeof max === 'number' && Number.isInteger(max) && max >= MIN_BODY && max <= MAX_BODY
+      typeof max === 'number' &&
+      Number.isInteger(max) &&
+      max >= MIN_BODY_CAP_BYTES &&
+      max <= MAX_BODY_CAP_BYTES
         ? max
         : DEFAULT_SETTINGS.maxBodyBytes,
   };

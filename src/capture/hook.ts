@@ -10,20 +10,26 @@
 
 import { HANDSHAKE_EVENT, HOOK_HELLO, RELAY_HELLO, readSettingsMessage } from './channel';
 import type { CallChunk, CallEnd, CallResponse, CallStart, CaptureEvent, HookSettings } from './events';
-import { DEFAULT_MAX_BODY_BYTES } from './limits';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  MAX_HEADER_NAME_CHARS,
+  MAX_HEADER_VALUE_CHARS,
+  MAX_HEADERS,
+  MAX_URL_CHARS,
+} from './limits';
 import { LineBuffer } from './line-buffer';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact';
 
 type Headers2 = [string, string][];
 const BUFFER_LIMIT = 20_000;
-// The event schema's bounds (src/capture/events.ts): values past them are cut here, so one odd call (a
-// long data: URL, a huge header) can never make the background refuse a whole batch.
-const MAX_URL = 65_536;
-const MAX_HEADERS = 512;
-const MAX_HEADER_VALUE = 16_384;
-const clampUrl = (u: string) => (u.length > MAX_URL ? `${u.slice(0, MAX_URL - 12)}…[truncated]` : u);
+// The event schema's bounds (limits.ts): values past them are cut here, so one odd call (a long data: URL,
+// a huge header) can never make the background refuse a whole batch.
+const clampUrl = (u: string) =>
+  u.length > MAX_URL_CHARS ? `${u.slice(0, MAX_URL_CHARS - 12)}…[truncated]` : u;
 const clampHeaders = (h: Headers2): Headers2 =>
-  h.slice(0, MAX_HEADERS).map(([n, v]) => [n.slice(0, 256), v.slice(0, MAX_HEADER_VALUE)]);
+  h
+    .slice(0, MAX_HEADERS)
+    .map(([n, v]) => [n.slice(0, MAX_HEADER_NAME_CHARS), v.slice(0, MAX_HEADER_VALUE_CHARS)]);
 
 export interface HookHandle {
   pageSessionId: string;

@@ -10,7 +10,15 @@
  */
 import { z } from 'zod';
 import { type CaptureEvent, captureEvent } from '../capture/events';
-import { DEFAULT_MAX_BODY_BYTES } from '../capture/limits';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  MAX_HEADER_NAME_CHARS,
+  MAX_HEADER_VALUE_CHARS,
+  MAX_HEADERS,
+  MAX_STATUS_TEXT_CHARS,
+  MAX_URL_CHARS,
+} from '../capture/limits';
+import { header, isEventStreamType } from '../store/call-facts';
 import { applyEvents } from '../store/db';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import { splitSseBlocks } from './sse-blocks';
@@ -111,10 +119,6 @@ export interface HarMapped {
   notes: string[];
 }
 
-const MAX_HEADERS = 512;
-const MAX_HEADER_NAME = 256;
-const MAX_HEADER_VALUE = 16_384;
-const MAX_URL = 65_536;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 const utf8 = new TextEncoder();
@@ -135,16 +139,11 @@ function headers(list: readonly { name: string; value: string }[] | undefined, n
       cut = true;
       break;
     }
-    if (h.name.length > MAX_HEADER_NAME || h.value.length > MAX_HEADER_VALUE) cut = true;
-    out.push([h.name.slice(0, MAX_HEADER_NAME), h.value.slice(0, MAX_HEADER_VALUE)]);
+    if (h.name.length > MAX_HEADER_NAME_CHARS || h.value.length > MAX_HEADER_VALUE_CHARS) cut = true;
+    out.push([h.name.slice(0, MAX_HEADER_NAME_CHARS), h.value.slice(0, MAX_HEADER_VALUE_CHARS)]);
   }
   if (cut) notes.push('headers cut to the recorder’s bounds');
   return out;
-}
-
-function header(list: readonly [string, string][], name: string): string | null {
-  for (const [k, v] of list) if (k.toLowerCase() === name) return v;
-  return null;
 }
 
 /** Cuts a body at the recorder's cap: base64 at a 4-character boundary, text by characters. */
@@ -181,7 +180,7 @@ export function mapHarEntry(e: HarEntryIn, ctx: HarImportContext): HarMapped {
     e._webSocketMessages !== undefined;
   const transport: StoredCall['transport'] =
     meta?.transport ?? (isWebSocket ? 'websocket' : (TRANSPORTS[e._resourceType ?? ''] ?? 'fetch'));
-  if (e.request.url.length > MAX_URL) throw new Error(`URL longer than ${MAX_URL} characters`);
+  if (e.request.url.length > MAX_URL_CHARS) throw new Error(`URL longer than ${MAX_URL_CHARS} characters`);
   const startTime = meta?.startTime ?? Date.parse(e.startedDateTime);
   if (!(startTime >= 0)) throw new Error('startedDateTime is before 1970');
 
@@ -250,7 +249,7 @@ export function mapHarEntry(e: HarEntryIn, ctx: HarImportContext): HarMapped {
       type: 'response',
       callId,
       status,
-      statusText: (e.response.statusText ?? '').slice(0, 1024),
+      statusText: (e.response.statusText ?? '').slice(0, MAX_STATUS_TEXT_CHARS),
       responseHeaders,
       responseBodyEncoding: transport === 'websocket' ? 'text' : encoding,
       headersTime: Math.max(startTime, headersTime),
@@ -283,9 +282,7 @@ export function mapHarEntry(e: HarEntryIn, ctx: HarImportContext): HarMapped {
       truncated = true;
       notes.push('response body cut at the size cap');
     }
-    const isStream = /text\/event-stream/i.test(
-      header(responseHeaders, 'content-type') ?? content.mimeType ?? '',
-    );
+    const isStream = isEventStreamType(header(responseHeaders, 'content-type') ?? content.mimeType);
     const times = e._sseEvents?.map((ev) => ev.time * 1000);
     if (isStream && encoding === 'text' && times && times.length > 0) {
       const blocks = splitSseBlocks(capped.text);
