@@ -21,26 +21,41 @@ import {
 import { header, isEventStreamType } from '../store/call-facts';
 import { applyEvents } from '../store/db';
 import type { StoredCall, StoredChunk } from '../store/schema';
+import { harFlowRecorder, harSseEvent, harWebSocketMessage } from './har-fields';
 import { splitSseBlocks } from './sse-blocks';
 
 const nameValue = z.object({ name: z.string(), value: z.string() });
 
-const flowRecorder = z.object({
-  callId: z.string().min(1).max(128),
-  pageSessionId: z.string().min(1).max(128),
-  conversationId: z.string().max(128).nullable().optional(),
-  transport: z.enum(['fetch', 'xhr', 'beacon', 'websocket']).optional(),
-  startTime: z.number().finite().nonnegative().optional(),
-  headersTime: z.number().finite().nonnegative().optional(),
-  endTime: z.number().finite().nonnegative().optional(),
-  outcome: z.enum(['complete', 'error', 'aborted']).optional(),
-  error: z.string().optional(),
-  truncated: z.boolean().optional(),
-  requestTruncated: z.boolean().optional(),
-  requestBodyEncoding: z.enum(['text', 'base64']).optional(),
-  keepalive: z.boolean().optional(),
-  bodyBytes: z.number().int().nonnegative().optional(),
-});
+const id = z.string().min(1).max(128);
+const time = z.number().finite().nonnegative();
+/** What the importer reads of `_flowRecorder`: the identity fields required, the rest optional, bounded. */
+const flowRecorder = harFlowRecorder
+  .pick({
+    callId: true,
+    pageSessionId: true,
+    conversationId: true,
+    transport: true,
+    startTime: true,
+    headersTime: true,
+    endTime: true,
+    outcome: true,
+    error: true,
+    truncated: true,
+    requestTruncated: true,
+    requestBodyEncoding: true,
+    keepalive: true,
+    bodyBytes: true,
+  })
+  .partial()
+  .extend({
+    callId: id,
+    pageSessionId: id,
+    conversationId: z.string().max(128).nullable().optional(),
+    startTime: time.optional(),
+    headersTime: time.optional(),
+    endTime: time.optional(),
+    bodyBytes: z.number().int().nonnegative().optional(),
+  });
 
 /**
  * HAR writers disagree on absent values: Chrome omits them, other tools (and the shared digests) write
@@ -93,9 +108,12 @@ export const harEntrySchema = z.preprocess(
     }),
     timings: z.record(z.string(), z.unknown()).optional(),
     _resourceType: z.string().optional(),
-    _sseEvents: z.array(z.object({ time: z.number().finite() })).optional(),
+    _sseEvents: z.array(harSseEvent.pick({ time: true })).optional(),
+    // Any frame type: other tools' HARs are read too; frames other than send/receive are skipped.
     _webSocketMessages: z
-      .array(z.object({ type: z.string(), time: z.number().finite(), data: z.string().optional() }))
+      .array(
+        harWebSocketMessage.pick({ time: true }).extend({ type: z.string(), data: z.string().optional() }),
+      )
       .optional(),
     _flowRecorder: flowRecorder.optional(),
   }),

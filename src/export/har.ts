@@ -16,7 +16,10 @@
  */
 import { header, isEventStream, joinBody } from '../store/call-facts';
 import type { StoredCall, StoredChunk } from '../store/schema';
+import type { HarFlowRecorder, HarSseEvent, HarWebSocketMessage } from './har-fields';
 import { parseSseBlock, timedBlocks } from './sse-blocks';
+
+export type { HarFlowRecorder, HarSseEvent, HarWebSocketMessage } from './har-fields';
 
 /**
  * The page hook cannot see the protocol version. ChatGPT serves h2 (h3 in some 2026 captures); Chrome
@@ -27,46 +30,6 @@ export const HTTP_VERSION = 'HTTP/2.0';
 export interface HarNameValue {
   name: string;
   value: string;
-}
-
-export interface HarSseEvent {
-  /** Seconds since the epoch (fractional), like Chrome's `_webSocketMessages`. */
-  time: number;
-  event?: string;
-  id?: string;
-  data: string;
-  comment?: string;
-}
-
-export interface HarWebSocketMessage {
-  type: 'send' | 'receive';
-  time: number;
-  opcode: number;
-  data: string;
-}
-
-/** The recorder's record of the call, minus what the standard fields already carry. */
-export interface HarFlowRecorder {
-  callId: string;
-  pageSessionId: string;
-  tabId: number | null;
-  kind: string;
-  conversationId: string | null;
-  transport: string;
-  startTime: number;
-  headersTime?: number;
-  firstChunkTime?: number;
-  lastChunkTime?: number;
-  endTime?: number;
-  outcome?: string;
-  error?: string;
-  truncated?: boolean;
-  requestTruncated: boolean;
-  requestBodyEncoding: 'text' | 'base64';
-  keepalive?: boolean;
-  bodyBytes?: number;
-  chunkCount?: number;
-  importId?: string;
 }
 
 export interface HarEntry {
