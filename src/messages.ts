@@ -1,6 +1,8 @@
 /**
- * The extension's one message protocol: name → zod request schema → response type. Receivers safeParse
- * every request (messages cross trust boundaries) and answer only their own names.
+ * The extension's one message protocol: name → zod request schema → zod response schema, and a handler
+ * map typed by both (`Handlers`). Receivers safeParse every request (messages cross trust boundaries) and
+ * answer only their own names; senders check the reply. Port messages (capture acks, live broadcasts) are
+ * part of it too, read with guards.
  */
 import { z } from 'zod';
 import { type CaptureEvent, captureEvent } from './capture/events';
@@ -104,8 +106,6 @@ export type StoredBroadcast = z.infer<typeof storedBroadcast>;
 export type MessageName = keyof typeof requests;
 /** The validated body of message `N` (what its handler receives). */
 export type Request<N extends MessageName> = z.infer<(typeof requests)[N]>;
-/** A message as sent over runtime.sendMessage: `{ name, body }`, name and body matching. */
-export type Envelope = { [N in MessageName]: { name: N; body: Request<N> } }[MessageName];
 
 /** Who sent a message, as the receiver's runtime reports it (never taken from the message itself). */
 export interface SenderInfo {
