@@ -33,6 +33,11 @@ export const MAX_HEADER_NAME_CHARS = 256;
 export const MAX_HEADER_VALUE_CHARS = 16_384;
 export const MAX_STATUS_TEXT_CHARS = 1024;
 
+/** Streamed text without a line break is released for redaction past this many characters… */
+export const REDACT_MAX_PENDING_CHARS = 256 * 1024;
+/** …minus a tail this long (longer than any token), which waits for the next piece. */
+export const REDACT_HOLD_BACK_CHARS = 8 * 1024;
+
 /** Relay → background: characters of bundles per batch (one runtime message). */
 export const RELAY_MAX_BATCH_CHARS = 16 * MiB;
 /** Relay: a single bundle larger than this could never be delivered and is dropped at once. */
@@ -55,6 +60,13 @@ export const MAX_CALL_CHARS = 16 * MiB;
  * bytes, so a part stays far below RUNTIME_MESSAGE_MAX_BYTES.
  */
 export const IMPORT_PART_CHARS = 8 * MiB;
+
+// ---- Export --------------------------------------------------------------------------------------------
+
+/** Bodies the export's analysis reads: streams and sockets whatever their size, other bodies up to this. */
+export const EXPORT_ANALYSIS_BODY_CHARS = 256 * 1024;
+/** Response bodies the share-safe learning pass reads (identity endpoints), up to this size each. */
+export const EXPORT_IDENTITY_BODY_BYTES = 64 * 1024;
 
 // ---- UI ------------------------------------------------------------------------------------------------
 

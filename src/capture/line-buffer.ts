@@ -4,12 +4,14 @@
  * the next piece. A line that grows past `maxPending` without a break is released anyway, minus a tail of
  * `holdBack` characters, long enough for any token, that waits for the next piece.
  */
+import { REDACT_HOLD_BACK_CHARS, REDACT_MAX_PENDING_CHARS } from './limits';
+
 export class LineBuffer {
   private pending = '';
 
   constructor(
-    private readonly maxPending = 256 * 1024,
-    private readonly holdBack = 8 * 1024,
+    private readonly maxPending = REDACT_MAX_PENDING_CHARS,
+    private readonly holdBack = REDACT_HOLD_BACK_CHARS,
   ) {}
 
   /** Adds text; returns what can be released now (possibly ''). */
