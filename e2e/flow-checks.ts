@@ -5,7 +5,7 @@
  */
 import { expect } from '@playwright/test';
 import { classify } from '../src/protocol/classify';
-import { joinBody } from '../src/store/db';
+import { joinBody } from '../src/store/call-facts';
 import type { Canaries, Flow } from '../test/flows';
 import { type StoredWithChunks, until } from './fixtures';
 

@@ -1,5 +1,5 @@
 import { decodeStream, decodeWebSocketFrames } from '../src/protocol';
-import { joinBody } from '../src/store/db';
+import { joinBody } from '../src/store/call-facts';
 import { readFixture } from '../test/fixtures';
 import { type Flow, makeCanaries, realFlow2026, seedFlow } from '../test/flows';
 import { expect, type StoredWithChunks, test, until } from './fixtures';

@@ -1,4 +1,4 @@
-import { joinBody } from '../src/store/db';
+import { joinBody } from '../src/store/call-facts';
 import { makeCanaries, realFlow2026 } from '../test/flows';
 import { runSteps } from './fake-chatgpt/runner';
 import { expect, stopServiceWorker, test, until } from './fixtures';

@@ -45,16 +45,3 @@ export async function hostAccess(): Promise<HostAccess> {
 export function requestHostAccess(): Promise<boolean> {
   return browser.permissions.request({ origins: hostOrigins() });
 }
-
-/** Calls `onChange` whenever the user grants or revokes a permission; returns the unsubscribe function. */
-export function onHostAccessChanged(onChange: (access: HostAccess) => void): () => void {
-  const listener = () => {
-    hostAccess().then(onChange, () => {});
-  };
-  browser.permissions.onAdded.addListener(listener);
-  browser.permissions.onRemoved.addListener(listener);
-  return () => {
-    browser.permissions.onAdded.removeListener(listener);
-    browser.permissions.onRemoved.removeListener(listener);
-  };
-}

@@ -6,7 +6,7 @@
 
 import type { Runtime } from 'webextension-polyfill';
 import type { ConversationSummary } from '../src/analysis/types';
-import { LIVE_PORT, type StoredBroadcast } from '../src/messages';
+import { LIVE_PORT, type StoredBroadcast, storedBroadcast } from '../src/messages';
 import { readSettings, SETTINGS_KEY, type Settings, settingsSchema } from '../src/settings';
 import {
   type CaptureDb,
@@ -19,8 +19,9 @@ import {
 import { planImportParts } from '../src/store/import';
 import type { StoredCall, StoredChunk } from '../src/store/schema';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
-import { browser, send } from './browser';
+import { browser } from './browser';
 import { hostAccess, requestHostAccess } from './permissions';
+import { send } from './send';
 
 const APP_PAGE = 'extension/app/index.html';
 /**
@@ -225,8 +226,10 @@ export class ExtensionClient implements UiClient {
 
   subscribe(listener: (change: StoreChange) => void): () => void {
     let pending: StoreChange | null = null;
-    const onMessage = (msg: unknown): undefined => {
-      if (!isStored(msg)) return undefined;
+    const onMessage = (raw: unknown): undefined => {
+      const parsed = storedBroadcast.safeParse(raw);
+      if (!parsed.success) return undefined;
+      const msg = parsed.data;
       // Coalesce broadcasts that arrive together into one change; an empty id list means "everything".
       if (!pending) {
         pending = { callIds: [...msg.callIds], tabId: msg.tabId };
@@ -276,10 +279,4 @@ function isSummaryShaped(v: unknown): boolean {
     Array.isArray(s.turnCallIds) &&
     typeof s.counts === 'object'
   );
-}
-
-function isStored(msg: unknown): msg is StoredBroadcast {
-  if (typeof msg !== 'object' || msg === null) return false;
-  const m = msg as Partial<StoredBroadcast>;
-  return m.event === 'stored' && Array.isArray(m.callIds);
 }

@@ -3,7 +3,7 @@
  * and the options page. Validated by hand rather than with zod: the relay imports this module and runs at
  * document_start on every ChatGPT page load, so it must stay small.
  */
-import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_BYTES, MIN_BODY_BYTES } from './capture/limits';
+import { DEFAULT_MAX_BODY_BYTES, MAX_BODY_CAP_BYTES, MIN_BODY_CAP_BYTES } from './capture/limits';
 
 export const SETTINGS_KEY = 'settings';
 
@@ -64,7 +64,7 @@ export function readSettings(raw: unknown): Settings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   return {
     recording: typeof r.recording === 'boolean' ? r.recording : DEFAULT_SETTINGS.recording,
-    maxBodyBytes: intIn(r.maxBodyBytes, [MIN_BODY_BYTES, MAX_BODY_BYTES])
+    maxBodyBytes: intIn(r.maxBodyBytes, [MIN_BODY_CAP_BYTES, MAX_BODY_CAP_BYTES])
       ? r.maxBodyBytes
       : DEFAULT_SETTINGS.maxBodyBytes,
     scope: r.scope === 'all' || r.scope === 'chatgpt' ? r.scope : DEFAULT_SETTINGS.scope,

@@ -2,7 +2,13 @@
 // No state lives only in memory: a killed worker restarts from the database.
 
 import type { Runtime } from 'webextension-polyfill';
-import { CAPTURE_PORT, type CaptureAck, LIVE_PORT, type StoredBroadcast } from '../../src/messages';
+import {
+  CAPTURE_PORT,
+  type CaptureAck,
+  captureBatchId,
+  LIVE_PORT,
+  type StoredBroadcast,
+} from '../../src/messages';
 import { openCaptureDb } from '../../src/store/db';
 import { createService } from '../../src/store/service';
 import { browser } from '../browser';
@@ -27,12 +33,9 @@ function refreshBadge(tabId: number | null) {
     setTimeout(async () => {
       badgeTimers.delete(tabId);
       try {
-        const r = await service.handle(
-          { name: 'tab/count', body: { tabId } },
-          { tabId, fromExtensionPage: false },
-        );
+        const r = await service.handleBody('tab/count', { tabId }, { tabId, fromExtensionPage: false });
         if (!r.ok) return;
-        const n = (r.value as { count: number }).count;
+        const n = r.value.count;
         await browser.action.setBadgeText({ tabId, text: n ? (n > 999 ? '999+' : String(n)) : '' });
         await browser.action.setBadgeBackgroundColor({ tabId, color: '#10a37f' });
       } catch {}
@@ -103,8 +106,8 @@ browser.runtime.onConnect.addListener((port: Runtime.Port) => {
   if (port.name !== CAPTURE_PORT || sender?.id !== browser.runtime.id || sender.tab?.id === undefined) return;
   const tabId = sender.tab.id;
   port.onMessage.addListener(async (body: unknown) => {
-    const batchId = String((body as { batchId?: unknown } | null)?.batchId ?? '');
-    const r = await service.handle({ name: 'capture/batch', body }, { tabId, fromExtensionPage: false });
+    const batchId = captureBatchId(body);
+    const r = await service.handleBody('capture/batch', body, { tabId, fromExtensionPage: false });
     const ack: CaptureAck = r.ok ? { batchId, ok: true } : { batchId, ok: false, error: r.error };
     try {
       port.postMessage(ack);

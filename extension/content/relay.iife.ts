@@ -3,13 +3,15 @@
 import type { Runtime } from 'webextension-polyfill';
 import {
   CAPTURE_PORT,
-  type CaptureAck,
   HANDSHAKE_EVENT,
   HOOK_HELLO,
+  isCaptureAck,
   RELAY_HELLO,
   type SettingsMessage,
 } from '../../src/capture/channel';
 import { RelayQueue } from '../../src/capture/relay-queue';
+// Type only: the relay must not bundle zod (see src/capture/channel.ts).
+import type { Request } from '../../src/messages';
 import { readSettings, SETTINGS_KEY } from '../../src/settings';
 import { browser } from '../browser';
 import { installTestQuery } from './test-query';
@@ -26,8 +28,8 @@ const ACK_TIMEOUT_MS = 10_000;
 function backgroundPort(): Runtime.Port {
   if (bg) return bg;
   const port = browser.runtime.connect({ name: CAPTURE_PORT });
-  port.onMessage.addListener((m: unknown) => {
-    const ack = m as CaptureAck;
+  port.onMessage.addListener((ack: unknown) => {
+    if (!isCaptureAck(ack)) return;
     acks.get(ack.batchId)?.(ack.ok);
     acks.delete(ack.batchId);
   });
@@ -53,7 +55,7 @@ const queue = new RelayQueue({
           clearTimeout(timer);
           resolve(ok);
         });
-        port.postMessage({ batchId, events });
+        port.postMessage({ batchId, events } satisfies Request<'capture/batch'>);
       } catch {
         // A dead port (or a message too large to post): drop it, so the retry opens a fresh one.
         try {

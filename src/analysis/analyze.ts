@@ -3,6 +3,8 @@
  * recorder's latency next to the app's lat/r report, and the flow checks. Works on a conversation that is
  * still streaming (the last turn is decoded from the chunks received so far and marked live/incomplete).
  */
+
+import { isLive } from '../store/call-facts';
 import type { StoredCall } from '../store/schema';
 import {
   type ChunkMap,
@@ -17,7 +19,7 @@ import {
   urlConversationId,
 } from './bodies';
 import { runChecks } from './checks';
-import { answerOnSocket, bodyIssues, DecodeCache, isLive, socketAnswer } from './decode';
+import { answerOnSocket, bodyIssues, DecodeCache, socketAnswer } from './decode';
 import { byStart, countCalls, type GroupResult, groupCalls } from './group';
 import { compareLatency, turnLatency } from './latency';
 import type {

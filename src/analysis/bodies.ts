@@ -5,20 +5,12 @@
  */
 import { conversationIdFromUrl } from '../protocol/classify';
 import { field, isRecord, type JsonRecord, parseJson, str, strField } from '../protocol/json';
-import { joinBody } from '../store/db';
+import { header, joinBody } from '../store/call-facts';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import type { LatRReport } from './types';
 
 /** Chunks per call, as the UI loads them; a missing entry means "not loaded", not "empty". */
 export type ChunkMap = ReadonlyMap<string, readonly StoredChunk[]>;
-
-/** First header of that name (case-insensitive: fetch lower-cases, a page's init may not). */
-export function header(list: StoredCall['requestHeaders'] | undefined, name: string): string | null {
-  if (!list) return null;
-  const n = name.toLowerCase();
-  for (const [k, v] of list) if (k.toLowerCase() === n) return v;
-  return null;
-}
 
 export function parseObject(text: string | null | undefined): JsonRecord | null {
   if (!text) return null;

@@ -13,9 +13,9 @@ import {
 } from '../protocol/decoders/websocket';
 import { decodeResumed } from '../protocol/resume';
 import { validateBody } from '../protocol/schemas/index';
-import { joinBody } from '../store/db';
+import { isEventStream, isLive, joinBody } from '../store/call-facts';
 import type { StoredCall, StoredChunk } from '../store/schema';
-import { type ChunkMap, header } from './bodies';
+import type { ChunkMap } from './bodies';
 import type { BodyIssue } from './types';
 
 /** Inbound chunks in arrival order (seq), as the decoder consumes them. */
@@ -25,11 +25,6 @@ export function inbound(chunks: readonly StoredChunk[]): StoredChunk[] {
 
 function timed(c: StoredChunk): TimedChunk {
   return { time: c.time, data: c.data };
-}
-
-/** The call has not ended: its stream may still grow (imports are never live). */
-export function isLive(call: StoredCall): boolean {
-  return call.endTime === undefined && call.importId === undefined;
 }
 
 function decodeOptions(call: StoredCall): { aborted?: boolean; outcome?: string } {
@@ -136,10 +131,6 @@ function isPrefix(seqs: readonly number[], list: readonly StoredChunk[]): boolea
 /** One-off decode without a cache. */
 export function decodeCall(call: StoredCall, chunks: readonly StoredChunk[] | undefined): DecodedTurn {
   return new DecodeCache().decode(call, chunks);
-}
-
-function isEventStream(call: StoredCall): boolean {
-  return /text\/event-stream/i.test(header(call.responseHeaders, 'content-type') ?? '');
 }
 
 /**

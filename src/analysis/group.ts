@@ -17,6 +17,7 @@
  */
 import type { Kind } from '../protocol/classify';
 import { conversationIdFromUrl } from '../protocol/classify';
+import { isLive, isOpen } from '../store/call-facts';
 import type { StoredCall } from '../store/schema';
 import {
   type ChunkMap,
@@ -228,7 +229,7 @@ export function groupCalls(calls: readonly StoredCall[], opts: GroupOptions = {}
     let imported = false;
     for (const c of list) {
       endedAt = Math.max(endedAt, callLastTime(c));
-      if (c.endTime === undefined && c.importId === undefined) live = true;
+      if (isLive(c)) live = true;
       if (c.importId !== undefined) imported = true;
     }
     pageSessions.push({
@@ -315,7 +316,7 @@ export function countCalls(calls: readonly StoredCall[]): CallCounts {
     counts.total++;
     counts.byKind[c.kind] = (counts.byKind[c.kind] ?? 0) + 1;
     if ((c.status !== undefined && c.status >= 400) || c.outcome === 'error') counts.errors++;
-    if (c.endTime === undefined) counts.open++;
+    if (isOpen(c)) counts.open++;
   }
   return counts;
 }
@@ -333,7 +334,7 @@ function summarize(
   let live = false;
   let incomplete = false;
   for (const c of acc.calls) {
-    if (c.endTime === undefined && c.importId === undefined) live = true;
+    if (isLive(c)) live = true;
     if (c.importId !== undefined) imported = true;
     startedAt = Math.min(startedAt, c.startTime);
     endedAt = Math.max(endedAt, callLastTime(c));

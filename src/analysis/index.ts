@@ -11,10 +11,12 @@
  *   view: while a stream is live, re-analysing only decodes the chunks that arrived since the last time.
  * - Message tree: `buildMessageTree(conversation.turns)`.
  */
+
+export { isLive } from '../store/call-facts';
 export { type AnalyzeOptions, analyzeConversation } from './analyze';
 export type { ChunkMap } from './bodies';
 export { runChecks } from './checks';
-export { bodyIssues, DecodeCache, decodeCall, isLive } from './decode';
+export { bodyIssues, DecodeCache, decodeCall } from './decode';
 export {
   type GroupOptions,
   type GroupResult,

@@ -9,6 +9,10 @@
  * Messages on the port are JSON strings: Firefox needs structured-clonable data between worlds, and a
  * string is the cheapest such thing. hook → relay: a JSON array of capture events (a bundle); the relay
  * forwards bundles unparsed and the background parses them.
+ *
+ * The guards here are written by hand rather than with zod: the hook and the relay import this module and
+ * run at document_start on every ChatGPT page load, so it must stay small. The relay ↔ background batch
+ * itself is message `capture/batch` of the protocol in src/messages.ts (the background validates it).
  */
 export const HANDSHAKE_EVENT = 'chatgpt-flow-recorder:handshake';
 export const HOOK_HELLO = 'hook';
@@ -21,6 +25,24 @@ export interface SettingsMessage {
   maxBodyBytes: number;
 }
 
+/**
+ * Reads a relay → hook port message (a JSON string): the settings, or null for anything else (not JSON,
+ * another type, a field of the wrong type, a negative or fractional byte cap).
+ */
+export function readSettingsMessage(data: unknown): SettingsMessage | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(String(data));
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  if (!('type' in v) || v.type !== 'settings') return null;
+  if (!('recording' in v) || typeof v.recording !== 'boolean') return null;
+  if (!('maxBodyBytes' in v) || !isByteCount(v.maxBodyBytes)) return null;
+  return { type: 'settings', recording: v.recording, maxBodyBytes: v.maxBodyBytes };
+}
+
 /** The runtime port name the relay delivers capture batches on (one per tab, reconnected after restarts). */
 export const CAPTURE_PORT = 'capture';
 
@@ -29,6 +51,27 @@ export interface CaptureAck {
   batchId: string;
   ok: boolean;
   error?: string;
+}
+
+/** True when a message received on CAPTURE_PORT is a CaptureAck (the port also carries nothing else). */
+export function isCaptureAck(m: unknown): m is CaptureAck {
+  if (typeof m !== 'object' || m === null) return false;
+  if (!('batchId' in m) || typeof m.batchId !== 'string') return false;
+  if (!('ok' in m) || typeof m.ok !== 'boolean') return false;
+  return !('error' in m) || m.error === undefined || typeof m.error === 'string';
+}
+
+/**
+ * The batch id of a message received on CAPTURE_PORT, before it is validated: the ack must name the batch
+ * even when the rest of the message is refused (else the relay would wait for its timeout). '' when absent.
+ */
+export function captureBatchId(body: unknown): string {
+  if (typeof body !== 'object' || body === null || !('batchId' in body)) return '';
+  return String(body.batchId ?? '');
+}
+
+function isByteCount(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0;
 }
 
 /**

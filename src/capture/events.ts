@@ -4,13 +4,22 @@
  * build time), so zod never reaches the page world.
  */
 import { z } from 'zod';
+import {
+  MAX_HEADER_NAME_CHARS,
+  MAX_HEADER_VALUE_CHARS,
+  MAX_HEADERS,
+  MAX_STATUS_TEXT_CHARS,
+  MAX_URL_CHARS,
+} from './limits';
 
 /** Milliseconds since the Unix epoch, as `performance.timeOrigin + performance.now()` (sub-ms precision). */
 export const epochMs = z.number().finite().nonnegative();
 const time = epochMs;
 const id = z.string().min(1).max(128);
 
-export const headerList = z.array(z.tuple([z.string().max(256), z.string().max(16_384)])).max(512);
+export const headerList = z
+  .array(z.tuple([z.string().max(MAX_HEADER_NAME_CHARS), z.string().max(MAX_HEADER_VALUE_CHARS)]))
+  .max(MAX_HEADERS);
 export type HeaderList = z.infer<typeof headerList>;
 
 /** How a body is carried: text as-is, or bytes as base64 (gzip Statsig bodies, images…). */
@@ -26,8 +35,8 @@ export const callStart = z.object({
   pageSessionId: id,
   transport,
   method: z.string().max(32),
-  url: z.string().max(65_536),
-  pageUrl: z.string().max(65_536),
+  url: z.string().max(MAX_URL_CHARS),
+  pageUrl: z.string().max(MAX_URL_CHARS),
   requestHeaders: headerList,
   requestBody: z.string().nullable(),
   requestBodyEncoding: bodyEncoding,
@@ -42,7 +51,7 @@ export const callResponse = z.object({
   type: z.literal('response'),
   callId: id,
   status: z.number().int().min(0).max(999),
-  statusText: z.string().max(1024),
+  statusText: z.string().max(MAX_STATUS_TEXT_CHARS),
   responseHeaders: headerList,
   responseBodyEncoding: bodyEncoding,
   headersTime: time,

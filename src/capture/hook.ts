@@ -8,22 +8,28 @@
  * Work that is not needed to keep timings right happens after the original call has been made.
  */
 
-import { HANDSHAKE_EVENT, HOOK_HELLO, RELAY_HELLO, type SettingsMessage } from './channel';
+import { HANDSHAKE_EVENT, HOOK_HELLO, RELAY_HELLO, readSettingsMessage } from './channel';
 import type { CallChunk, CallEnd, CallResponse, CallStart, CaptureEvent, HookSettings } from './events';
-import { DEFAULT_MAX_BODY_BYTES } from './limits';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  MAX_HEADER_NAME_CHARS,
+  MAX_HEADER_VALUE_CHARS,
+  MAX_HEADERS,
+  MAX_URL_CHARS,
+} from './limits';
 import { LineBuffer } from './line-buffer';
 import { redactBody, redactHeaders, redactText, redactUrl } from './redact';
 
 type Headers2 = [string, string][];
 const BUFFER_LIMIT = 20_000;
-// The event schema's bounds (src/capture/events.ts): values past them are cut here, so one odd call (a
-// long data: URL, a huge header) can never make the background refuse a whole batch.
-const MAX_URL = 65_536;
-const MAX_HEADERS = 512;
-const MAX_HEADER_VALUE = 16_384;
-const clampUrl = (u: string) => (u.length > MAX_URL ? `${u.slice(0, MAX_URL - 12)}…[truncated]` : u);
+// The event schema's bounds (limits.ts): values past them are cut here, so one odd call (a long data: URL,
+// a huge header) can never make the background refuse a whole batch.
+const clampUrl = (u: string) =>
+  u.length > MAX_URL_CHARS ? `${u.slice(0, MAX_URL_CHARS - 12)}…[truncated]` : u;
 const clampHeaders = (h: Headers2): Headers2 =>
-  h.slice(0, MAX_HEADERS).map(([n, v]) => [n.slice(0, 256), v.slice(0, MAX_HEADER_VALUE)]);
+  h
+    .slice(0, MAX_HEADERS)
+    .map(([n, v]) => [n.slice(0, MAX_HEADER_NAME_CHARS), v.slice(0, MAX_HEADER_VALUE_CHARS)]);
 
 export interface HookHandle {
   pageSessionId: string;
@@ -47,19 +53,16 @@ export function installHook(win: Window & typeof globalThis): HookHandle | undef
   let buffer: string[] | null = [];
   const channel = new win.MessageChannel();
   channel.port1.onmessage = (e: MessageEvent) => {
-    try {
-      const msg = JSON.parse(String(e.data)) as SettingsMessage;
-      if (msg.type !== 'settings') return;
-      settings.recording = msg.recording === true;
-      if (Number.isInteger(msg.maxBodyBytes) && msg.maxBodyBytes >= 0)
-        settings.maxBodyBytes = msg.maxBodyBytes;
-      if (!port) {
-        port = channel.port1;
-        const pending = buffer ?? [];
-        buffer = null;
-        if (settings.recording) for (const m of pending) port.postMessage(m);
-      }
-    } catch {}
+    const msg = readSettingsMessage(e.data);
+    if (!msg) return;
+    settings.recording = msg.recording;
+    settings.maxBodyBytes = msg.maxBodyBytes;
+    if (!port) {
+      port = channel.port1;
+      const pending = buffer ?? [];
+      buffer = null;
+      if (settings.recording) for (const m of pending) port.postMessage(m);
+    }
   };
   // The port is handed over once: the relay cancels the event when it takes the port, and from then on
   // the hook stops listening, so a page script replaying the handshake gets nothing (the relay's settings

@@ -1,5 +1,3 @@
-import { type Carry, redactPiece } from './redact';
-
 /**
  * Cuts streamed text at line breaks and redacts it, so that redaction never sees half a secret: text is
  * released up to its last line break (SSE events, NDJSON and JSON-per-line bodies never split a value
@@ -12,13 +10,16 @@ import { type Carry, redactPiece } from './redact';
  * redacted in whichever release it arrives. What `push` and `end` return is therefore already redacted;
  * redacting it again (as the hook does) changes nothing.
  */
+import { REDACT_HOLD_BACK_CHARS, REDACT_MAX_PENDING_CHARS } from './limits';
+import { type Carry, redactPiece } from './redact';
+
 export class LineBuffer {
   private pending = '';
   private carry: Carry = null;
 
   constructor(
-    private readonly maxPending = 256 * 1024,
-    private readonly holdBack = 8 * 1024,
+    private readonly maxPending = REDACT_MAX_PENDING_CHARS,
+    private readonly holdBack = REDACT_HOLD_BACK_CHARS,
   ) {}
 
   /** Adds text; returns what can be released now (possibly ''), redacted. */

@@ -5,10 +5,12 @@
  * the retry. Writes are idempotent on the background side, so re-sending a committed batch is harmless.
  *
  * Bounds, so that one odd page can neither stall recording nor grow memory without limit: a batch carries
- * at most `maxBatchChars` (well under a runtime message's 64 MiB); a single bundle larger than
+ * at most `maxBatchChars` (well under a runtime message's cap); a single bundle larger than
  * `maxItemChars` could never be delivered and is dropped at once; past `maxQueueChars` new bundles are
  * dropped. Every drop is counted (`dropped`).
  */
+import { RELAY_MAX_BATCH_CHARS, RELAY_MAX_ITEM_CHARS, RELAY_MAX_QUEUE_CHARS } from './limits';
+
 export interface RelayQueueOptions {
   /** Delivers a batch; resolves when committed, rejects (or returns false) when it must be retried. */
   deliver: (batchId: string, bundles: string[]) => Promise<boolean>;
@@ -22,8 +24,6 @@ export interface RelayQueueOptions {
   retryMaxMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
 }
-
-const MiB = 1024 * 1024;
 
 export class RelayQueue {
   private queue: string[] = [];
@@ -41,9 +41,9 @@ export class RelayQueue {
     this.o = {
       flushDelayMs: 40,
       maxBatch: 500,
-      maxBatchChars: 16 * MiB,
-      maxItemChars: 48 * MiB,
-      maxQueueChars: 256 * MiB,
+      maxBatchChars: RELAY_MAX_BATCH_CHARS,
+      maxItemChars: RELAY_MAX_ITEM_CHARS,
+      maxQueueChars: RELAY_MAX_QUEUE_CHARS,
       retryMinMs: 100,
       retryMaxMs: 2000,
       setTimer: (fn, ms) => setTimeout(fn, ms),

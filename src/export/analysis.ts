@@ -94,20 +94,6 @@ function projectDecoded(d: DecodedTurn): ExportedConversation['turns'][number]['
 }
 
 function projectTurn(t: Turn): ExportedConversation['turns'][number] {
-  const l = t.linkedCalls;
-  const links: ExportedConversation['turns'][number]['linkedCalls'] = {
-    resumes: l.resumes,
-    sockets: l.sockets,
-    telemetry: l.telemetry,
-    sentinel: l.sentinel,
-    prepare: l.prepare,
-    other: l.other,
-    before: l.before,
-  };
-  if (l.genTitle) links.genTitle = { ...l.genTitle };
-  if (l.streamTitle !== undefined) links.streamTitle = l.streamTitle;
-  if (l.latR) links.latR = { ...l.latR };
-  if (l.conversationsList !== undefined) links.conversationsList = l.conversationsList;
   const lat = t.latency;
   const out: ExportedConversation['turns'][number] = {
     index: t.index,
@@ -116,21 +102,24 @@ function projectTurn(t: Turn): ExportedConversation['turns'][number] {
     startTime: t.startTime,
     action: t.action,
     userPrompt: t.userPrompt,
-    model: { requested: t.model.requested, resolved: t.model.resolved },
+    model: t.model,
     assistantText: t.assistantText,
     answerSource: t.answerSource,
-    messageIds: { ...t.messageIds },
+    messageIds: t.messageIds,
     isContinuation: t.isContinuation,
     requestConversationId: t.requestConversationId,
     suggestions: t.suggestions,
     status: t.status,
     decoded: projectDecoded(t.decoded),
-    linkedCalls: links,
+    // The same schema on both sides (src/analysis/schema.ts): no projection needed.
+    linkedCalls: t.linkedCalls,
     latency: {
+      ...lat,
+      // Non-finite numbers are written as null (JSON has no NaN); the analysis never makes them, but a
+      // file must stay valid if it ever does.
       timeToHeadersMs: finite(lat.timeToHeadersMs),
       ttftMs: finite(lat.ttftMs),
       totalMs: finite(lat.totalMs),
-      contentEvents: lat.contentEvents,
       generationMs: finite(lat.generationMs),
       eventsPerSecond: finite(lat.eventsPerSecond),
       gapP50Ms: finite(lat.gapP50Ms),
@@ -195,36 +184,14 @@ export function projectConversation(c: Conversation): ExportedConversation {
     live: c.live,
     incomplete: c.incomplete,
     turns: c.turns.map(projectTurn),
-    checks: c.checks.map((k) => {
-      const check: ExportedConversation['checks'][number] = {
-        id: k.id,
-        rule: k.rule,
-        name: k.name,
-        status: k.status,
-        evidence: k.evidence,
-        callIds: k.callIds,
-      };
-      if (k.turnIndex !== undefined) check.turnIndex = k.turnIndex;
-      return check;
-    }),
-    bodyIssues: c.bodyIssues.map((b) => ({ ...b })),
+    checks: c.checks,
+    bodyIssues: c.bodyIssues,
   };
 }
 
+/** A page session as exported: the analysis's own shape (the same schema), unchanged. */
 export function projectPageSession(p: PageSession): ExportedPageSession {
-  return {
-    id: p.id,
-    tabId: p.tabId,
-    host: p.host,
-    pageUrl: p.pageUrl,
-    startedAt: p.startedAt,
-    endedAt: p.endedAt,
-    callIds: p.callIds,
-    conversationIds: p.conversationIds,
-    unassignedCallIds: p.unassignedCallIds,
-    live: p.live,
-    imported: p.imported,
-  };
+  return p;
 }
 
 export interface AnalysisProgress {

@@ -8,8 +8,10 @@
  * identifiers are known before the first call is written. JSON then adds the analysis, computed from
  * the same (redacted, share-safe) records, so it can never show what the raw part hides.
  */
+
 import pkg from '../../package.json' with { type: 'json' };
 import type { ChunkMap } from '../analysis';
+import { EXPORT_ANALYSIS_BODY_CHARS, EXPORT_IDENTITY_BODY_BYTES } from '../capture/limits';
 import { redactStoredCall, redactStoredChunk } from '../capture/sanitize';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import { analyseForExport } from './analysis';
@@ -107,11 +109,8 @@ class ChunkReader {
   }
 }
 
-/** Bodies the analysis reads: streams and sockets whatever their size, other bodies when small. */
-const ANALYSIS_BODY_CHARS = 256 * 1024;
 /** Response bodies the share-safe learning pass reads: where identities live. */
 const IDENTITY_KINDS = new Set(['auth_session', 'accounts_check', 'other']);
-const IDENTITY_BODY_BYTES = 64 * 1024;
 
 const chars = (chunks: readonly StoredChunk[]) => chunks.reduce((n, c) => n + c.data.length, 0);
 
@@ -142,7 +141,7 @@ export async function* exportCaptures(
 
   if (safe) {
     const identity = calls.filter(
-      (c) => IDENTITY_KINDS.has(c.kind) && (c.bodyBytes ?? 0) <= IDENTITY_BODY_BYTES,
+      (c) => IDENTITY_KINDS.has(c.kind) && (c.bodyBytes ?? 0) <= EXPORT_IDENTITY_BODY_BYTES,
     );
     const identityChunks = new Map<string, StoredChunk[]>();
     const reader = new ChunkReader(
@@ -215,7 +214,11 @@ export async function* exportCaptures(
       parts.push(sep + JSON.stringify(exported));
       kept.push(call);
       const size = chars(chunks);
-      if (call.kind === 'conversation' || call.transport === 'websocket' || size <= ANALYSIS_BODY_CHARS) {
+      if (
+        call.kind === 'conversation' ||
+        call.transport === 'websocket' ||
+        size <= EXPORT_ANALYSIS_BODY_CHARS
+      ) {
         bodies.set(call.callId, chunks);
       }
     } else {

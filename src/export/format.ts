@@ -12,13 +12,25 @@
  * ignore members they do not know. A change that removes or re-means a field bumps the version.
  */
 import { z } from 'zod';
+import {
+  bodyIssue,
+  callCounts,
+  flowCheck,
+  latencyComparison,
+  latencyComparisonRow,
+  latencyStats,
+  latRReport,
+  pageSession,
+  turnLinks,
+  turnMessageIds,
+  turnModel,
+} from '../analysis/schema';
 import { decodedEvent, decodedTurn as protocolDecodedTurn } from '../protocol/decoded';
 import { storedCall, storedChunk } from '../store/schema';
 
 export const FORMAT_NAME = 'chatgpt-flow-recorder';
 export const FORMAT_VERSION = 1;
 
-const nullableNumber = z.number().nullable();
 const nullableString = z.string().nullable();
 const ids = z.array(z.string());
 
@@ -39,71 +51,16 @@ export type ExportedCall = z.infer<typeof exportedCall>;
 
 // ---- Analysis (derived; recomputed on import, kept here for readers without the extension) ----------
 
-const latencyStats = z.object({
-  timeToHeadersMs: nullableNumber,
-  ttftMs: nullableNumber.describe('Time from the send to the first event that added answer text.'),
-  totalMs: nullableNumber,
-  contentEvents: z.number().int(),
-  generationMs: nullableNumber,
-  eventsPerSecond: nullableNumber,
-  gapP50Ms: nullableNumber,
-  gapP95Ms: nullableNumber,
-  gapP99Ms: nullableNumber,
-  maxStallMs: nullableNumber,
-});
-
-const latRReport = z
-  .object({
-    serverRequestId: nullableString,
-    model: nullableString,
-    countTokens: nullableNumber,
-    preflightTimeMs: nullableNumber,
-    tsFirstTokenMs: nullableNumber,
-    tsMedianTokenWithoutFirstMs: nullableNumber,
-    tsMeanTokenWithoutFirstMs: nullableNumber,
-    tsP95TokenWithoutFirstMs: nullableNumber,
-    tsP99TokenWithoutFirstMs: nullableNumber,
-    tsMaxTokenTimeMs: nullableNumber,
-    tsMinTokenTimeMs: nullableNumber,
-    tsTotalRequestMs: nullableNumber,
-  })
-  .describe("The app's own timings, as it posted them to lat/r.");
-
-const latencyComparison = z.object({
-  guess: z.boolean().describe('The lat/r link was a guess by time (no request id matched).'),
+// Where the analysis has an enum, the file has any string: a newer version's values must still import.
+const exportedComparison = latencyComparison.extend({
   rows: z.array(
-    z.object({
+    latencyComparisonRow.extend({
       metric: z.string().describe('ttft, contentEvents, gapP50, gapP95, gapP99, total'),
-      reportedField: z.string(),
-      measured: nullableNumber,
-      reported: nullableNumber,
-      difference: nullableNumber,
     }),
   ),
 });
-
-const turnLinks = z
-  .object({
-    genTitle: z
-      .object({
-        callId: z.string(),
-        urlConversationId: nullableString,
-        messageId: nullableString,
-        title: nullableString,
-      })
-      .optional(),
-    streamTitle: z.string().optional(),
-    latR: z.object({ callId: z.string(), guess: z.boolean() }).optional(),
-    conversationsList: z.string().optional(),
-    resumes: ids,
-    sockets: ids,
-    telemetry: ids,
-    sentinel: ids,
-    prepare: ids,
-    other: ids,
-    before: ids,
-  })
-  .describe('Calls tied to the turn, by callId.');
+const exportedCheck = flowCheck.extend({ rule: z.string() });
+const exportedCounts = callCounts.extend({ byKind: z.record(z.string(), z.number().int()) });
 
 // The decoded turn is the protocol layer's one definition (src/protocol/decoded.ts); the export leaves out
 // each event's raw data, which is already in the call's chunks.
@@ -120,10 +77,10 @@ const turn = z.object({
   startTime: z.number(),
   action: nullableString,
   userPrompt: nullableString,
-  model: z.object({ requested: nullableString, resolved: nullableString }),
+  model: turnModel,
   assistantText: z.string(),
   answerSource: z.enum(['response', 'websocket']),
-  messageIds: z.object({ user: nullableString, parent: nullableString, assistant: nullableString }),
+  messageIds: turnMessageIds,
   isContinuation: z.boolean(),
   requestConversationId: nullableString,
   suggestions: z.array(z.string()).nullable(),
@@ -133,34 +90,9 @@ const turn = z.object({
   linkedCalls: turnLinks,
   latency: latencyStats,
   reported: latRReport.optional(),
-  comparison: latencyComparison.optional(),
+  comparison: exportedComparison.optional(),
   live: z.boolean(),
   incomplete: z.boolean(),
-});
-
-const flowCheck = z.object({
-  id: z.string(),
-  rule: z.string(),
-  name: z.string(),
-  status: z.enum(['pass', 'fail', 'skip']),
-  evidence: z.string(),
-  callIds: ids,
-  turnIndex: z.number().int().optional(),
-});
-
-const bodyIssue = z.object({
-  callId: z.string(),
-  side: z.enum(['request', 'response']),
-  status: z.string(),
-  path: nullableString,
-  message: nullableString,
-});
-
-const callCounts = z.object({
-  total: z.number().int(),
-  byKind: z.record(z.string(), z.number().int()),
-  errors: z.number().int(),
-  open: z.number().int(),
 });
 
 export const exportedConversation = z.object({
@@ -176,29 +108,17 @@ export const exportedConversation = z.object({
   firstPrompt: nullableString,
   callIds: ids.describe('Every call linked to the conversation, in time order.'),
   turnCallIds: ids,
-  counts: callCounts,
+  counts: exportedCounts,
   flags: z.array(z.string()),
   live: z.boolean(),
   incomplete: z.boolean(),
   turns: z.array(turn),
-  checks: z.array(flowCheck),
+  checks: z.array(exportedCheck),
   bodyIssues: z.array(bodyIssue),
 });
 export type ExportedConversation = z.infer<typeof exportedConversation>;
 
-export const exportedPageSession = z.object({
-  id: z.string(),
-  tabId: z.number().int().nullable(),
-  host: nullableString,
-  pageUrl: z.string(),
-  startedAt: z.number(),
-  endedAt: z.number(),
-  callIds: ids,
-  conversationIds: ids,
-  unassignedCallIds: ids,
-  live: z.boolean(),
-  imported: z.boolean(),
-});
+export const exportedPageSession = pageSession;
 export type ExportedPageSession = z.infer<typeof exportedPageSession>;
 
 export const exportedAnalysis = z

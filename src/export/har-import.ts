@@ -9,30 +9,53 @@
  * Bodies above the recorder's cap are cut and flagged `truncated`, as a recording would be.
  */
 import { z } from 'zod';
-import { type CaptureEvent, callOutcome, captureEvent } from '../capture/events';
-import { DEFAULT_MAX_BODY_BYTES } from '../capture/limits';
+import { type CaptureEvent, captureEvent } from '../capture/events';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  MAX_HEADER_NAME_CHARS,
+  MAX_HEADER_VALUE_CHARS,
+  MAX_HEADERS,
+  MAX_STATUS_TEXT_CHARS,
+  MAX_URL_CHARS,
+} from '../capture/limits';
+import { header, isEventStreamType } from '../store/call-facts';
 import { applyEvents } from '../store/db';
 import type { StoredCall, StoredChunk } from '../store/schema';
+import { harFlowRecorder, harSseEvent, harWebSocketMessage } from './har-fields';
 import { splitSseBlocks } from './sse-blocks';
 
 const nameValue = z.object({ name: z.string(), value: z.string() });
 
-const flowRecorder = z.object({
-  callId: z.string().min(1).max(128),
-  pageSessionId: z.string().min(1).max(128),
-  conversationId: z.string().max(128).nullable().optional(),
-  transport: z.enum(['fetch', 'xhr', 'beacon', 'websocket']).optional(),
-  startTime: z.number().finite().nonnegative().optional(),
-  headersTime: z.number().finite().nonnegative().optional(),
-  endTime: z.number().finite().nonnegative().optional(),
-  outcome: callOutcome.optional(),
-  error: z.string().optional(),
-  truncated: z.boolean().optional(),
-  requestTruncated: z.boolean().optional(),
-  requestBodyEncoding: z.enum(['text', 'base64']).optional(),
-  keepalive: z.boolean().optional(),
-  bodyBytes: z.number().int().nonnegative().optional(),
-});
+const id = z.string().min(1).max(128);
+const time = z.number().finite().nonnegative();
+/** What the importer reads of `_flowRecorder`: the identity fields required, the rest optional, bounded. */
+const flowRecorder = harFlowRecorder
+  .pick({
+    callId: true,
+    pageSessionId: true,
+    conversationId: true,
+    transport: true,
+    startTime: true,
+    headersTime: true,
+    endTime: true,
+    outcome: true,
+    error: true,
+    truncated: true,
+    requestTruncated: true,
+    requestBodyEncoding: true,
+    keepalive: true,
+    bodyBytes: true,
+  })
+  .partial()
+  .extend({
+    callId: id,
+    pageSessionId: id,
+    conversationId: z.string().max(128).nullable().optional(),
+    startTime: time.optional(),
+    headersTime: time.optional(),
+    endTime: time.optional(),
+    bodyBytes: z.number().int().nonnegative().optional(),
+  });
 
 /**
  * HAR writers disagree on absent values: Chrome omits them, other tools (and the shared digests) write
@@ -85,9 +108,12 @@ export const harEntrySchema = z.preprocess(
     }),
     timings: z.record(z.string(), z.unknown()).optional(),
     _resourceType: z.string().optional(),
-    _sseEvents: z.array(z.object({ time: z.number().finite() })).optional(),
+    _sseEvents: z.array(harSseEvent.pick({ time: true })).optional(),
+    // Any frame type: other tools' HARs are read too; frames other than send/receive are skipped.
     _webSocketMessages: z
-      .array(z.object({ type: z.string(), time: z.number().finite(), data: z.string().optional() }))
+      .array(
+        harWebSocketMessage.pick({ time: true }).extend({ type: z.string(), data: z.string().optional() }),
+      )
       .optional(),
     _flowRecorder: flowRecorder.optional(),
   }),
@@ -111,10 +137,6 @@ export interface HarMapped {
   notes: string[];
 }
 
-const MAX_HEADERS = 512;
-const MAX_HEADER_NAME = 256;
-const MAX_HEADER_VALUE = 16_384;
-const MAX_URL = 65_536;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 const utf8 = new TextEncoder();
@@ -135,16 +157,11 @@ function headers(list: readonly { name: string; value: string }[] | undefined, n
       cut = true;
       break;
     }
-    if (h.name.length > MAX_HEADER_NAME || h.value.length > MAX_HEADER_VALUE) cut = true;
-    out.push([h.name.slice(0, MAX_HEADER_NAME), h.value.slice(0, MAX_HEADER_VALUE)]);
+    if (h.name.length > MAX_HEADER_NAME_CHARS || h.value.length > MAX_HEADER_VALUE_CHARS) cut = true;
+    out.push([h.name.slice(0, MAX_HEADER_NAME_CHARS), h.value.slice(0, MAX_HEADER_VALUE_CHARS)]);
   }
   if (cut) notes.push('headers cut to the recorder’s bounds');
   return out;
-}
-
-function header(list: readonly [string, string][], name: string): string | null {
-  for (const [k, v] of list) if (k.toLowerCase() === name) return v;
-  return null;
 }
 
 /** Cuts a body at the recorder's cap: base64 at a 4-character boundary, text by characters. */
@@ -181,7 +198,7 @@ export function mapHarEntry(e: HarEntryIn, ctx: HarImportContext): HarMapped {
     e._webSocketMessages !== undefined;
   const transport: StoredCall['transport'] =
     meta?.transport ?? (isWebSocket ? 'websocket' : (TRANSPORTS[e._resourceType ?? ''] ?? 'fetch'));
-  if (e.request.url.length > MAX_URL) throw new Error(`URL longer than ${MAX_URL} characters`);
+  if (e.request.url.length > MAX_URL_CHARS) throw new Error(`URL longer than ${MAX_URL_CHARS} characters`);
   const startTime = meta?.startTime ?? Date.parse(e.startedDateTime);
   if (!(startTime >= 0)) throw new Error('startedDateTime is before 1970');
 
@@ -250,7 +267,7 @@ export function mapHarEntry(e: HarEntryIn, ctx: HarImportContext): HarMapped {
       type: 'response',
       callId,
       status,
-      statusText: (e.response.statusText ?? '').slice(0, 1024),
+      statusText: (e.response.statusText ?? '').slice(0, MAX_STATUS_TEXT_CHARS),
       responseHeaders,
       responseBodyEncoding: transport === 'websocket' ? 'text' : encoding,
       headersTime: Math.max(startTime, headersTime),
@@ -283,9 +300,7 @@ export function mapHarEntry(e: HarEntryIn, ctx: HarImportContext): HarMapped {
       truncated = true;
       notes.push('response body cut at the size cap');
     }
-    const isStream = /text\/event-stream/i.test(
-      header(responseHeaders, 'content-type') ?? content.mimeType ?? '',
-    );
+    const isStream = isEventStreamType(header(responseHeaders, 'content-type') ?? content.mimeType);
     const times = e._sseEvents?.map((ev) => ev.time * 1000);
     if (isStream && encoding === 'text' && times && times.length > 0) {
       const blocks = splitSseBlocks(capped.text);

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { redactText } from '../capture/redact';
-import { joinBody } from '../store/db';
+import { joinBody } from '../store/call-facts';
 import { exportToText } from './export';
 import type { HarEntry, HarPage } from './har';
 import { parseImportText } from './import';

@@ -14,9 +14,12 @@
  * send is 0 (the request's upload is not observable), wait runs to the response headers, receive to the
  * end of the body.
  */
-import { joinBody } from '../store/db';
+import { header, isEventStream, joinBody } from '../store/call-facts';
 import type { StoredCall, StoredChunk } from '../store/schema';
+import type { HarFlowRecorder, HarSseEvent, HarWebSocketMessage } from './har-fields';
 import { parseSseBlock, timedBlocks } from './sse-blocks';
+
+export type { HarFlowRecorder, HarSseEvent, HarWebSocketMessage } from './har-fields';
 
 /**
  * The page hook cannot see the protocol version. ChatGPT serves h2 (h3 in some 2026 captures); Chrome
@@ -27,46 +30,6 @@ export const HTTP_VERSION = 'HTTP/2.0';
 export interface HarNameValue {
   name: string;
   value: string;
-}
-
-export interface HarSseEvent {
-  /** Seconds since the epoch (fractional), like Chrome's `_webSocketMessages`. */
-  time: number;
-  event?: string;
-  id?: string;
-  data: string;
-  comment?: string;
-}
-
-export interface HarWebSocketMessage {
-  type: 'send' | 'receive';
-  time: number;
-  opcode: number;
-  data: string;
-}
-
-/** The recorder's record of the call, minus what the standard fields already carry. */
-export interface HarFlowRecorder {
-  callId: string;
-  pageSessionId: string;
-  tabId: number | null;
-  kind: string;
-  conversationId: string | null;
-  transport: string;
-  startTime: number;
-  headersTime?: number;
-  firstChunkTime?: number;
-  lastChunkTime?: number;
-  endTime?: number;
-  outcome?: string;
-  error?: string;
-  truncated?: boolean;
-  requestTruncated: boolean;
-  requestBodyEncoding: 'text' | 'base64';
-  keepalive?: boolean;
-  bodyBytes?: number;
-  chunkCount?: number;
-  importId?: string;
 }
 
 export interface HarEntry {
@@ -123,11 +86,6 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 const seconds = (ms: number) => Math.round(ms * 1000) / 1_000_000;
 export const isoTime = (ms: number) => new Date(ms).toISOString();
 
-function header(list: readonly [string, string][] | undefined, name: string): string | null {
-  for (const [k, v] of list ?? []) if (k.toLowerCase() === name) return v;
-  return null;
-}
-
 const nameValues = (list: readonly [string, string][] | undefined): HarNameValue[] =>
   (list ?? []).map(([name, value]) => ({ name, value }));
 
@@ -147,10 +105,6 @@ const utf8 = new TextEncoder();
 function base64Length(b64: string): number {
   const pad = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
   return Math.max(0, Math.floor((b64.length * 3) / 4) - pad);
-}
-
-export function isEventStream(call: StoredCall): boolean {
-  return /text\/event-stream/i.test(header(call.responseHeaders, 'content-type') ?? '');
 }
 
 export function harPage(id: string, startTime: number, pageUrl: string): HarPage {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinBody } from '../store/db';
+import { joinBody } from '../store/call-facts';
 import { exportToText } from './export';
 import {
   checkImportFile,

@@ -9,18 +9,15 @@
  * at the recorder's own caps (flagged `truncated`, as a recording would be).
  */
 import type { z } from 'zod';
+import { MAX_CALL_CHARS, MAX_IMPORT_BYTES, MAX_IMPORT_CALLS, MAX_JSON_DEPTH } from '../capture/limits';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import { exportedCall, FORMAT_NAME, FORMAT_VERSION } from './format';
 import { harEntrySchema, harPageSchema, mapHarEntry } from './har-import';
 import { JsonScanner, JsonSyntaxError, lineColumn, type Range, type ScanResult } from './json-scan';
 import { Slicer, textUnits } from './slicer';
 
-/** Largest file accepted (checked with File.size before reading a byte). */
-export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
-export const MAX_IMPORT_CALLS = 200_000;
-export const MAX_JSON_DEPTH = 64;
-/** Body data kept per imported call; beyond it chunks are dropped and the call is flagged truncated. */
-export const MAX_CALL_CHARS = 16 * 1024 * 1024;
+// The import's bounds live with every other size limit; re-exported as part of this module's interface.
+export { MAX_CALL_CHARS, MAX_IMPORT_BYTES, MAX_IMPORT_CALLS, MAX_JSON_DEPTH } from '../capture/limits';
 
 export class ImportError extends Error {
   constructor(

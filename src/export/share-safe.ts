@@ -25,6 +25,7 @@
  * body) are replaced entirely: when in doubt, remove.
  */
 import { isRecord, type JsonRecord, setOwn } from '../protocol/json';
+import { isEventStream } from '../store/call-facts';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import { parseSseBlock, splitSseBlocks, timedBlocks } from './sse-blocks';
 
@@ -345,12 +346,6 @@ interface Ctx {
   delta: DeltaState;
 }
 
-function isEventStream(headers: StoredCall['responseHeaders']): boolean {
-  return (headers ?? []).some(
-    ([k, v]) => k.toLowerCase() === 'content-type' && /text\/event-stream/i.test(v),
-  );
-}
-
 const utf8 = new TextEncoder();
 const byteLength = (s: string) => utf8.encode(s).length;
 
@@ -431,7 +426,7 @@ export class ShareSafe {
       out.responseBodyEncoding = 'text';
       return [{ callId, seq: 0, time: last?.time ?? 0, bytes: totalBytes, data: REMOVED_BINARY }];
     }
-    if (isEventStream(call.responseHeaders)) {
+    if (isEventStream(call)) {
       // Re-chunked at event boundaries: an event split across two reads can only be rewritten whole.
       // Each event keeps the arrival time of the read that completed it and its original size on the wire.
       const blocks = timedBlocks(inbound);

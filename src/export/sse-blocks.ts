@@ -40,11 +40,6 @@ export function splitSseBlocks(text: string): string[] {
   return blocks;
 }
 
-/** Whether a block ends with the blank line that dispatches it. */
-export function isTerminated(block: string): boolean {
-  return /(?:\r\n|\r|\n)(?:\r\n|\r|\n)$/.test(block) || /^(?:\r\n|\r|\n)+$/.test(block);
-}
-
 /**
  * The body's blocks, each stamped with the arrival time of the chunk that completed it (as the protocol's
  * framer stamps events). `chunks` must be in arrival order.

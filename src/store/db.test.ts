@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CaptureEvent } from '../capture/events';
+import { joinBody } from './call-facts';
 import {
   allCalls,
   callsByConversation,
@@ -12,7 +13,6 @@ import {
   getCall,
   getChunks,
   interruptOpenCalls,
-  joinBody,
   openCaptureDb,
   writeBatch,
 } from './db';

@@ -335,11 +335,3 @@ export async function clearAll(db: CaptureDb) {
   const tx = db.transaction(['calls', 'chunks'], 'readwrite', { durability: 'strict' });
   await Promise.all([tx.objectStore('calls').clear(), tx.objectStore('chunks').clear(), tx.done]);
 }
-
-/** The response body as stored: chunks joined (text), or bytes re-joined and re-encoded (base64). */
-export function joinBody(chunks: readonly StoredChunk[], encoding: 'text' | 'base64' = 'text'): string {
-  const inbound = chunks.filter((c) => c.direction !== 'out');
-  if (encoding === 'text') return inbound.map((c) => c.data).join('');
-  const parts = inbound.map((c) => atob(c.data));
-  return btoa(parts.join(''));
-}

@@ -9,6 +9,7 @@
  * itself (keyed by import id and part number). Staged parts nobody finished are dropped after an hour.
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import { IMPORT_PART_CHARS } from '../capture/limits';
 import type { CaptureDb } from './db';
 import type { StoredCall, StoredChunk } from './schema';
 
@@ -170,12 +171,6 @@ export async function commitStaged(
 }
 
 // ---- Splitting an import into messages (used by the extension's UiClient) -----------------------------
-
-/**
- * Characters of payload per 'store/import' message. Chrome rejects messages over 64 MiB of JSON; UTF-8 and
- * JSON escaping can make a character several bytes, so a part stays far below.
- */
-export const IMPORT_PART_CHARS = 8 * 1024 * 1024;
 
 export interface ImportPart {
   calls: StoredCall[];

@@ -4,27 +4,25 @@
  */
 import { EventSanitizer, redactStoredCall, redactStoredChunk } from '../capture/sanitize';
 import {
-  type Envelope,
+  dispatch,
+  dispatchRaw,
+  type Handlers,
   type MessageName,
   parseCaptureEvents,
-  parseRequest,
   type Reply,
-  type Responses,
+  type SenderInfo,
 } from '../messages';
 import { type CaptureDb, clearAll, countCallsInTab, deleteCalls, writeBatch } from './db';
 import { commitStaged, importCalls, openStagingDb, type StagingDb, stagePart } from './import';
 
-export interface SenderInfo {
-  /** The tab of a content-script sender; null for extension pages. */
-  tabId: number | null;
-  /** True when the sender is one of this extension's own pages (popup, full-tab view). */
-  fromExtensionPage: boolean;
-  /** The capture port's page-session binding (see BatchContext.binding); one object per port. */
-  binding?: { pageSessionId: string | null };
-}
+export type { SenderInfo } from '../messages';
 
+/** The background's message service: every answer is a `Reply`, never a rejection. */
 export interface Service {
+  /** Answers a raw runtime message `{ name, body }` (untrusted: the envelope and body are validated). */
   handle(raw: unknown, sender: SenderInfo): Promise<Reply<MessageName>>;
+  /** Answers message `name` with a body still to validate (e.g. one that arrived on a port). */
+  handleBody<N extends MessageName>(name: N, body: unknown, sender: SenderInfo): Promise<Reply<N>>;
 }
 
 export type OnStored = (tabId: number | null, callIds: string[]) => void;
@@ -36,13 +34,17 @@ export interface ServiceOptions {
   sessionStart?: () => Promise<number>;
 }
 
+/**
+ * Builds the background's service from its handlers. `db` opens the capture database (called per
+ * message; cache it). `onStored(tabId, callIds)` runs after each committed change: tabId null and no ids
+ * for changes from extension pages (delete, clear, import), meaning "anything may have changed".
+ */
 export function createService(
   db: () => Promise<CaptureDb>,
   onStored?: OnStored,
   opts: ServiceOptions = {},
 ): Service {
   let stagingPromise: Promise<StagingDb> | null = null;
-  const sanitizer = new EventSanitizer();
   const staging =
     opts.staging ??
     (() => {
@@ -52,66 +54,58 @@ export function createService(
       });
       return stagingPromise;
     });
-  async function run(msg: Envelope, sender: SenderInfo): Promise<Responses[MessageName]> {
-    switch (msg.name) {
-      case 'capture/batch': {
-        if (sender.tabId === null) throw new Error('capture/batch: only content scripts send captures');
-        const parsed = parseCaptureEvents(msg.body.events);
-        const events = sanitizer.sanitize(parsed.events);
-        const ctx = sender.binding
-          ? { tabId: sender.tabId, binding: sender.binding }
-          : { tabId: sender.tabId };
-        const r = await writeBatch(await db(), events, ctx);
-        onStored?.(sender.tabId, [...new Set(events.map((e) => e.callId))]);
-        return { ok: true, stored: r.events, rejected: parsed.rejected + r.refused };
-      }
-      case 'store/delete':
-        requirePage(sender, msg.name);
-        await deleteCalls(await db(), msg.body.callIds);
-        onStored?.(null, []);
-        return { ok: true };
-      case 'store/clear':
-        requirePage(sender, msg.name);
-        await clearAll(await db());
-        onStored?.(null, []);
-        return { ok: true };
-      case 'store/import': {
-        requirePage(sender, msg.name);
-        const { importId, part = 0, final = true } = msg.body;
-        // Defence in depth, as for captures: a file from elsewhere (a DevTools HAR) may hold secrets.
-        const encodings = new Map(msg.body.calls.map((c) => [c.callId, c.responseBodyEncoding]));
-        const calls = msg.body.calls.map(redactStoredCall);
-        const chunks = msg.body.chunks.map((ch) => redactStoredChunk(ch, encodings.get(ch.callId)));
-        if (!final) {
-          await stagePart(await staging(), importId, part, calls, chunks);
-          return { added: 0, skipped: 0, committed: false };
-        }
-        const r =
-          part === 0
-            ? await importCalls(await db(), importId, calls, chunks)
-            : await commitStaged(await db(), await staging(), importId, part, { calls, chunks });
-        onStored?.(null, []);
-        return { ...r, committed: true };
-      }
-      case 'tab/count':
-        return {
-          count: await countCallsInTab(await db(), msg.body.tabId, (await opts.sessionStart?.()) ?? 0),
-        };
-    }
-  }
-  return {
-    async handle(raw, sender) {
-      const msg = parseRequest(raw);
-      if ('error' in msg) return { ok: false, error: msg.error };
-      try {
-        return { ok: true, value: await run(msg, sender) };
-      } catch (err) {
-        return { ok: false, error: err instanceof Error ? err.message : String(err) };
-      }
+  // Streams are redacted as they arrive, batch after batch: the sanitizer keeps each call's carry-over.
+  const sanitizer = new EventSanitizer();
+  const handlers: Handlers = {
+    async 'capture/batch'(body, sender) {
+      if (sender.tabId === null) throw new Error('capture/batch: only content scripts send captures');
+      const parsed = parseCaptureEvents(body.events);
+      const events = sanitizer.sanitize(parsed.events);
+      const ctx = sender.binding ? { tabId: sender.tabId, binding: sender.binding } : { tabId: sender.tabId };
+      const r = await writeBatch(await db(), events, ctx);
+      onStored?.(sender.tabId, [...new Set(events.map((e) => e.callId))]);
+      return { ok: true, stored: r.events, rejected: parsed.rejected + r.refused };
     },
+    async 'store/delete'(body, sender) {
+      requirePage(sender, 'store/delete');
+      await deleteCalls(await db(), body.callIds);
+      onStored?.(null, []);
+      return { ok: true };
+    },
+    async 'store/clear'(_body, sender) {
+      requirePage(sender, 'store/clear');
+      await clearAll(await db());
+      onStored?.(null, []);
+      return { ok: true };
+    },
+    async 'store/import'(body, sender) {
+      requirePage(sender, 'store/import');
+      const { importId, part = 0, final = true } = body;
+      // Defence in depth, as for captures: a file from elsewhere (a DevTools HAR) may hold secrets.
+      const encodings = new Map(body.calls.map((c) => [c.callId, c.responseBodyEncoding]));
+      const calls = body.calls.map(redactStoredCall);
+      const chunks = body.chunks.map((ch) => redactStoredChunk(ch, encodings.get(ch.callId)));
+      if (!final) {
+        await stagePart(await staging(), importId, part, calls, chunks);
+        return { added: 0, skipped: 0, committed: false };
+      }
+      const r =
+        part === 0
+          ? await importCalls(await db(), importId, calls, chunks)
+          : await commitStaged(await db(), await staging(), importId, part, { calls, chunks });
+      onStored?.(null, []);
+      return { ...r, committed: true };
+    },
+    async 'tab/count'(body) {
+      return { count: await countCallsInTab(await db(), body.tabId, (await opts.sessionStart?.()) ?? 0) };
+    },
+  };
+  return {
+    handle: (raw, sender) => dispatchRaw(handlers, raw, sender),
+    handleBody: (name, body, sender) => dispatch(handlers, name, body, sender),
   };
 }
 
-function requirePage(sender: SenderInfo, name: string) {
+function requirePage(sender: SenderInfo, name: MessageName) {
   if (!sender.fromExtensionPage) throw new Error(`${name}: only extension pages may change the store`);
 }

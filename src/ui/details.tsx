@@ -8,17 +8,9 @@ import type { DecodeCache } from '../analysis/index';
 import type { Turn } from '../analysis/types';
 import type { DecodedTurn } from '../protocol/decoded';
 import { type ValidationResult, validateBody } from '../protocol/schemas/index';
-import { joinBody } from '../store/db';
+import { isEventStream, joinBody } from '../store/call-facts';
 import type { StoredCall, StoredChunk } from '../store/schema';
-import {
-  callLabel,
-  formatBytes,
-  formatClock,
-  formatMs,
-  formatOffset,
-  isEventStream,
-  KIND_LABEL,
-} from './format';
+import { callLabel, formatBytes, formatClock, formatMs, formatOffset, KIND_LABEL } from './format';
 import { BodyView, JsonView, LazyDetails } from './json-view';
 import { callTiming } from './timeline-model';
 

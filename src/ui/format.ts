@@ -3,6 +3,7 @@
  * "conversation (stream)") that the timeline numbers within each turn.
  */
 import type { Kind } from '../protocol/classify';
+import { apiPath, isEventStream } from '../store/call-facts';
 import type { StoredCall } from '../store/schema';
 
 /** A duration: "850 ms", "1.24 s", "2m 05s", "1h 02m". Null → "—". */
@@ -112,28 +113,6 @@ export const KIND_LABEL: Record<Kind, string> = {
   other: 'other',
 };
 
-function header(list: readonly (readonly [string, string])[] | undefined, name: string): string | null {
-  if (!list) return null;
-  for (const [k, v] of list) if (k.toLowerCase() === name) return v;
-  return null;
-}
-
-export function isEventStream(call: StoredCall): boolean {
-  return /text\/event-stream/i.test(header(call.responseHeaders, 'content-type') ?? '');
-}
-
-/** Path after the backend prefix (`/backend-api`, `/backend-anon`, optional `/f`), else the whole path. */
-function apiPath(url: string): string {
-  let path: string;
-  try {
-    path = new URL(url).pathname;
-  } catch {
-    return url;
-  }
-  const m = /^\/backend-(?:api|anon|alt)(?:\/f)?(\/.*)?$/.exec(path);
-  return (m ? (m[1] ?? '/') : path).replace(/\/$/, '') || '/';
-}
-
 /**
  * A call's readable label: the kind's name, refined where one kind covers several endpoints
  * (sentinel/chat-requirements vs sentinel/ping, conversation/resume), and "(stream)" for
@@ -144,7 +123,7 @@ export function callLabel(call: Pick<StoredCall, 'kind' | 'url' | 'responseHeade
   switch (call.kind) {
     case 'conversation': {
       const base = /\/resume$/.test(path) ? 'conversation/resume' : 'conversation';
-      return isEventStream(call as StoredCall) ? `${base} (stream)` : base;
+      return isEventStream(call) ? `${base} (stream)` : base;
     }
     case 'sentinel':
       return path.replace(/^\//, '');

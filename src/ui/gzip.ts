@@ -2,6 +2,7 @@
  * Statsig's 2026 `rgstr?…&gz=1` batches are gzip bytes (stored base64). The browser's own
  * DecompressionStream inflates them for display, so the details panel can show the JSON inside.
  */
+import { MAX_INFLATED_CHARS } from '../capture/limits';
 
 /** True when base64 `data` holds gzip bytes (magic 1f 8b). */
 export function isGzipBase64(data: string): boolean {
@@ -9,7 +10,7 @@ export function isGzipBase64(data: string): boolean {
 }
 
 /** The gzip body as UTF-8 text, or null when it is not gzip or does not inflate. */
-export async function inflateGzipBase64(data: string, maxChars = 5 * 1024 * 1024): Promise<string | null> {
+export async function inflateGzipBase64(data: string, maxChars = MAX_INFLATED_CHARS): Promise<string | null> {
   if (!isGzipBase64(data) || typeof DecompressionStream === 'undefined') return null;
   try {
     const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));

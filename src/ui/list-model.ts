@@ -13,6 +13,7 @@
 import { decodeCall, summarizeConversations } from '../analysis/index';
 import type { ConversationSummary } from '../analysis/types';
 import type { Kind } from '../protocol/classify';
+import { isOpen } from '../store/call-facts';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import type { StoreChange, UiClient } from './client';
 import { mergeChunks, readCallsById, readChunks } from './data';
@@ -284,7 +285,7 @@ export class ConversationIndex {
       const call = this.calls.get(firstTurns[i]!);
       if (!call) return;
       const decoded = decodeCall(call, chunks.get(call.callId));
-      if (call.endTime === undefined) this.titleTried.delete(s.id);
+      if (isOpen(call)) this.titleTried.delete(s.id);
       else this.replies.set(call.callId, decoded.text.toLowerCase());
       if (decoded.title) {
         this.streamTitles.set(s.id, decoded.title);

@@ -4,7 +4,7 @@
  * health banner is shared with the popup.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { MAX_BODY_BYTES, MIN_BODY_BYTES } from '../capture/limits';
+import { MAX_BODY_CAP_BYTES, MIN_BODY_CAP_BYTES } from '../capture/limits';
 import type { Retention, Settings } from '../settings';
 import type { StoreHealth } from '../store/health';
 import type { UsageReport } from '../store/retention';
@@ -186,8 +186,8 @@ export function OptionsPage({ client }: { client: UiClient }) {
           label="Keep bodies up to"
           unit="MiB per body (larger ones are cut and flagged)"
           value={Math.round(settings.maxBodyBytes / MiB) || 1}
-          min={Math.max(1, Math.ceil(MIN_BODY_BYTES / MiB))}
-          max={MAX_BODY_BYTES / MiB}
+          min={Math.max(1, Math.ceil(MIN_BODY_CAP_BYTES / MiB))}
+          max={MAX_BODY_CAP_BYTES / MiB}
           onChange={(v) => v !== null && void save({ maxBodyBytes: v * MiB })}
         />
       </section>

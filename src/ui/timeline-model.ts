@@ -7,8 +7,9 @@
  */
 import type { Conversation, Turn } from '../analysis/types';
 import type { Kind } from '../protocol/classify';
+import { isEventStream, isLive } from '../store/call-facts';
 import type { StoredCall } from '../store/schema';
-import { callLabel, isEventStream, urlHost, urlPath } from './format';
+import { callLabel, urlHost, urlPath } from './format';
 
 export interface TimelineCall {
   callId: string;
@@ -75,7 +76,7 @@ export function turnNote(t: Pick<Turn, 'action' | 'isContinuation'>): string {
 }
 
 export function callTiming(c: StoredCall) {
-  const live = c.endTime === undefined && c.importId === undefined;
+  const live = isLive(c);
   const end = c.endTime ?? c.lastChunkTime ?? c.headersTime ?? c.startTime;
   const headers = c.headersTime ?? null;
   return {
