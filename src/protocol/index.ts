@@ -4,13 +4,26 @@
  */
 export { classify, conversationIdFromUrl, KINDS, type Kind } from './classify';
 export { type DecodeOptions, decodeBody, decodeStream, StreamDecoder } from './decode';
-export type {
-  DecodedEvent,
-  DecodedMessage,
-  DecodedTurn,
-  Moderation,
-  StreamFormat,
-  TimedChunk,
+export {
+  type DecodedEvent,
+  type DecodedMessage,
+  type DecodedTurn,
+  decodedEvent,
+  decodedMessage,
+  decodedTurn,
+  type ImageRef,
+  type MessagePart,
+  type Moderation,
+  messagePart,
+  moderation,
+  type Reasoning,
+  type Source,
+  type StreamFormat,
+  type Thought,
+  type TimedChunk,
+  type ToolPhase,
+  type TurnPhases,
+  turnPhases,
 } from './decoded';
 export {
   decodeWebSocketFrames,

@@ -161,7 +161,11 @@ function reasoningOf(content: unknown, metadata: JsonRecord): Reasoning {
       });
     }
   }
-  const recap = field(content, 'content_type') === 'reasoning_recap' ? str(field(content, 'content')) : null;
+  // The recap message's text, or the "Thought for 7s" the app stores on the thoughts message itself
+  // (`metadata.finished_text`, patched in when reasoning ends; gpt4free OpenaiChat.py reads it).
+  const recap =
+    (field(content, 'content_type') === 'reasoning_recap' ? str(field(content, 'content')) : null) ??
+    str(own(metadata, 'finished_text'));
   const seconds =
     num(own(metadata, 'finished_duration_sec')) ?? (recap === null ? null : secondsFromRecap(recap));
   return { thoughts, recap, seconds };

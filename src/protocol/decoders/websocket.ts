@@ -261,7 +261,8 @@ function decodeGroup(stream: WebSocketStream, opts: DecodeOptions): DecodedTurn 
   if (turn.conversationId === null && stream.conversationId !== null)
     turn.conversationId = stream.conversationId;
   if (stream.responseId !== null) turn.responseId = stream.responseId;
-  turn.errors.push(...stream.errors);
+  // The same failure often arrives twice: as `data.error` inside an item and as the topic's error payload.
+  for (const e of stream.errors) if (!turn.errors.includes(e)) turn.errors.push(e);
   if (stream.marks.length > 0) turn.events = withMarks(turn.events, stream.marks);
   return turn;
 }
