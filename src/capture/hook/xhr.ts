@@ -1,0 +1,115 @@
+/**
+ * `XMLHttpRequest`: `open`, `setRequestHeader` and `send` on its prototype are wrapped; the response is
+ * read from the object's own events (a growing responseText for text, the final response otherwise).
+ */
+import type { BodyRecorder } from './chunks';
+import { like } from './native';
+import type { Recorder } from './recorder';
+import type { HeaderPairs } from './types';
+
+interface XhrRec {
+  method: string;
+  url: string;
+  headers: HeaderPairs;
+  /**
+   * Records the end of the request this object made before, if its loadend was not seen yet: a page
+   * may reuse the object (open() again) from its own loadend handler, before ours runs.
+   */
+  finish?: () => void;
+}
+
+/** Wraps `open`, `setRequestHeader` and `send` on `win.XMLHttpRequest.prototype`. */
+export function wrapXhr(rec: Recorder): void {
+  const win = rec.win;
+  const X = win.XMLHttpRequest.prototype;
+  const origOpen = X.open;
+  const origSend = X.send;
+  const origSetHeader = X.setRequestHeader;
+  const xhrs = new WeakMap<XMLHttpRequest, XhrRec>();
+  X.open = like(function (this: XMLHttpRequest, method: string, url: string | URL) {
+    try {
+      xhrs.get(this)?.finish?.();
+      xhrs.set(this, { method, url: new win.URL(String(url), win.location.href).href, headers: [] });
+    } catch {}
+    // biome-ignore lint/complexity/noArguments: pass through exactly as given
+    return Reflect.apply(origOpen, this, arguments);
+  }, origOpen) as typeof X.open;
+  X.setRequestHeader = like(function (this: XMLHttpRequest, name: string, value: string) {
+    try {
+      xhrs.get(this)?.headers.push([name, value]);
+    } catch {}
+    return origSetHeader.call(this, name, value);
+  }, origSetHeader);
+  X.send = like(function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+    try {
+      const r = xhrs.get(this);
+      if (r && rec.recording) watchXhr(this, r, rec.body.snapshot(body));
+    } catch {}
+    return origSend.call(this, body);
+  }, origSend);
+
+  const xhrHeaders = (xhr: XMLHttpRequest): HeaderPairs =>
+    xhr
+      .getAllResponseHeaders()
+      .trim()
+      .split(/[\r\n]+/)
+      .filter(Boolean)
+      .map((l): [string, string] => {
+        const i = l.indexOf(':');
+        return [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+      });
+  // Everything is read from the XHR synchronously in its own events: once the page's handler runs, it
+  // may reuse the object (open() again), which resets status, headers and text. Events may reach the
+  // background in any order (its merge is order-insensitive), so nothing here waits for the start event.
+  const watchXhr = (xhr: XMLHttpRequest, r: XhrRec, body: unknown) => {
+    const callId = rec.newId();
+    void rec.start(callId, 'xhr', r.method, r.url, r.headers, body, rec.now()).catch(() => {});
+    const done = new AbortController();
+    const on = { capture: false, signal: done.signal };
+    let chunks: BodyRecorder | null = null;
+    let seen = 0;
+    let ended: 'aborted' | 'timeout' | null = null;
+    const textual = () => xhr.responseType === '' || xhr.responseType === 'text';
+    // Synchronous requests skip readyState 2, so the response is also recorded at the end if needed.
+    const respond = () => {
+      if (chunks) return chunks;
+      const text = textual() || xhr.responseType === 'json' || xhr.responseType === 'document';
+      rec.response(callId, xhr.status, xhr.statusText, xhrHeaders(xhr), text);
+      chunks = rec.bodyRecorder(callId, text ? 'text' : 'bytes');
+      return chunks;
+    };
+    const progress = () => {
+      if (!chunks || !textual()) return;
+      const t = xhr.responseText;
+      if (t.length > seen) {
+        chunks.push(t.slice(seen));
+        seen = t.length;
+      }
+    };
+    xhr.addEventListener('readystatechange', () => xhr.readyState === 2 && xhr.status !== 0 && respond(), on);
+    xhr.addEventListener('progress', progress, on);
+    xhr.addEventListener('abort', () => (ended = 'aborted'), on);
+    xhr.addEventListener('timeout', () => (ended = 'timeout'), on);
+    const finish = () => {
+      if (done.signal.aborted) return;
+      done.abort();
+      // Called from open() while a request is still running: open() cancels it without any event.
+      const cut = xhr.readyState !== 4;
+      const failed = cut || xhr.status === 0;
+      const body = failed ? (chunks ?? rec.bodyRecorder(callId, 'bytes')) : respond();
+      if (!failed) {
+        const response: unknown = textual() ? null : xhr.response;
+        if (textual()) progress();
+        else if (xhr.responseType === 'json' && response != null) body.push(JSON.stringify(response));
+        else if (response instanceof ArrayBuffer) body.push(new Uint8Array(response.slice(0)));
+        else if (response instanceof win.Blob) body.pushLater(response.arrayBuffer(), 'in');
+      }
+      body.end(
+        failed ? (cut || ended === 'aborted' ? 'aborted' : 'error') : 'complete',
+        failed && !cut ? (ended === 'timeout' ? 'timeout' : ended ? undefined : 'network error') : undefined,
+      );
+    };
+    r.finish = finish;
+    xhr.addEventListener('loadend', finish, on);
+  };
+}
