@@ -4,6 +4,7 @@
  */
 import type { HookSettings } from '../events';
 import { redactBody } from '../redact';
+import type { Intrinsics } from './intrinsics';
 import type { HeaderPairs, PageWindow } from './types';
 
 // The event schema's bounds (src/capture/events.ts): values past them are cut here, so one odd call (a
@@ -50,6 +51,7 @@ export const abortLike = (err: unknown): boolean => (err as { name?: string } | 
 export class BodyReader {
   constructor(
     private readonly win: PageWindow,
+    private readonly js: Intrinsics,
     private readonly settings: HookSettings,
   ) {}
 
@@ -57,15 +59,15 @@ export class BodyReader {
   toBase64(bytes: Uint8Array): string {
     let s = '';
     for (let i = 0; i < bytes.length; i += 0x8000) {
-      s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
+      s += this.js.fromCharCode(bytes.subarray(i, i + 0x8000));
     }
-    return this.win.btoa(s);
+    return this.js.btoa(s);
   }
 
   /** Header pairs from any HeadersInit (Headers, pairs, or a record); values as strings. */
   headerPairs(h: HeadersInit | undefined | null): HeaderPairs {
     if (!h) return [];
-    if (h instanceof this.win.Headers) return [...h.entries()];
+    if (h instanceof this.win.Headers) return this.js.headerEntries(h);
     if (Array.isArray(h)) return h.map(([k, v]) => [String(k), String(v)]);
     return Object.entries(h).map(([k, v]) => [k, String(v)]);
   }
@@ -86,32 +88,34 @@ export class BodyReader {
       };
     }
     if (b instanceof this.win.Blob)
-      return b
-        .slice(0, cap)
-        .arrayBuffer()
-        .then((a) => ({ bytes: new Uint8Array(a), truncated: b.size > cap }));
+      return (async () => ({
+        bytes: new Uint8Array(await this.js.blobArrayBuffer(this.js.blobSlice(b, 0, cap))),
+        truncated: b.size > cap,
+      }))();
     return b;
   }
 
   /** A Request's body, read from a clone up to the cap (the rest is not read at all). */
   async readCapped(stream: ReadableStream<Uint8Array>): Promise<Bytes> {
     const cap = this.settings.maxBodyBytes;
-    const reader = stream.getReader();
+    const js = this.js;
+    const reader = js.getReader(stream);
     const parts: Uint8Array[] = [];
     let n = 0;
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await js.read(reader);
       if (done) break;
-      parts.push(value);
+      parts[parts.length] = value;
       n += value.byteLength;
       if (n > cap) {
-        void reader.cancel().catch(() => {});
+        void quiet(js.cancel(reader));
         break;
       }
     }
     const bytes = new Uint8Array(Math.min(n, cap));
     let at = 0;
-    for (const p of parts) {
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
       const take = p.subarray(0, bytes.length - at);
       bytes.set(take, at);
       at += take.length;
@@ -132,13 +136,10 @@ export class BodyReader {
       return { body: redactBody(url, text.slice(0, cap)), encoding: 'text', truncated: text.length > cap };
     }
     if (body instanceof this.win.FormData) {
-      const parts: string[] = [];
+      let text = '';
       for (const [k, v] of body.entries()) {
-        parts.push(
-          `${encodeURIComponent(k)}=${typeof v === 'string' ? encodeURIComponent(v) : `[file ${v.name}]`}`,
-        );
+        text += `${text ? '&' : ''}${encodeURIComponent(k)}=${typeof v === 'string' ? encodeURIComponent(v) : `[file ${v.name}]`}`;
       }
-      const text = parts.join('&');
       return { body: redactBody(url, text.slice(0, cap)), encoding: 'text', truncated: text.length > cap };
     }
     if (!isBytes(body)) return { body: '[unreadable body]', encoding: 'text', truncated: false };
@@ -147,13 +148,20 @@ export class BodyReader {
     if (bytes[0] === 0x1f && bytes[1] === 0x8b)
       return { body: this.toBase64(bytes), encoding: 'base64', truncated };
     try {
-      const text = new this.win.TextDecoder('utf-8', { fatal: !truncated }).decode(bytes);
+      const text = this.js.decode(new this.js.TextDecoder('utf-8', { fatal: !truncated }), bytes);
       return { body: redactBody(url, text), encoding: 'text', truncated };
     } catch {
       return { body: this.toBase64(bytes), encoding: 'base64', truncated };
     }
   }
 }
+
+/** Awaits `p` and ignores its failure, without `Promise.prototype.catch` (the page may replace it). */
+export const quiet = async (p: Promise<unknown> | undefined): Promise<void> => {
+  try {
+    await p;
+  } catch {}
+};
 
 const isBytes = (b: unknown): b is Bytes =>
   typeof b === 'object' && b !== null && (b as Bytes).bytes instanceof Uint8Array;

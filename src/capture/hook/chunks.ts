@@ -31,7 +31,7 @@ export class BodyRecorder {
     private readonly callId: string,
     private readonly mode: BodyMode,
   ) {
-    this.decoder = mode === 'text' ? new rec.win.TextDecoder() : null;
+    this.decoder = mode === 'text' ? new rec.js.TextDecoder() : null;
   }
   /** Counts a piece against the cap; false when it is past it (then nothing more is recorded). */
   private admit(n: number): boolean {
@@ -63,7 +63,8 @@ export class BodyRecorder {
     const data = () => {
       if (typeof value !== 'string' && binary) return this.rec.body.toBase64(value);
       if (this.mode === 'frames') return redactText(value as string);
-      const text = typeof value === 'string' ? value : this.decoder!.decode(value, { stream: true });
+      const text =
+        typeof value === 'string' ? value : this.rec.js.decode(this.decoder!, value, { stream: true });
       return redactText(this.lines.push(text));
     };
     this.emit(this.seq++, time, n, data, binary, direction);
@@ -72,8 +73,9 @@ export class BodyRecorder {
   pushLater(value: Promise<ArrayBuffer>, direction: 'in' | 'out') {
     const time = this.rec.now();
     const seq = this.seq++;
-    void value.then(
-      (b) => {
+    void (async () => {
+      try {
+        const b = await value;
         if (this.admit(b.byteLength))
           this.emit(
             seq,
@@ -83,9 +85,8 @@ export class BodyRecorder {
             true,
             direction,
           );
-      },
-      () => {},
-    );
+      } catch {}
+    })();
   }
   /** The body ended (`error`: what went wrong, for outcomes other than `complete`); stamped now. */
   end(outcome: CallEnd['outcome'], error?: string) {
@@ -96,7 +97,7 @@ export class BodyRecorder {
         this.seq++,
         endTime,
         0,
-        () => redactText(this.lines.push(decoder.decode()) + this.lines.end()),
+        () => redactText(this.lines.push(this.rec.js.decode(decoder)) + this.lines.end()),
         false,
       );
     }

@@ -2,7 +2,7 @@
  * `window.fetch`, both call forms (`fetch(url, init)` and `fetch(Request)`). The original is called first
  * with the page's arguments as given; the response body is read from a clone, chunk by chunk.
  */
-import { abortLike, errText, isText } from './body-reader';
+import { abortLike, errText, isText, quiet } from './body-reader';
 import { like } from './native';
 import type { Recorder } from './recorder';
 
@@ -15,6 +15,7 @@ interface FetchRec {
 /** Replaces `win.fetch` with a recording wrapper. */
 export function wrapFetch(rec: Recorder): void {
   const win = rec.win;
+  const js = rec.js;
   const origFetch = win.fetch;
 
   const recordFetch = (
@@ -27,7 +28,7 @@ export function wrapFetch(rec: Recorder): void {
     // Relative URLs are resolved as fetch resolves them, against the document's URL.
     const url = isReq
       ? input.url
-      : new win.URL(String(input instanceof win.URL ? input.href : input), win.location.href).href;
+      : new js.URL(String(input instanceof js.URL ? input.href : input), win.location.href).href;
     const method = init?.method ?? (isReq ? input.method : 'GET');
     const headers = init?.headers
       ? rec.body.headerPairs(init.headers)
@@ -39,33 +40,33 @@ export function wrapFetch(rec: Recorder): void {
       init?.body !== undefined
         ? rec.body.snapshot(init.body)
         : isReq && input.body
-          ? rec.body.readCapped(input.clone().body!)
+          ? rec.body.readCapped(js.cloneRequest(input).body!)
           : null;
     const keepalive = init?.keepalive ?? (isReq ? input.keepalive : undefined);
-    const started = rec
-      .start(callId, 'fetch', method, url, headers, body, startTime, keepalive)
-      .catch(() => {});
+    const started = quiet(rec.start(callId, 'fetch', method, url, headers, body, startTime, keepalive));
     return { callId, started };
   };
 
   const readResponse = async (r: FetchRec, res: Response) => {
     const headersTime = rec.now();
-    const clone = res.clone();
+    const clone = js.cloneResponse(res);
     await r.started;
-    const text = isText(res.headers.get('content-type'));
-    rec.response(r.callId, res.status, res.statusText, [...res.headers.entries()], text, headersTime);
+    const headers = js.responseHeaders(res);
+    const text = isText(js.headerGet(headers, 'content-type'));
+    rec.response(r.callId, res.status, res.statusText, js.headerEntries(headers), text, headersTime);
     const body = rec.bodyRecorder(r.callId, text ? 'text' : 'bytes');
-    if (!clone.body) return body.end('complete');
-    const reader = clone.body.getReader();
+    const stream = js.responseBody(clone);
+    if (!stream) return body.end('complete');
+    const reader = js.getReader(stream);
     try {
       for (;;) {
-        const { done, value } = await reader.read();
+        const { done, value } = await js.read(reader);
         if (done) break;
         body.push(value);
         if (body.truncated) {
           // Past the cap: stop reading our copy. Cancelling one branch of the tee leaves the page's own
           // branch untouched, and a page that cancels its reader then really ends the download.
-          void reader.cancel().catch(() => {});
+          void quiet(js.cancel(reader));
           break;
         }
       }
@@ -87,18 +88,28 @@ export function wrapFetch(rec: Recorder): void {
       if (rec.recording) r = recordFetch(input, init, startTime);
     } catch {}
     // biome-ignore lint/complexity/noArguments: pass the page's arguments through exactly as given
-    const result: Promise<Response> = Reflect.apply(origFetch, this, arguments);
+    const result: Promise<Response> = js.apply(origFetch, this, arguments);
     if (!r) return result;
     const call = r;
     try {
-      result.then(
-        (res) => readResponse(call, res).catch(() => {}),
-        (err) => failedBeforeResponse(call, err).catch(() => {}),
-      );
-      // Our handler marks `result` as handled; the page gets a promise of its own that settles the same
-      // way (with the very same Response), so a failed fetch the page ignores still raises
-      // `unhandledrejection` as it would without the extension.
-      return new win.Promise<Response>((resolve, reject) => result.then(resolve, reject));
+      // Our await marks `result` as handled; the page gets a promise of its own (the realm's original
+      // Promise, captured at install) that settles the same way with the very same Response, so a failed
+      // fetch the page ignores still raises `unhandledrejection` as it would without the extension.
+      return new js.Promise<Response>((resolve, reject) => {
+        void (async () => {
+          let res: Response;
+          try {
+            res = await result;
+          } catch (err) {
+            reject(err);
+            return quiet(failedBeforeResponse(call, err));
+          }
+          // The clone is made (synchronously, in readResponse) before the page can touch the Response.
+          const reading = readResponse(call, res);
+          resolve(res);
+          return quiet(reading);
+        })();
+      });
     } catch {
       return result;
     }

@@ -2,6 +2,7 @@
  * The hook's side of the private channel to the relay (src/capture/channel.ts explains the exchange).
  */
 import { HANDSHAKE_EVENT, HOOK_HELLO, RELAY_HELLO } from '../channel';
+import type { Intrinsics } from './intrinsics';
 import type { PageWindow } from './types';
 
 /**
@@ -9,7 +10,7 @@ import type { PageWindow } from './types';
  * now and whenever the relay says hello, until the relay takes it (cancels the event). Returns the port the
  * hook keeps (port1); the relay's messages arrive on it.
  */
-export function offerPort(win: PageWindow): MessagePort {
+export function offerPort(win: PageWindow, js: Intrinsics): MessagePort {
   const channel = new win.MessageChannel();
   // The port is handed over once: the relay cancels the event when it takes the port, and from then on
   // the hook stops listening, so a page script replaying the handshake gets nothing (the relay's settings
@@ -22,15 +23,15 @@ export function offerPort(win: PageWindow): MessagePort {
       ports: [channel.port2],
       cancelable: true,
     });
-    if (!win.dispatchEvent(ev)) {
+    if (!js.dispatchEvent(win, ev)) {
       handedOver = true;
-      win.removeEventListener(HANDSHAKE_EVENT, onHello, true);
+      js.removeEventListener(win, HANDSHAKE_EVENT, onHello, true);
     }
   };
   const onHello = (e: Event) => {
     if ((e as MessageEvent).data === RELAY_HELLO) offer();
   };
-  win.addEventListener(HANDSHAKE_EVENT, onHello, true);
+  js.addEventListener(win, HANDSHAKE_EVENT, onHello, true);
   offer();
   return channel.port1;
 }

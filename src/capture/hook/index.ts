@@ -14,6 +14,7 @@
 import { DEFAULT_MAX_BODY_BYTES } from '../limits';
 import { wrapBeacon } from './beacon';
 import { wrapFetch } from './fetch';
+import { captureIntrinsics } from './intrinsics';
 import { createOutbox } from './outbox';
 import { Recorder } from './recorder';
 import type { PageWindow } from './types';
@@ -40,8 +41,10 @@ export function installHook(win: PageWindow): HookHandle | undefined {
   if (w[marker]) return undefined;
   w[marker] = true;
 
-  const outbox = createOutbox(win, { recording: true, maxBodyBytes: DEFAULT_MAX_BODY_BYTES });
-  const rec = new Recorder(win, outbox);
+  // First, before anything else: what the hook needs from the page's world (see intrinsics.ts).
+  const js = captureIntrinsics(win);
+  const outbox = createOutbox(win, js, { recording: true, maxBodyBytes: DEFAULT_MAX_BODY_BYTES });
+  const rec = new Recorder(win, js, outbox);
   for (const wrap of [wrapFetch, wrapXhr, wrapBeacon, wrapWebSocket]) {
     try {
       wrap(rec);

@@ -7,6 +7,7 @@
 import type { SettingsMessage } from '../channel';
 import type { CaptureEvent, HookSettings } from '../events';
 import { offerPort } from './handshake';
+import type { Intrinsics } from './intrinsics';
 import type { PageWindow } from './types';
 
 /** Bundles kept while the relay has not connected yet (beyond this, new bundles are dropped). */
@@ -30,13 +31,13 @@ export interface Outbox {
  * Opens the channel to the relay and returns the outbox that feeds it. `settings` is the initial state
  * (recording on, default cap) and is updated in place by the relay.
  */
-export function createOutbox(win: PageWindow, settings: HookSettings): Outbox {
+export function createOutbox(win: PageWindow, js: Intrinsics, settings: HookSettings): Outbox {
   let port: MessagePort | null = null;
   let buffer: string[] | null = [];
-  const ours = offerPort(win);
+  const ours = offerPort(win, js);
   ours.onmessage = (e: MessageEvent) => {
     try {
-      const msg = JSON.parse(String(e.data)) as SettingsMessage;
+      const msg = js.parse(String(e.data)) as SettingsMessage;
       if (msg.type !== 'settings') return;
       settings.recording = msg.recording === true;
       if (Number.isInteger(msg.maxBodyBytes) && msg.maxBodyBytes >= 0)
@@ -45,7 +46,7 @@ export function createOutbox(win: PageWindow, settings: HookSettings): Outbox {
         port = ours;
         const pending = buffer ?? [];
         buffer = null;
-        if (settings.recording) for (const m of pending) port.postMessage(m);
+        if (settings.recording) for (let i = 0; i < pending.length; i++) js.postMessage(port, pending[i]);
       }
     } catch {}
   };
@@ -57,17 +58,20 @@ export function createOutbox(win: PageWindow, settings: HookSettings): Outbox {
     if (!items.length) return;
     const batch = items;
     items = [];
-    const parts: string[] = [];
-    for (const item of batch) {
+    // Indexed loops and string concatenation: no Array.prototype method (push, join, the iterator) that a
+    // page could replace ever sees an event.
+    let bundle = '';
+    for (let i = 0; i < batch.length; i++) {
       try {
+        const item = batch[i]!;
         const e = typeof item === 'function' ? item() : item;
-        if (e) parts.push(JSON.stringify(e));
+        if (e) bundle += (bundle ? ',' : '') + js.stringify(e);
       } catch {}
     }
-    if (!parts.length) return;
-    const bundle = `[${parts.join(',')}]`;
-    if (port) port.postMessage(bundle);
-    else if (buffer && buffer.length < BUFFER_LIMIT) buffer.push(bundle);
+    if (!bundle) return;
+    bundle = `[${bundle}]`;
+    if (port) js.postMessage(port, bundle);
+    else if (buffer && buffer.length < BUFFER_LIMIT) buffer[buffer.length] = bundle;
   };
   const flushNow = () => {
     try {
@@ -76,8 +80,9 @@ export function createOutbox(win: PageWindow, settings: HookSettings): Outbox {
   };
   // What is queued when the page goes away would die with it (keepalive fetches and beacons are sent
   // exactly then): send it at once.
-  win.addEventListener('pagehide', flushNow, true);
-  win.addEventListener(
+  js.addEventListener(win, 'pagehide', flushNow, true);
+  js.addEventListener(
+    win,
     'visibilitychange',
     () => win.document.visibilityState === 'hidden' && flushNow(),
     true,
@@ -87,10 +92,10 @@ export function createOutbox(win: PageWindow, settings: HookSettings): Outbox {
     settings,
     post(item) {
       if (!settings.recording) return;
-      items.push(item);
+      items[items.length] = item;
       if (!flushScheduled) {
         flushScheduled = true;
-        setTimeout(flush, FLUSH_DELAY_MS);
+        js.setTimeout(flush, FLUSH_DELAY_MS);
       }
     },
     flushNow,

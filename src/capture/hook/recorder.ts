@@ -6,6 +6,7 @@ import type { CallResponse, CallStart, HookSettings } from '../events';
 import { redactHeaders, redactUrl } from '../redact';
 import { BodyReader, clampHeaders, clampUrl } from './body-reader';
 import { type BodyMode, BodyRecorder } from './chunks';
+import type { Intrinsics } from './intrinsics';
 import type { Outbox, OutboxItem } from './outbox';
 import type { HeaderPairs, PageWindow } from './types';
 
@@ -16,11 +17,12 @@ export class Recorder {
   readonly body: BodyReader;
   constructor(
     readonly win: PageWindow,
+    readonly js: Intrinsics,
     private readonly outbox: Outbox,
   ) {
     this.settings = outbox.settings;
-    this.body = new BodyReader(win, this.settings);
-    this.pageSessionId = win.crypto.randomUUID();
+    this.body = new BodyReader(win, js, this.settings);
+    this.pageSessionId = js.randomUUID();
   }
 
   /** Whether new calls are recorded (the relay can switch it off). */
@@ -29,12 +31,11 @@ export class Recorder {
   }
   /** Milliseconds since the Unix epoch, sub-millisecond: `performance.timeOrigin + performance.now()`. */
   now(): number {
-    const perf = this.win.performance;
-    return perf.timeOrigin + perf.now();
+    return this.js.now();
   }
   /** A new call id: a full random UUID (a call id is the record's key, so a collision would merge calls). */
   newId(): string {
-    return this.win.crypto.randomUUID();
+    return this.js.randomUUID();
   }
   /** Queues an event (or a thunk building one at flush time). */
   post(item: OutboxItem): void {
@@ -54,7 +55,7 @@ export class Recorder {
    * resolves once the start event is queued (after an async body is read); rejects when that body cannot
    * be read (then no start event is queued).
    */
-  start(
+  async start(
     callId: string,
     transport: CallStart['transport'],
     method: string,
@@ -85,9 +86,8 @@ export class Recorder {
         if (keepalive) e.keepalive = true;
         return e;
       });
-    if (body instanceof Promise) return body.then(queue);
-    queue(body);
-    return Promise.resolve();
+    // Synchronous unless the body is still being read: the start event is queued before any chunk.
+    queue(this.js.isPromise(body) ? await body : body);
   }
 
   /** Records the response head; `text` picks how its body will be carried. */

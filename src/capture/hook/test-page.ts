@@ -292,7 +292,6 @@ export function testPage(): TestPage {
   const win = new EventTarget() as unknown as PageWindow & Record<string, unknown>;
   // Per-window classes: a test may replace their prototype methods without touching Node's own.
   class PageResponse extends Response {}
-  class PagePromise<T> extends Promise<T> {}
   class PageTextDecoder extends TextDecoder {}
   const realFetch = globalThis.fetch;
   const beacons: [string, unknown][] = [];
@@ -336,9 +335,13 @@ export function testPage(): TestPage {
     Event,
     EventTarget,
     DOMException,
+    Object,
+    String,
+    WeakMap,
+    Proxy,
     XMLHttpRequest: PageXhr,
     WebSocket: PageWebSocket,
-    Promise: PagePromise,
+    Promise,
     JSON: Object.create(null, {
       stringify: { value: JSON.stringify, writable: true, configurable: true },
       parse: { value: JSON.parse, writable: true, configurable: true },
@@ -361,7 +364,8 @@ export function testPage(): TestPage {
     m.preventDefault();
     relayPort = port;
     port.onmessage = (ev: MessageEvent) => {
-      for (const x of JSON.parse(String(ev.data)) as CaptureEvent[]) events.push(x);
+      // No Array.prototype.push here: a test spies on it to see whether the hook's captures pass by.
+      for (const x of JSON.parse(String(ev.data)) as CaptureEvent[]) events[events.length] = x;
     };
     send({ recording: true, maxBodyBytes: 5 * 1024 * 1024 });
   };

@@ -2,6 +2,7 @@
  * `WebSocket` (2024 Azure Web PubSub and 2026 ws.chatgpt.com): the constructor is proxied to watch each
  * socket's open, messages and close; `send` on the prototype records outgoing frames.
  */
+import { quiet } from './body-reader';
 import type { BodyRecorder } from './chunks';
 import { like } from './native';
 import type { Recorder } from './recorder';
@@ -9,8 +10,9 @@ import type { Recorder } from './recorder';
 /** Replaces `win.WebSocket` with a recording proxy and wraps `WebSocket.prototype.send`. */
 export function wrapWebSocket(rec: Recorder): void {
   const win = rec.win;
+  const js = rec.js;
   const OrigWS = win.WebSocket;
-  const sockets = new WeakMap<WebSocket, BodyRecorder>();
+  const sockets = new js.WeakMap<WebSocket, BodyRecorder>();
   const origWsSend = OrigWS.prototype.send;
   const frame = (chunks: BodyRecorder, data: unknown, direction: 'in' | 'out') => {
     if (typeof data === 'string') chunks.push(data, direction);
@@ -20,25 +22,26 @@ export function wrapWebSocket(rec: Recorder): void {
         new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
         direction,
       );
-    else if (data instanceof win.Blob) chunks.pushLater(data.arrayBuffer(), direction);
+    else if (data instanceof win.Blob) chunks.pushLater(js.blobArrayBuffer(data), direction);
   };
-  win.WebSocket = new Proxy(OrigWS, {
+  win.WebSocket = new js.Proxy(OrigWS, {
     construct(target, args, newTarget) {
-      const ws: WebSocket = Reflect.construct(target, args, newTarget);
+      const ws: WebSocket = js.construct(target, args, newTarget);
       try {
         if (rec.recording) {
           const callId = rec.newId();
           const chunks = rec.bodyRecorder(callId, 'frames');
-          sockets.set(ws, chunks);
+          js.weakSet(sockets, ws, chunks);
           // Frames are recorded in the order they happen; the start event is queued before any of them.
-          void rec.start(callId, 'websocket', 'GET', ws.url, [], null, rec.now());
-          ws.addEventListener('open', () =>
+          void quiet(rec.start(callId, 'websocket', 'GET', ws.url, [], null, rec.now()));
+          js.addEventListener(ws, 'open', () =>
             rec.response(callId, 101, 'Switching Protocols', [['sec-websocket-protocol', ws.protocol]], true),
           );
-          ws.addEventListener('message', (e) => frame(chunks, e.data, 'in'));
-          ws.addEventListener('close', (e) =>
-            chunks.end(e.wasClean ? 'complete' : 'error', e.wasClean ? undefined : `closed ${e.code}`),
-          );
+          js.addEventListener(ws, 'message', (e) => frame(chunks, (e as MessageEvent).data, 'in'));
+          js.addEventListener(ws, 'close', (e) => {
+            const c = e as CloseEvent;
+            chunks.end(c.wasClean ? 'complete' : 'error', c.wasClean ? undefined : `closed ${c.code}`);
+          });
         }
       } catch {}
       return ws;
@@ -49,9 +52,10 @@ export function wrapWebSocket(rec: Recorder): void {
     data: string | ArrayBufferLike | Blob | ArrayBufferView,
   ) {
     try {
-      const chunks = sockets.get(this);
+      const chunks = js.weakGet(sockets, this);
       if (chunks) frame(chunks, data, 'out');
     } catch {}
-    return origWsSend.call(this, data);
+    // biome-ignore lint/complexity/noArguments: pass through exactly as given
+    return js.apply(origWsSend, this, arguments);
   }, origWsSend);
 }

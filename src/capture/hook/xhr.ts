@@ -2,6 +2,7 @@
  * `XMLHttpRequest`: `open`, `setRequestHeader` and `send` on its prototype are wrapped; the response is
  * read from the object's own events (a growing responseText for text, the final response otherwise).
  */
+import { quiet } from './body-reader';
 import type { BodyRecorder } from './chunks';
 import { like } from './native';
 import type { Recorder } from './recorder';
@@ -21,31 +22,35 @@ interface XhrRec {
 /** Wraps `open`, `setRequestHeader` and `send` on `win.XMLHttpRequest.prototype`. */
 export function wrapXhr(rec: Recorder): void {
   const win = rec.win;
+  const js = rec.js;
   const X = win.XMLHttpRequest.prototype;
   const origOpen = X.open;
   const origSend = X.send;
   const origSetHeader = X.setRequestHeader;
-  const xhrs = new WeakMap<XMLHttpRequest, XhrRec>();
+  const xhrs = new js.WeakMap<XMLHttpRequest, XhrRec>();
   X.open = like(function (this: XMLHttpRequest, method: string, url: string | URL) {
     try {
-      xhrs.get(this)?.finish?.();
-      xhrs.set(this, { method, url: new win.URL(String(url), win.location.href).href, headers: [] });
+      js.weakGet(xhrs, this)?.finish?.();
+      js.weakSet(xhrs, this, { method, url: new js.URL(String(url), win.location.href).href, headers: [] });
     } catch {}
     // biome-ignore lint/complexity/noArguments: pass through exactly as given
-    return Reflect.apply(origOpen, this, arguments);
+    return js.apply(origOpen, this, arguments);
   }, origOpen) as typeof X.open;
   X.setRequestHeader = like(function (this: XMLHttpRequest, name: string, value: string) {
     try {
-      xhrs.get(this)?.headers.push([name, value]);
+      const h = js.weakGet(xhrs, this)?.headers;
+      if (h) h[h.length] = [name, value];
     } catch {}
-    return origSetHeader.call(this, name, value);
+    // biome-ignore lint/complexity/noArguments: pass through exactly as given
+    return js.apply(origSetHeader, this, arguments);
   }, origSetHeader);
   X.send = like(function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
     try {
-      const r = xhrs.get(this);
+      const r = js.weakGet(xhrs, this);
       if (r && rec.recording) watchXhr(this, r, rec.body.snapshot(body));
     } catch {}
-    return origSend.call(this, body);
+    // biome-ignore lint/complexity/noArguments: pass through exactly as given
+    return js.apply(origSend, this, arguments);
   }, origSend);
 
   const xhrHeaders = (xhr: XMLHttpRequest): HeaderPairs =>
@@ -63,7 +68,7 @@ export function wrapXhr(rec: Recorder): void {
   // background in any order (its merge is order-insensitive), so nothing here waits for the start event.
   const watchXhr = (xhr: XMLHttpRequest, r: XhrRec, body: unknown) => {
     const callId = rec.newId();
-    void rec.start(callId, 'xhr', r.method, r.url, r.headers, body, rec.now()).catch(() => {});
+    void quiet(rec.start(callId, 'xhr', r.method, r.url, r.headers, body, rec.now()));
     const done = new AbortController();
     const on = { capture: false, signal: done.signal };
     let chunks: BodyRecorder | null = null;
@@ -86,10 +91,11 @@ export function wrapXhr(rec: Recorder): void {
         seen = t.length;
       }
     };
-    xhr.addEventListener('readystatechange', () => xhr.readyState === 2 && xhr.status !== 0 && respond(), on);
-    xhr.addEventListener('progress', progress, on);
-    xhr.addEventListener('abort', () => (ended = 'aborted'), on);
-    xhr.addEventListener('timeout', () => (ended = 'timeout'), on);
+    const listen = (type: string, f: () => unknown) => js.addEventListener(xhr, type, f, on);
+    listen('readystatechange', () => xhr.readyState === 2 && xhr.status !== 0 && respond());
+    listen('progress', progress);
+    listen('abort', () => (ended = 'aborted'));
+    listen('timeout', () => (ended = 'timeout'));
     const finish = () => {
       if (done.signal.aborted) return;
       done.abort();
@@ -100,9 +106,9 @@ export function wrapXhr(rec: Recorder): void {
       if (!failed) {
         const response: unknown = textual() ? null : xhr.response;
         if (textual()) progress();
-        else if (xhr.responseType === 'json' && response != null) body.push(JSON.stringify(response));
+        else if (xhr.responseType === 'json' && response != null) body.push(js.stringify(response));
         else if (response instanceof ArrayBuffer) body.push(new Uint8Array(response.slice(0)));
-        else if (response instanceof win.Blob) body.pushLater(response.arrayBuffer(), 'in');
+        else if (response instanceof win.Blob) body.pushLater(js.blobArrayBuffer(response), 'in');
       }
       body.end(
         failed ? (cut || ended === 'aborted' ? 'aborted' : 'error') : 'complete',
@@ -110,6 +116,6 @@ export function wrapXhr(rec: Recorder): void {
       );
     };
     r.finish = finish;
-    xhr.addEventListener('loadend', finish, on);
+    listen('loadend', finish);
   };
 }
