@@ -63,7 +63,12 @@ export const callChunk = z.object({
   direction: z.enum(['in', 'out']).optional(),
 });
 
-export const callOutcome = z.enum(['complete', 'error', 'aborted']);
+/**
+ * How a call ended: `complete`; `error` (network error, failed beacon, unclean socket close); `aborted`
+ * (the page's AbortSignal, XHR abort()); `cancelled` (the page cancelled the response body: reader.cancel(),
+ * body.cancel(), a pipe or iterator that stopped).
+ */
+export const callOutcome = z.enum(['complete', 'error', 'aborted', 'cancelled']);
 export type CallOutcome = z.infer<typeof callOutcome>;
 
 export const callEnd = z.object({

@@ -9,7 +9,7 @@
  * Bodies above the recorder's cap are cut and flagged `truncated`, as a recording would be.
  */
 import { z } from 'zod';
-import { type CaptureEvent, captureEvent } from '../capture/events';
+import { type CaptureEvent, callOutcome, captureEvent } from '../capture/events';
 import { DEFAULT_MAX_BODY_BYTES } from '../capture/limits';
 import { applyEvents } from '../store/db';
 import type { StoredCall, StoredChunk } from '../store/schema';
@@ -25,7 +25,7 @@ const flowRecorder = z.object({
   startTime: z.number().finite().nonnegative().optional(),
   headersTime: z.number().finite().nonnegative().optional(),
   endTime: z.number().finite().nonnegative().optional(),
-  outcome: z.enum(['complete', 'error', 'aborted']).optional(),
+  outcome: callOutcome.optional(),
   error: z.string().optional(),
   truncated: z.boolean().optional(),
   requestTruncated: z.boolean().optional(),

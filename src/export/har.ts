@@ -218,8 +218,8 @@ export function harEntry(call: StoredCall, chunks: readonly StoredChunk[]): HarE
     headersSize: -1,
     bodySize: -1,
   };
-  if (call.outcome === 'error' || call.outcome === 'aborted') {
-    response._error = call.error ?? (call.outcome === 'aborted' ? 'aborted' : 'error');
+  if (call.outcome === 'error' || call.outcome === 'aborted' || call.outcome === 'cancelled') {
+    response._error = call.error ?? (call.outcome === 'cancelled' ? 'cancelled by the page' : call.outcome);
   }
 
   const entry: HarEntry = {

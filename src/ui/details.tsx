@@ -18,6 +18,7 @@ import {
   formatOffset,
   isEventStream,
   KIND_LABEL,
+  OUTCOME_LABEL,
 } from './format';
 import { BodyView, JsonView, LazyDetails } from './json-view';
 import { callTiming } from './timeline-model';
@@ -151,7 +152,7 @@ export function DetailsPanel(props: DetailsProps) {
                 ? 'waiting…'
                 : '—'}
             {call.outcome && call.outcome !== 'complete' && (
-              <span class="badge badge-warn">{call.outcome}</span>
+              <span class="badge badge-warn">{OUTCOME_LABEL[call.outcome]}</span>
             )}
             {call.error && <span class="muted"> {call.error}</span>}
           </dd>

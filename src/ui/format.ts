@@ -2,6 +2,7 @@
  * Pure formatting for the UI: durations, sizes, times, and the readable label of a call ("accounts/check",
  * "conversation (stream)") that the timeline numbers within each turn.
  */
+import type { CallOutcome } from '../capture/events';
 import type { Kind } from '../protocol/classify';
 import type { StoredCall } from '../store/schema';
 
@@ -92,6 +93,14 @@ export function urlHost(url: string): string {
     return '';
   }
 }
+
+/** How a call ended, in words. */
+export const OUTCOME_LABEL: Record<CallOutcome, string> = {
+  complete: 'complete',
+  error: 'error',
+  aborted: 'aborted',
+  cancelled: 'cancelled by the page',
+};
 
 /** Short names for kinds, as a user of the ChatGPT app would call the endpoint. */
 export const KIND_LABEL: Record<Kind, string> = {

@@ -54,11 +54,15 @@ export class BodyRecorder {
       return chunk;
     });
   }
-  /** One read of the body (bytes, or text for XHR and socket frames), stamped now. */
-  push(value: Uint8Array | string, direction?: 'in' | 'out') {
+  /**
+   * One read of the body (bytes, or text for XHR and socket frames), stamped now. `copy`: keep a copy of
+   * the bytes (the caller hands `value` on, and its buffer may be transferred).
+   */
+  push(value: Uint8Array | string, direction?: 'in' | 'out', copy = false) {
     const time = this.rec.now();
     const n = typeof value === 'string' ? value.length : value.byteLength;
     if (!this.admit(n)) return;
+    if (copy && typeof value !== 'string') value = new Uint8Array(value);
     const binary = typeof value !== 'string' && this.mode !== 'text';
     const data = () => {
       if (typeof value !== 'string' && binary) return this.rec.body.toBase64(value);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { installHook } from './index';
-import { sleep, type TestPage, TestServer, testPage } from './test-page';
+import { sleep, type TestPage, TestServer, testPage, until } from './test-page';
 
 let server: TestServer;
 let page: TestPage;
@@ -25,6 +25,15 @@ beforeAll(async () => {
       res.write('data: partial\n\n');
       await sleep(20);
       res.socket?.destroy();
+    })
+    .stream(
+      '/long',
+      Array.from({ length: 40 }, (_, i) => `data: ${i}\n\n`),
+      25,
+    )
+    .on('/redirect', (_req, res) => {
+      res.writeHead(302, { location: '/json' });
+      res.end();
     })
     .on('/hang', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -147,5 +156,55 @@ describe('fetch hook', () => {
     const [call] = await p.ended(1);
     expect(call!.end).toMatchObject({ outcome: 'complete', truncated: true });
     expect(call!.body).toBe('data: {"a":1}\n\n');
+  });
+
+  it('a body the page cancels stops the download and is recorded as cancelled, with what arrived', async () => {
+    const { win, ended } = install();
+    for (const how of ['reader', 'body'] as const) {
+      const res = await win.fetch(`${server.origin}/long?how=${how}`);
+      const reader = res.body!.getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: 0\n\n');
+      if (how === 'reader') await reader.cancel();
+      else {
+        reader.releaseLock();
+        await res.body!.cancel();
+      }
+    }
+    // The server sees each connection close long before its 40 parts (1 s) would have been written.
+    await until(
+      () => server.closedEarly.filter((p) => p.startsWith('/long')).length === 2,
+      'both closed',
+      600,
+    );
+    const calls = await ended(2);
+    for (const c of calls) {
+      expect(c.end).toMatchObject({ outcome: 'cancelled' });
+      expect(c.body.startsWith('data: 0\n\n')).toBe(true);
+      expect(c.end!.bodyBytes).toBeLessThan(60);
+    }
+  });
+
+  it("the page's Response looks like the native one: class, url, redirected, type, status, headers", async () => {
+    const { win, ended } = install();
+    const bare = await fetch(`${server.origin}/redirect`);
+    const res = await win.fetch(`${server.origin}/redirect`);
+    expect(res).toBeInstanceOf(win.Response);
+    expect(Object.getPrototypeOf(res)).toBe(win.Response.prototype);
+    expect(Object.getOwnPropertyNames(res)).toEqual(Object.getOwnPropertyNames(bare));
+    const look = (r: Response) => [r.url, r.redirected, r.type, r.status, r.statusText, r.ok, r.bodyUsed];
+    expect(look(res)).toEqual(look(bare));
+    expect(res.redirected).toBe(true);
+    expect([...res.headers].filter(([n]) => n !== 'date')).toEqual(
+      [...bare.headers].filter(([n]) => n !== 'date'),
+    );
+    // The Headers are the original's: the same object each time, immutable as a fetched response's are.
+    expect(res.headers).toBe(res.headers);
+    expect(() => res.headers.set('x', '1')).toThrow(TypeError);
+    const copy = res.clone();
+    expect(look(copy)).toEqual(look(bare));
+    expect(await copy.text()).toBe(await bare.text());
+    expect(await res.json()).toEqual({ accessToken: 'eyJhbGciOi.eyJzdWIiOiJ4In0.sig', user: 'u' });
+    expect(res.bodyUsed).toBe(true);
+    await ended(1);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * `window.fetch`, both call forms (`fetch(url, init)` and `fetch(Request)`). The original is called first
- * with the page's arguments as given; the response body is read from a clone, chunk by chunk.
+ * with the page's arguments as given; the response body is read as it arrives, chunk by chunk.
  */
 import { abortLike, errText, isText, quiet } from './body-reader';
+import type { BodyRecorder } from './chunks';
 import { like } from './native';
 import type { Recorder } from './recorder';
 
@@ -12,11 +13,64 @@ interface FetchRec {
   started: Promise<void>;
 }
 
-/** Replaces `win.fetch` with a recording wrapper. */
+type Reader = ReadableStreamDefaultReader<Uint8Array>;
+
+/** Replaces `win.fetch` with a recording wrapper (and Response.prototype's url, redirected, type, headers). */
 export function wrapFetch(rec: Recorder): void {
   const win = rec.win;
   const js = rec.js;
   const origFetch = win.fetch;
+
+  // The page's cancel must reach the network, as without the extension. With a plain clone it cannot:
+  // clone() tees the body, and a tee cancels its source only when both branches are cancelled, so our
+  // eager reader kept the download going after the page cancelled its branch. So the hook reads the
+  // original body itself and hands the page a Response whose body is a byte stream the hook feeds: every
+  // way the page can cancel it (reader.cancel(), body.cancel(), a pipe or an async iterator that stops)
+  // reaches that stream's cancel(), which cancels the network read.
+  // The page's Response is still a real Response (instanceof, body mixin, clone(), same status,
+  // statusText and header list), and chunks reach it as soon as they arrive, as through the tee before.
+  // Only url, redirected, type and headers live in internal slots a constructor cannot set: those four
+  // accessors on Response.prototype are replaced by ones that answer from the original Response when asked
+  // about a tapped one (and natively otherwise). So the instance has no own property, the same prototype,
+  // and the very same immutable Headers object; clone() keeps the link for clones. A Response without a
+  // body, or one the constructor refuses, is returned as it came and read from a clone as before.
+  const originals = new js.WeakMap<Response, Response>();
+  const R = win.Response.prototype;
+  const accessor = (name: string): PropertyDescriptor => {
+    for (let p: object | null = R; p; p = Object.getPrototypeOf(p)) {
+      const d = Object.getOwnPropertyDescriptor(p, name);
+      if (d) return d;
+    }
+    throw new TypeError(name);
+  };
+  for (const name of ['url', 'redirected', 'type', 'headers']) {
+    const d = accessor(name);
+    const get = d.get!;
+    const wrapped = {
+      get(this: Response) {
+        return js.apply(get, js.weakGet(originals, this) ?? this, []);
+      },
+    };
+    js.defineProperty(R, name, {
+      ...d,
+      get: like(wrapped.get, get),
+    });
+  }
+  const origClone = accessor('clone').value as () => Response;
+  js.defineProperty(R, 'clone', {
+    ...accessor('clone'),
+    value: like(
+      {
+        clone(this: Response) {
+          const c: Response = js.apply(origClone, this, []);
+          const o = js.weakGet(originals, this);
+          if (o) js.weakSet(originals, c, o);
+          return c;
+        },
+      }.clone,
+      origClone,
+    ),
+  });
 
   const recordFetch = (
     input: RequestInfo | URL,
@@ -47,14 +101,83 @@ export function wrapFetch(rec: Recorder): void {
     return { callId, started };
   };
 
-  const readResponse = async (r: FetchRec, res: Response) => {
-    const headersTime = rec.now();
-    const clone = js.cloneResponse(res);
-    await r.started;
+  /** Records the response head; returns the recorder for its body. */
+  const head = (r: FetchRec, res: Response, headersTime: number): BodyRecorder => {
     const headers = js.responseHeaders(res);
     const text = isText(js.headerGet(headers, 'content-type'));
     rec.response(r.callId, res.status, res.statusText, js.headerEntries(headers), text, headersTime);
-    const body = rec.bodyRecorder(r.callId, text ? 'text' : 'bytes');
+    return rec.bodyRecorder(r.callId, text ? 'text' : 'bytes');
+  };
+
+  /**
+   * The Response the page gets: `res` itself when it has no body (or cannot be rebuilt), else a Response
+   * whose body the hook feeds from `res`'s, recording each chunk on the way (see above).
+   */
+  const tap = (r: FetchRec, res: Response): Response => {
+    const headersTime = rec.now();
+    const source = js.responseBody(res);
+    let out: Response | null = null;
+    let controller: ReadableByteStreamController | undefined;
+    let reader: Reader | undefined;
+    let cancelled = false;
+    if (source && res.type !== 'opaque') {
+      try {
+        const pageStream = new js.ReadableStream({
+          type: 'bytes',
+          start(c) {
+            controller = c;
+          },
+          cancel(reason) {
+            cancelled = true;
+            return reader && js.cancel(reader, reason);
+          },
+        });
+        out = new js.Response(pageStream, {
+          status: res.status,
+          statusText: res.statusText,
+          headers: js.responseHeaders(res),
+        });
+      } catch {
+        out = null;
+      }
+    }
+    if (!out || !controller) {
+      void quiet(readClone(r, res, headersTime));
+      return res;
+    }
+    js.weakSet(originals, out, res);
+    reader = js.getReader(source!);
+    const c = controller;
+    const rd = reader;
+    void (async () => {
+      await r.started;
+      const body = head(r, res, headersTime);
+      try {
+        for (;;) {
+          const { done, value } = await js.read(rd);
+          if (done) break;
+          // Recorded before it is handed on: enqueue() transfers the chunk's buffer to the page's stream.
+          body.push(value, undefined, true);
+          if (value.byteLength) c.enqueue(value as Uint8Array<ArrayBuffer>);
+        }
+        if (cancelled) return body.end('cancelled');
+        c.close();
+        body.end('complete');
+      } catch (err) {
+        try {
+          c.error(err);
+        } catch {}
+        body.end(cancelled ? 'cancelled' : abortLike(err) ? 'aborted' : 'error', errText(err));
+      }
+    })();
+    return out;
+  };
+
+  /** The fallback: reads a clone of `res` (the page keeps `res` itself). */
+  const readClone = async (r: FetchRec, res: Response, headersTime: number) => {
+    const clone = js.cloneResponse(res);
+    await r.started;
+    const body = head(r, res, headersTime);
     const stream = js.responseBody(clone);
     if (!stream) return body.end('complete');
     const reader = js.getReader(stream);
@@ -65,7 +188,7 @@ export function wrapFetch(rec: Recorder): void {
         body.push(value);
         if (body.truncated) {
           // Past the cap: stop reading our copy. Cancelling one branch of the tee leaves the page's own
-          // branch untouched, and a page that cancels its reader then really ends the download.
+          // branch untouched.
           void quiet(js.cancel(reader));
           break;
         }
@@ -93,8 +216,8 @@ export function wrapFetch(rec: Recorder): void {
     const call = r;
     try {
       // Our await marks `result` as handled; the page gets a promise of its own (the realm's original
-      // Promise, captured at install) that settles the same way with the very same Response, so a failed
-      // fetch the page ignores still raises `unhandledrejection` as it would without the extension.
+      // Promise, captured at install) that settles the same way, so a failed fetch the page ignores still
+      // raises `unhandledrejection` as it would without the extension.
       return new js.Promise<Response>((resolve, reject) => {
         void (async () => {
           let res: Response;
@@ -104,10 +227,11 @@ export function wrapFetch(rec: Recorder): void {
             reject(err);
             return quiet(failedBeforeResponse(call, err));
           }
-          // The clone is made (synchronously, in readResponse) before the page can touch the Response.
-          const reading = readResponse(call, res);
-          resolve(res);
-          return quiet(reading);
+          let page = res;
+          try {
+            page = tap(call, res);
+          } catch {}
+          resolve(page);
         })();
       });
     } catch {

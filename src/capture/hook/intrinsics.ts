@@ -29,6 +29,8 @@ export interface Intrinsics {
   WeakMap: WeakMapConstructor;
   Proxy: ProxyConstructor;
   TextDecoder: typeof TextDecoder;
+  ReadableStream: typeof ReadableStream;
+  Response: typeof Response;
   URL: typeof URL;
   setTimeout: (f: () => void, ms: number) => void;
   /** `performance.timeOrigin + performance.now()`: milliseconds since the epoch, sub-millisecond. */
@@ -111,6 +113,8 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     WeakMap: win.WeakMap,
     Proxy: win.Proxy,
     TextDecoder: win.TextDecoder,
+    ReadableStream: win.ReadableStream,
+    Response: win.Response,
     URL: win.URL,
     setTimeout: (f, ms) => void apply(setTimeout, win, [f, ms]),
     now: () => timeOrigin + (apply(perfNow, perf, []) as number),

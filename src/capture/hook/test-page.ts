@@ -6,8 +6,8 @@
  *   stream over time, redirects and dropped or cancelled connections are real.
  * - `XMLHttpRequest` and `WebSocket` are scripted fakes (`FakeXhr`, `FakeWebSocket`) that behave like the
  *   browser's where the hook can tell: events, readyState, and `send` throwing InvalidStateError.
- * - Constructors the hook may use (Response, Promise, TextDecoder…) are per-window subclasses or copies,
- *   so a test can replace them as a hostile page would without touching Node's own.
+ * - Globals the hook may use (TextDecoder, JSON, Reflect, timers…) are per-window subclasses or copies, so
+ *   a test can replace them as a hostile page would without touching Node's own.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -291,7 +291,6 @@ export interface RecordedCall {
 export function testPage(): TestPage {
   const win = new EventTarget() as unknown as PageWindow & Record<string, unknown>;
   // Per-window classes: a test may replace their prototype methods without touching Node's own.
-  class PageResponse extends Response {}
   class PageTextDecoder extends TextDecoder {}
   const realFetch = globalThis.fetch;
   const beacons: [string, unknown][] = [];
@@ -316,10 +315,11 @@ export function testPage(): TestPage {
     crypto,
     btoa,
     atob,
-    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
-      realFetch(input, init).then((r) => Object.setPrototypeOf(r, PageResponse.prototype) as Response),
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => realFetch(input, init),
     Request,
-    Response: PageResponse,
+    // Node's own: the hook patches accessors on Response.prototype, and Node's clone() makes base Responses
+    // (vitest runs each test file in its own worker, so the patches stay within one file).
+    Response,
     Headers,
     URL,
     URLSearchParams,
