@@ -204,39 +204,41 @@ export function wrapFetch(rec: Recorder): void {
     rec.bodyRecorder(r.callId, 'bytes').end(abortLike(err) ? 'aborted' : 'error', errText(err));
   };
 
-  const wrappedFetch = function (this: unknown, input: RequestInfo | URL, init?: RequestInit) {
-    const startTime = rec.now();
-    let r: FetchRec | undefined;
-    try {
-      if (rec.recording) r = recordFetch(input, init, startTime);
-    } catch {}
-    // biome-ignore lint/complexity/noArguments: pass the page's arguments through exactly as given
-    const result: Promise<Response> = js.apply(origFetch, this, arguments);
-    if (!r) return result;
-    const call = r;
-    try {
-      // Our await marks `result` as handled; the page gets a promise of its own (the realm's original
-      // Promise, captured at install) that settles the same way, so a failed fetch the page ignores still
-      // raises `unhandledrejection` as it would without the extension.
-      return new js.Promise<Response>((resolve, reject) => {
-        void (async () => {
-          let res: Response;
-          try {
-            res = await result;
-          } catch (err) {
-            reject(err);
-            return quiet(failedBeforeResponse(call, err));
-          }
-          let page = res;
-          try {
-            page = tap(call, res);
-          } catch {}
-          resolve(page);
-        })();
-      });
-    } catch {
-      return result;
-    }
-  };
+  const wrappedFetch = {
+    fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit) {
+      const startTime = rec.now();
+      let r: FetchRec | undefined;
+      try {
+        if (rec.recording) r = recordFetch(input, init, startTime);
+      } catch {}
+      // biome-ignore lint/complexity/noArguments: pass the page's arguments through exactly as given
+      const result: Promise<Response> = js.apply(origFetch, this, arguments);
+      if (!r) return result;
+      const call = r;
+      try {
+        // Our await marks `result` as handled; the page gets a promise of its own (the realm's original
+        // Promise, captured at install) that settles the same way, so a failed fetch the page ignores still
+        // raises `unhandledrejection` as it would without the extension.
+        return new js.Promise<Response>((resolve, reject) => {
+          void (async () => {
+            let res: Response;
+            try {
+              res = await result;
+            } catch (err) {
+              reject(err);
+              return quiet(failedBeforeResponse(call, err));
+            }
+            let page = res;
+            try {
+              page = tap(call, res);
+            } catch {}
+            resolve(page);
+          })();
+        });
+      } catch {
+        return result;
+      }
+    },
+  }.fetch;
   win.fetch = like(wrappedFetch, origFetch) as typeof fetch;
 }

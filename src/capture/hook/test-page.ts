@@ -300,12 +300,14 @@ export function testPage(): TestPage {
   FakeWebSocket.all = [];
   class PageXhr extends FakeXhr {}
   class PageWebSocket extends FakeWebSocket {}
-  const navigator = {
+  // sendBeacon lives on Navigator.prototype, as in browsers.
+  class Navigator {
     sendBeacon(url: string | URL, data?: unknown) {
       beacons.push([String(url), data]);
       return beaconQueued.value;
-    },
-  };
+    }
+  }
+  const navigator = new Navigator();
   Object.assign(win, {
     window: win,
     location: { href: 'https://chatgpt.com/c/test' },

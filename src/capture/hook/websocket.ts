@@ -24,7 +24,7 @@ export function wrapWebSocket(rec: Recorder): void {
       );
     else if (data instanceof win.Blob) chunks.pushLater(js.blobArrayBuffer(data), direction);
   };
-  win.WebSocket = new js.Proxy(OrigWS, {
+  const Proxied = new js.Proxy(OrigWS, {
     construct(target, args, newTarget) {
       const ws: WebSocket = js.construct(target, args, newTarget);
       try {
@@ -47,15 +47,20 @@ export function wrapWebSocket(rec: Recorder): void {
       return ws;
     },
   });
-  OrigWS.prototype.send = like(function (
-    this: WebSocket,
-    data: string | ArrayBufferLike | Blob | ArrayBufferView,
-  ) {
-    try {
-      const chunks = js.weakGet(sockets, this);
-      if (chunks) frame(chunks, data, 'out');
-    } catch {}
-    // biome-ignore lint/complexity/noArguments: pass through exactly as given
-    return js.apply(origWsSend, this, arguments);
-  }, origWsSend);
+  // The page only ever sees the proxy: a socket's `constructor` must be it too, as with the native class.
+  js.defineProperty(OrigWS.prototype, 'constructor', { value: Proxied });
+  win.WebSocket = Proxied;
+  OrigWS.prototype.send = like(
+    {
+      send(this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+        try {
+          const chunks = js.weakGet(sockets, this);
+          if (chunks) frame(chunks, data, 'out');
+        } catch {}
+        // biome-ignore lint/complexity/noArguments: pass through exactly as given
+        return js.apply(origWsSend, this, arguments);
+      },
+    }.send,
+    origWsSend,
+  );
 }

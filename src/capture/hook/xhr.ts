@@ -28,30 +28,49 @@ export function wrapXhr(rec: Recorder): void {
   const origSend = X.send;
   const origSetHeader = X.setRequestHeader;
   const xhrs = new js.WeakMap<XMLHttpRequest, XhrRec>();
-  X.open = like(function (this: XMLHttpRequest, method: string, url: string | URL) {
-    try {
-      js.weakGet(xhrs, this)?.finish?.();
-      js.weakSet(xhrs, this, { method, url: new js.URL(String(url), win.location.href).href, headers: [] });
-    } catch {}
-    // biome-ignore lint/complexity/noArguments: pass through exactly as given
-    return js.apply(origOpen, this, arguments);
-  }, origOpen) as typeof X.open;
-  X.setRequestHeader = like(function (this: XMLHttpRequest, name: string, value: string) {
-    try {
-      const h = js.weakGet(xhrs, this)?.headers;
-      if (h) h[h.length] = [name, value];
-    } catch {}
-    // biome-ignore lint/complexity/noArguments: pass through exactly as given
-    return js.apply(origSetHeader, this, arguments);
-  }, origSetHeader);
-  X.send = like(function (this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
-    try {
-      const r = js.weakGet(xhrs, this);
-      if (r && rec.recording) watchXhr(this, r, rec.body.snapshot(body));
-    } catch {}
-    // biome-ignore lint/complexity/noArguments: pass through exactly as given
-    return js.apply(origSend, this, arguments);
-  }, origSend);
+  X.open = like(
+    {
+      open(this: XMLHttpRequest, method: string, url: string | URL) {
+        try {
+          js.weakGet(xhrs, this)?.finish?.();
+          js.weakSet(xhrs, this, {
+            method,
+            url: new js.URL(String(url), win.location.href).href,
+            headers: [],
+          });
+        } catch {}
+        // biome-ignore lint/complexity/noArguments: pass through exactly as given
+        return js.apply(origOpen, this, arguments);
+      },
+    }.open,
+    origOpen,
+  ) as typeof X.open;
+  X.setRequestHeader = like(
+    {
+      setRequestHeader(this: XMLHttpRequest, name: string, value: string) {
+        try {
+          const h = js.weakGet(xhrs, this)?.headers;
+          if (h) h[h.length] = [name, value];
+        } catch {}
+        // biome-ignore lint/complexity/noArguments: pass through exactly as given
+        return js.apply(origSetHeader, this, arguments);
+      },
+    }.setRequestHeader,
+    origSetHeader,
+  );
+  X.send = like(
+    {
+      send(this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+        try {
+          const r = js.weakGet(xhrs, this);
+          if (r && rec.recording) watchXhr(this, r, rec.body.snapshot(body));
+        } catch {}
+        // biome-ignore lint/complexity/noArguments: pass through exactly as given
+        return js.apply(origSend, this, arguments);
+      },
+    }.send,
+    origSend,
+  );
 
   const xhrHeaders = (xhr: XMLHttpRequest): HeaderPairs =>
     xhr
