@@ -44,6 +44,14 @@ export const errText = (err: unknown): string => {
     return 'error';
   }
 };
+/** How a throwing `send` is recorded: `send threw InvalidStateError: <message>`. */
+export const sendThrew = (err: unknown): string => {
+  try {
+    return `send threw ${(err as Error)?.name ?? 'Error'}: ${errText(err)}`;
+  } catch {
+    return 'send threw';
+  }
+};
 /** True for the DOMException a fetch rejects with when its signal aborts. */
 export const abortLike = (err: unknown): boolean => (err as { name?: string } | null)?.name === 'AbortError';
 

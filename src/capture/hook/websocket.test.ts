@@ -49,4 +49,20 @@ describe('WebSocket hook', () => {
     const [call] = await ended(1);
     expect(call!.end).toMatchObject({ outcome: 'error', error: 'closed 1006' });
   });
+
+  it('a frame whose send throws is not recorded as sent; the failure is noted at the end', async () => {
+    const { win, ended } = install();
+    const ws = new win.WebSocket('wss://ws.chatgpt.com/ws');
+    const fake = FakeWebSocket.all[0]!;
+    expect(() => ws.send('too early')).toThrow(/CONNECTING/);
+    fake.serverOpen();
+    ws.send('sent');
+    fake.serverClose(1000, true);
+    const [call] = await ended(1);
+    expect(call!.chunks.map((c) => [c.direction, c.data])).toEqual([['out', 'sent']]);
+    expect(call!.end).toMatchObject({
+      outcome: 'complete',
+      error: 'send threw InvalidStateError: Still in CONNECTING state. (1 frame not sent)',
+    });
+  });
 });

@@ -2,7 +2,7 @@
  * `WebSocket` (2024 Azure Web PubSub and 2026 ws.chatgpt.com): the constructor is proxied to watch each
  * socket's open, messages and close; `send` on the prototype records outgoing frames.
  */
-import { quiet } from './body-reader';
+import { quiet, sendThrew } from './body-reader';
 import type { BodyRecorder } from './chunks';
 import { like } from './native';
 import type { Recorder } from './recorder';
@@ -12,7 +12,13 @@ export function wrapWebSocket(rec: Recorder): void {
   const win = rec.win;
   const js = rec.js;
   const OrigWS = win.WebSocket;
-  const sockets = new js.WeakMap<WebSocket, BodyRecorder>();
+  /** A socket's frames, and its sends that threw (not recorded as frames): how many, and the first error. */
+  interface Socket {
+    chunks: BodyRecorder;
+    failed: number;
+    firstFailure: string;
+  }
+  const sockets = new js.WeakMap<WebSocket, Socket>();
   const origWsSend = OrigWS.prototype.send;
   const frame = (chunks: BodyRecorder, data: unknown, direction: 'in' | 'out') => {
     if (typeof data === 'string') chunks.push(data, direction);
@@ -31,7 +37,8 @@ export function wrapWebSocket(rec: Recorder): void {
         if (rec.recording) {
           const callId = rec.newId();
           const chunks = rec.bodyRecorder(callId, 'frames');
-          js.weakSet(sockets, ws, chunks);
+          const socket: Socket = { chunks, failed: 0, firstFailure: '' };
+          js.weakSet(sockets, ws, socket);
           // Frames are recorded in the order they happen; the start event is queued before any of them.
           void quiet(rec.start(callId, 'websocket', 'GET', ws.url, [], null, rec.now()));
           js.addEventListener(ws, 'open', () =>
@@ -40,7 +47,10 @@ export function wrapWebSocket(rec: Recorder): void {
           js.addEventListener(ws, 'message', (e) => frame(chunks, (e as MessageEvent).data, 'in'));
           js.addEventListener(ws, 'close', (e) => {
             const c = e as CloseEvent;
-            chunks.end(c.wasClean ? 'complete' : 'error', c.wasClean ? undefined : `closed ${c.code}`);
+            const n = socket.failed;
+            const note = n ? `${socket.firstFailure} (${n} frame${n > 1 ? 's' : ''} not sent)` : '';
+            const closed = `closed ${c.code}${note ? `; ${note}` : ''}`;
+            chunks.end(c.wasClean ? 'complete' : 'error', c.wasClean ? note || undefined : closed);
           });
         }
       } catch {}
@@ -53,12 +63,20 @@ export function wrapWebSocket(rec: Recorder): void {
   OrigWS.prototype.send = like(
     {
       send(this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+        const socket = js.weakGet(sockets, this);
+        let out: unknown;
         try {
-          const chunks = js.weakGet(sockets, this);
-          if (chunks) frame(chunks, data, 'out');
+          // biome-ignore lint/complexity/noArguments: pass through exactly as given
+          out = js.apply(origWsSend, this, arguments);
+        } catch (err) {
+          // Not sent (still CONNECTING, a bad argument): not a frame; noted on the socket's end instead.
+          if (socket && !socket.failed++) socket.firstFailure = sendThrew(err);
+          throw err;
+        }
+        try {
+          if (socket) frame(socket.chunks, data, 'out');
         } catch {}
-        // biome-ignore lint/complexity/noArguments: pass through exactly as given
-        return js.apply(origWsSend, this, arguments);
+        return out;
       },
     }.send,
     origWsSend,

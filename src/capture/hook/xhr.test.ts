@@ -94,4 +94,27 @@ describe('XMLHttpRequest hook', () => {
       ['https://chatgpt.com/b', 'B'],
     ]);
   });
+
+  it('a send that throws is recorded as a failure, not as a request that went out', async () => {
+    const { win, ended } = install();
+    FakeXhr.scripts.set('/once', { parts: ['ok'], delayMs: 20 });
+    const x = new win.XMLHttpRequest();
+    x.open('GET', '/once');
+    const done = run(x);
+    x.send();
+    // Sending again while the first request runs throws InvalidStateError, as in browsers.
+    expect(() => x.send('again')).toThrow(/not opened/);
+    await done;
+    const calls = await ended(2);
+    expect(FakeXhr.sent).toHaveLength(1);
+    const [first, second] = calls;
+    expect(first!.end).toMatchObject({ outcome: 'complete' });
+    expect(first!.body).toBe('ok');
+    expect(second!.start.requestBody).toBe('again');
+    expect(second!.response).toBeUndefined();
+    expect(second!.end).toMatchObject({
+      outcome: 'error',
+      error: 'send threw InvalidStateError: not opened',
+    });
+  });
 });

@@ -2,7 +2,7 @@
  * `XMLHttpRequest`: `open`, `setRequestHeader` and `send` on its prototype are wrapped; the response is
  * read from the object's own events (a growing responseText for text, the final response otherwise).
  */
-import { quiet } from './body-reader';
+import { quiet, sendThrew } from './body-reader';
 import type { BodyRecorder } from './chunks';
 import { like } from './native';
 import type { Recorder } from './recorder';
@@ -16,7 +16,7 @@ interface XhrRec {
    * Records the end of the request this object made before, if its loadend was not seen yet: a page
    * may reuse the object (open() again) from its own loadend handler, before ours runs.
    */
-  finish?: () => void;
+  finish?: (() => void) | undefined;
 }
 
 /** Wraps `open`, `setRequestHeader` and `send` on `win.XMLHttpRequest.prototype`. */
@@ -61,12 +61,21 @@ export function wrapXhr(rec: Recorder): void {
   X.send = like(
     {
       send(this: XMLHttpRequest, body?: Document | XMLHttpRequestBodyInit | null) {
+        let abandon: ((err: unknown) => void) | undefined;
         try {
           const r = js.weakGet(xhrs, this);
-          if (r && rec.recording) watchXhr(this, r, rec.body.snapshot(body));
+          if (r && rec.recording) abandon = watchXhr(this, r, rec.body.snapshot(body));
         } catch {}
-        // biome-ignore lint/complexity/noArguments: pass through exactly as given
-        return js.apply(origSend, this, arguments);
+        try {
+          // biome-ignore lint/complexity/noArguments: pass through exactly as given
+          return js.apply(origSend, this, arguments);
+        } catch (err) {
+          // Nothing went out (not opened, sent twice) or a synchronous request failed: record that.
+          try {
+            abandon?.(err);
+          } catch {}
+          throw err;
+        }
       },
     }.send,
     origSend,
@@ -85,7 +94,8 @@ export function wrapXhr(rec: Recorder): void {
   // Everything is read from the XHR synchronously in its own events: once the page's handler runs, it
   // may reuse the object (open() again), which resets status, headers and text. Events may reach the
   // background in any order (its merge is order-insensitive), so nothing here waits for the start event.
-  const watchXhr = (xhr: XMLHttpRequest, r: XhrRec, body: unknown) => {
+  /** Watches one request; returns what records it as failed if `send` throws. */
+  const watchXhr = (xhr: XMLHttpRequest, r: XhrRec, body: unknown): ((err: unknown) => void) => {
     const callId = rec.newId();
     void quiet(rec.start(callId, 'xhr', r.method, r.url, r.headers, body, rec.now()));
     const done = new AbortController();
@@ -134,7 +144,15 @@ export function wrapXhr(rec: Recorder): void {
         failed && !cut ? (ended === 'timeout' ? 'timeout' : ended ? undefined : 'network error') : undefined,
       );
     };
+    const previous = r.finish;
     r.finish = finish;
     listen('loadend', finish);
+    return (err) => {
+      // A synchronous request may have run its events (and ended) before throwing.
+      if (done.signal.aborted) return;
+      done.abort();
+      r.finish = previous;
+      rec.bodyRecorder(callId, 'bytes').end('error', sendThrew(err));
+    };
   };
 }
