@@ -149,9 +149,10 @@ export function wrapFetch(rec: Recorder): void {
     reader = js.getReader(source!);
     const c = controller;
     const rd = reader;
+    // The page's stream is fed at once, without waiting for the start event (a request body may still be
+    // being read): the background merges a call's events in any order, as for XHR.
+    const body = head(r, res, headersTime);
     void (async () => {
-      await r.started;
-      const body = head(r, res, headersTime);
       try {
         for (;;) {
           const { done, value } = await js.read(rd);
