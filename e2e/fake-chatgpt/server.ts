@@ -45,6 +45,21 @@ const EARLY_SCRIPT = `window.__early = { ports: 0 };
 window.addEventListener('chatgpt-flow-recorder:handshake', function (e) { window.__early.ports += (e.ports || []).length; }, true);
 window.dispatchEvent(new MessageEvent('chatgpt-flow-recorder:handshake', { data: 'relay' }));`;
 
+/**
+ * `/?hostile`: the page's first script replaces MessagePort.prototype.postMessage and JSON.stringify with
+ * spies that forward to the originals and note every call carrying a capture (a MessagePort `this`, or a
+ * value with a `callId`) in `window.__hostile`. `window.__spyOn()` installs the same spies again (a later
+ * script).
+ */
+const HOSTILE_SCRIPT = `window.__hostile = [];
+window.__spyOn = function (label) {
+  var post = MessagePort.prototype.postMessage, stringify = JSON.stringify;
+  var captured = function (v) { return typeof v === 'string' ? v.indexOf('"callId"') >= 0 : !!(v && typeof v === 'object' && 'callId' in v); };
+  MessagePort.prototype.postMessage = function (m) { window.__hostile.push(label + ' postMessage'); return post.apply(this, arguments); };
+  JSON.stringify = function (v) { if (captured(v)) window.__hostile.push(label + ' stringify'); return stringify.apply(JSON, arguments); };
+};
+window.__spyOn('head');`;
+
 export interface ReceivedRequest {
   method: string;
   url: string;
@@ -58,6 +73,8 @@ export class FakeChatGPT {
   private queues = new Map<string, FakeResponse[]>();
   /** Every request the server saw (to compare what the page sent with what was recorded). */
   received: ReceivedRequest[] = [];
+  /** URLs whose response the client closed before it was complete (a cancelled body closes it). */
+  closedEarly: string[] = [];
   /** Called just before each SSE chunk is written (tests use it to act mid-stream). */
   onChunk: ((index: number, total: number) => void | Promise<void>) | null = null;
 
@@ -190,7 +207,8 @@ export class FakeChatGPT {
         ['content-type', 'text/html; charset=utf-8'],
         ['set-cookie', '__Secure-next-auth.session-token=CANARYcookie; Path=/; Secure; HttpOnly'],
       ]);
-      res.end(page(new URL(url).searchParams.has('early-script') ? EARLY_SCRIPT : ''));
+      const q = new URL(url).searchParams;
+      res.end(page(q.has('early-script') ? EARLY_SCRIPT : q.has('hostile') ? HOSTILE_SCRIPT : ''));
       return;
     }
     if (path === '/favicon.ico') {
@@ -216,6 +234,9 @@ export class FakeChatGPT {
     }
     const { chunkBytes, delayMs, firstDelayMs = 0, dropAfterChunks } = answer.stream;
     const total = Math.ceil(body.length / chunkBytes);
+    res.on('close', () => {
+      if (!res.writableFinished) this.closedEarly.push(url);
+    });
     res.flushHeaders();
     if (firstDelayMs) await new Promise((r) => setTimeout(r, firstDelayMs));
     for (let i = 0; i < total; i++) {

@@ -73,7 +73,7 @@ const queue = new RelayQueue({
 
 function stopHook() {
   queue.close();
-  const msg: SettingsMessage = { type: 'settings', recording: false, maxBodyBytes: 0 };
+  const msg: SettingsMessage = { type: 'settings', recording: false, maxBodyBytes: 0, scope: 'all' };
   hookPort?.postMessage(JSON.stringify(msg));
 }
 
@@ -96,7 +96,12 @@ function connect(port: MessagePort) {
   };
   const push = (raw: unknown) => {
     const s = readSettings(raw);
-    const msg: SettingsMessage = { type: 'settings', recording: s.recording, maxBodyBytes: s.maxBodyBytes };
+    const msg: SettingsMessage = {
+      type: 'settings',
+      recording: s.recording,
+      maxBodyBytes: s.maxBodyBytes,
+      scope: s.scope,
+    };
     port.postMessage(JSON.stringify(msg));
   };
   browser.storage.local.get(SETTINGS_KEY).then(

@@ -30,7 +30,8 @@ function timed(c: StoredChunk): TimedChunk {
 function decodeOptions(call: StoredCall): { aborted?: boolean; outcome?: string } {
   const opts: { aborted?: boolean; outcome?: string } = {};
   if (call.outcome !== undefined) opts.outcome = call.outcome;
-  if (call.outcome === 'aborted') opts.aborted = true;
+  // A body the page cancelled is cut short like an aborted one.
+  if (call.outcome === 'aborted' || call.outcome === 'cancelled') opts.aborted = true;
   return opts;
 }
 

@@ -6,7 +6,7 @@
  * Timings are synthetic but plausible: sends stream their SSE in fixed-size chunks at a fixed pace.
  */
 import { readFixture } from '../../test/fixtures';
-import type { CaptureEvent } from '../capture/events';
+import type { CallOutcome, CaptureEvent } from '../capture/events';
 import { applyEvents } from '../store/db';
 import type { StoredCall, StoredChunk } from '../store/schema';
 
@@ -32,7 +32,7 @@ export interface CallSpec {
   headersAfterMs?: number;
   /** Stop after this many chunks and leave the call open (a live stream). */
   liveAfterChunks?: number;
-  outcome?: 'complete' | 'error' | 'aborted';
+  outcome?: CallOutcome;
 }
 
 export interface Captured {

@@ -23,16 +23,21 @@ export interface SettingsMessage {
   type: 'settings';
   recording: boolean;
   maxBodyBytes: number;
+  /** Which calls are recorded (settings.ts `RecordingScope`); absent means `all`. */
+  scope: 'all' | 'chatgpt';
 }
 
 /**
  * Reads a relay → hook port message (a JSON string): the settings, or null for anything else (not JSON,
  * another type, a field of the wrong type, a negative or fractional byte cap).
  */
-export function readSettingsMessage(data: unknown): SettingsMessage | null {
+export function readSettingsMessage(
+  data: unknown,
+  parse: (text: string) => unknown = JSON.parse,
+): SettingsMessage | null {
   let v: unknown;
   try {
-    v = JSON.parse(String(data));
+    v = parse(String(data));
   } catch {
     return null;
   }
@@ -40,7 +45,8 @@ export function readSettingsMessage(data: unknown): SettingsMessage | null {
   if (!('type' in v) || v.type !== 'settings') return null;
   if (!('recording' in v) || typeof v.recording !== 'boolean') return null;
   if (!('maxBodyBytes' in v) || !isByteCount(v.maxBodyBytes)) return null;
-  return { type: 'settings', recording: v.recording, maxBodyBytes: v.maxBodyBytes };
+  const scope = 'scope' in v && v.scope === 'chatgpt' ? 'chatgpt' : 'all';
+  return { type: 'settings', recording: v.recording, maxBodyBytes: v.maxBodyBytes, scope };
 }
 
 /** The runtime port name the relay delivers capture batches on (one per tab, reconnected after restarts). */

@@ -74,11 +74,12 @@ export const callChunk = z.object({
 });
 
 /**
- * How a call ended: `complete`; `error` (network error or failed send); `aborted` (the page aborted it,
- * e.g. "Stop generating"); `interrupted` (the page went away or recording stopped before it ended: set by
- * the background, never by the hook).
+ * How a call ended: `complete`; `error` (network error, failed beacon, unclean socket close); `aborted`
+ * (the page's AbortSignal, XHR abort()); `cancelled` (the page cancelled the response body: reader.cancel(),
+ * body.cancel(), a pipe or iterator that stopped); `interrupted` (the page went away or recording stopped
+ * before it ended: set by the background, never by the hook).
  */
-export const callOutcome = z.enum(['complete', 'error', 'aborted', 'interrupted']);
+export const callOutcome = z.enum(['complete', 'error', 'aborted', 'cancelled', 'interrupted']);
 export type CallOutcome = z.infer<typeof callOutcome>;
 
 export const callEnd = z.object({
@@ -92,6 +93,8 @@ export const callEnd = z.object({
   /** Total response bytes seen, including any beyond the cap. */
   bodyBytes: z.number().int().nonnegative(),
   chunkCount: z.number().int().nonnegative(),
+  /** The text body was not valid UTF-8: the stored text has U+FFFD where the bad bytes were. */
+  malformedText: z.boolean().optional(),
 });
 
 export const captureEvent = z.discriminatedUnion('type', [callStart, callResponse, callChunk, callEnd]);
@@ -105,4 +108,6 @@ export type CallEnd = z.infer<typeof callEnd>;
 export interface HookSettings {
   recording: boolean;
   maxBodyBytes: number;
+  /** Which calls are recorded (settings.ts `RecordingScope`): every call, or ChatGPT's own hosts only. */
+  scope: 'all' | 'chatgpt';
 }

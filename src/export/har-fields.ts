@@ -56,6 +56,8 @@ export const harFlowRecorder = storedCall.pick({
   keepalive: true,
   bodyBytes: true,
   chunkCount: true,
+  malformedText: true,
+  bodiesDropped: true,
   importId: true,
 });
 export type HarFlowRecorder = z.infer<typeof harFlowRecorder>;

@@ -173,7 +173,7 @@ export function harEntry(call: StoredCall, chunks: readonly StoredChunk[]): HarE
     bodySize: -1,
   };
   if (call.outcome !== undefined && call.outcome !== 'complete') {
-    response._error = call.error ?? call.outcome;
+    response._error = call.error ?? (call.outcome === 'cancelled' ? 'cancelled by the page' : call.outcome);
   }
 
   const entry: HarEntry = {

@@ -42,6 +42,8 @@ export const storedCall = z.object({
   truncated: z.boolean().optional(),
   bodyBytes: z.number().int().nonnegative().optional(),
   chunkCount: z.number().int().nonnegative().optional(),
+  /** The text body was not valid UTF-8 (bytes replaced with U+FFFD when decoded in the page). */
+  malformedText: z.boolean().optional(),
   /** The bodies were dropped after capture (`retention`: the telemetry-body rule of the retention policy). */
   bodiesDropped: z.enum(['retention']).optional(),
   /** Set on calls that came from an import, not a recording (the import's id). */

@@ -164,6 +164,18 @@ describe('conversation timeline', () => {
     await waitFor(() => expect(screen.queryByRole('complementary', { name: /Details of/ })).toBeNull());
   });
 
+  it('labels a call whose body the page cancelled', async () => {
+    const seed = seedCapture();
+    const send = seed.calls.find((c) => c.kind === 'conversation')!;
+    send.outcome = 'cancelled';
+    render(<App client={clientWith([seed])} mode="popup" />);
+    fireEvent.click(await screen.findByText('Roman Empire Fun Fact'));
+    await waitFor(() => expect(document.querySelectorAll('.tl-row').length).toBe(10));
+    fireEvent.click(document.querySelectorAll<HTMLElement>('.tl-row')[3]!);
+    const details = await screen.findByRole('complementary', { name: /Details of conversation/ });
+    expect(within(details).getByText('cancelled by the page').className).toContain('badge');
+  });
+
   it('moves focus to the conversation title on open, and back to its row on return', async () => {
     await openSeed();
     await waitFor(() => expect(document.activeElement?.tagName).toBe('H2'));

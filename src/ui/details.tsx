@@ -10,7 +10,15 @@ import type { DecodedTurn } from '../protocol/decoded';
 import { type ValidationResult, validateBody } from '../protocol/schemas/index';
 import { isEventStream, joinBody } from '../store/call-facts';
 import type { StoredCall, StoredChunk } from '../store/schema';
-import { callLabel, formatBytes, formatClock, formatMs, formatOffset, KIND_LABEL } from './format';
+import {
+  callLabel,
+  formatBytes,
+  formatClock,
+  formatMs,
+  formatOffset,
+  KIND_LABEL,
+  OUTCOME_LABEL,
+} from './format';
 import { BodyView, JsonView, LazyDetails } from './json-view';
 import { callTiming } from './timeline-model';
 
@@ -143,7 +151,17 @@ export function DetailsPanel(props: DetailsProps) {
                 ? 'waiting…'
                 : '—'}
             {call.outcome && call.outcome !== 'complete' && (
-              <span class="badge badge-warn">{call.outcome}</span>
+              <span class="badge badge-warn">{OUTCOME_LABEL[call.outcome]}</span>
+            )}
+            {call.malformedText && (
+              <span class="badge badge-warn" title="Bytes that are not valid UTF-8 were replaced with U+FFFD">
+                malformed UTF-8
+              </span>
+            )}
+            {call.bodiesDropped && (
+              <span class="badge" title="The retention settings dropped this telemetry call's bodies">
+                bodies dropped
+              </span>
             )}
             {call.error && <span class="muted"> {call.error}</span>}
           </dd>

@@ -2,6 +2,7 @@
  * Pure formatting for the UI: durations, sizes, times, and the readable label of a call ("accounts/check",
  * "conversation (stream)") that the timeline numbers within each turn.
  */
+import type { CallOutcome } from '../capture/events';
 import type { Kind } from '../protocol/classify';
 import { apiPath, isEventStream } from '../store/call-facts';
 import type { StoredCall } from '../store/schema';
@@ -93,6 +94,15 @@ export function urlHost(url: string): string {
     return '';
   }
 }
+
+/** How a call ended, in words. */
+export const OUTCOME_LABEL: Record<CallOutcome, string> = {
+  complete: 'complete',
+  error: 'error',
+  aborted: 'aborted',
+  cancelled: 'cancelled by the page',
+  interrupted: 'interrupted (page gone or recording paused)',
+};
 
 /** Short names for kinds, as a user of the ChatGPT app would call the endpoint. */
 export const KIND_LABEL: Record<Kind, string> = {

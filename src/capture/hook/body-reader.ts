@@ -1,0 +1,175 @@
+/**
+ * Request bodies and headers as the hook records them: copied (up to the size cap) when the call is made,
+ * turned into text or base64 at flush time, redacted, and clamped to the event schema's bounds.
+ */
+import type { HookSettings } from '../events';
+import { redactBody } from '../redact';
+import type { Intrinsics } from './intrinsics';
+import type { HeaderPairs, PageWindow } from './types';
+
+// The event schema's bounds (src/capture/events.ts): values past them are cut here, so one odd call (a
+// long data: URL, a huge header) can never make the background refuse a whole batch.
+const MAX_URL = 65_536;
+const MAX_HEADERS = 512;
+const MAX_HEADER_VALUE = 16_384;
+
+/** A URL cut to the schema's 64 KiB, marked `…[truncated]` when cut. */
+export const clampUrl = (u: string): string =>
+  u.length > MAX_URL ? `${u.slice(0, MAX_URL - 12)}…[truncated]` : u;
+/** At most 512 headers, names cut at 256 and values at 16 KiB characters. */
+export const clampHeaders = (h: HeaderPairs): HeaderPairs =>
+  h.slice(0, MAX_HEADERS).map(([n, v]) => [n.slice(0, 256), v.slice(0, MAX_HEADER_VALUE)]);
+
+/** A body as recorded: text (redacted) or base64 bytes, and whether it was cut at the cap. */
+export interface BodyOut {
+  body: string | null;
+  encoding: 'text' | 'base64';
+  truncated: boolean;
+}
+/** Bytes kept from a body: at most the cap, copied (the page may reuse its buffer). */
+export interface Bytes {
+  bytes: Uint8Array;
+  truncated: boolean;
+}
+
+/** True for content types whose bodies are recorded as text (none given counts as text). */
+export const isText = (contentType: string | null): boolean =>
+  !contentType || /text|json|javascript|xml|event-stream|x-www-form-urlencoded|graphql/i.test(contentType);
+
+/** Error text as stored: the message (or the value), at most 1000 characters; never throws. */
+export const errText = (err: unknown): string => {
+  try {
+    return String((err as Error)?.message ?? err).slice(0, 1000);
+  } catch {
+    return 'error';
+  }
+};
+/** How a throwing `send` is recorded: `send threw InvalidStateError: <message>`. */
+export const sendThrew = (err: unknown): string => {
+  try {
+    return `send threw ${(err as Error)?.name ?? 'Error'}: ${errText(err)}`;
+  } catch {
+    return 'send threw';
+  }
+};
+/** True for the DOMException a fetch rejects with when its signal aborts. */
+export const abortLike = (err: unknown): boolean => (err as { name?: string } | null)?.name === 'AbortError';
+
+/** Reads bodies in the page's world, against the current size cap (`settings.maxBodyBytes`, bytes). */
+export class BodyReader {
+  constructor(
+    private readonly win: PageWindow,
+    private readonly js: Intrinsics,
+    private readonly settings: HookSettings,
+  ) {}
+
+  /** Bytes as base64 (in 32 KiB slices, so no call gets too many arguments). */
+  toBase64(bytes: Uint8Array): string {
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      s += this.js.fromCharCode(bytes.subarray(i, i + 0x8000));
+    }
+    return this.js.btoa(s);
+  }
+
+  /** Header pairs from any HeadersInit (Headers, pairs, or a record); values as strings. */
+  headerPairs(h: HeadersInit | undefined | null): HeaderPairs {
+    if (!h) return [];
+    if (h instanceof this.win.Headers) return this.js.headerEntries(h);
+    if (Array.isArray(h)) return h.map(([k, v]) => [String(k), String(v)]);
+    return Object.entries(h).map(([k, v]) => [k, String(v)]);
+  }
+
+  /**
+   * Bodies are built at flush time: copies what is kept of a byte body now, never more than the cap.
+   * ArrayBuffer and views become `Bytes`, a Blob a promise of `Bytes`; anything else is returned as is.
+   */
+  snapshot(b: unknown): unknown {
+    const cap = this.settings.maxBodyBytes;
+    if (b instanceof ArrayBuffer)
+      return { bytes: new Uint8Array(b.slice(0, cap)), truncated: b.byteLength > cap };
+    if (ArrayBuffer.isView(b)) {
+      const n = Math.min(b.byteLength, cap);
+      return {
+        bytes: new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + n)),
+        truncated: b.byteLength > cap,
+      };
+    }
+    if (b instanceof this.win.Blob)
+      return (async () => ({
+        bytes: new Uint8Array(await this.js.blobArrayBuffer(this.js.blobSlice(b, 0, cap))),
+        truncated: b.size > cap,
+      }))();
+    return b;
+  }
+
+  /** A Request's body, read from a clone up to the cap (the rest is not read at all). */
+  async readCapped(stream: ReadableStream<Uint8Array>): Promise<Bytes> {
+    const cap = this.settings.maxBodyBytes;
+    const js = this.js;
+    const reader = js.getReader(stream);
+    const parts: Uint8Array[] = [];
+    let n = 0;
+    for (;;) {
+      const { done, value } = await js.read(reader);
+      if (done) break;
+      parts[parts.length] = value;
+      n += value.byteLength;
+      if (n > cap) {
+        void quiet(js.cancel(reader));
+        break;
+      }
+    }
+    const bytes = new Uint8Array(Math.min(n, cap));
+    let at = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      const take = p.subarray(0, bytes.length - at);
+      bytes.set(take, at);
+      at += take.length;
+    }
+    return { bytes, truncated: n > cap };
+  }
+
+  /**
+   * A request body as recorded: strings, URLSearchParams and FormData as redacted text (files by name),
+   * `Bytes` as UTF-8 text when they decode, else base64 (gzip always base64); anything else is
+   * `[unreadable body]`. Cut at the cap.
+   */
+  bodyOf(url: string, body: unknown): BodyOut {
+    const cap = this.settings.maxBodyBytes;
+    if (body == null) return { body: null, encoding: 'text', truncated: false };
+    if (typeof body === 'string' || body instanceof this.win.URLSearchParams) {
+      const text = String(body);
+      return { body: redactBody(url, text.slice(0, cap)), encoding: 'text', truncated: text.length > cap };
+    }
+    if (body instanceof this.win.FormData) {
+      let text = '';
+      for (const [k, v] of body.entries()) {
+        text += `${text ? '&' : ''}${encodeURIComponent(k)}=${typeof v === 'string' ? encodeURIComponent(v) : `[file ${v.name}]`}`;
+      }
+      return { body: redactBody(url, text.slice(0, cap)), encoding: 'text', truncated: text.length > cap };
+    }
+    if (!isBytes(body)) return { body: '[unreadable body]', encoding: 'text', truncated: false };
+    const { bytes, truncated } = body;
+    // gzip (Statsig rgstr) and other binary bodies stay bytes; UTF-8 text becomes text.
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b)
+      return { body: this.toBase64(bytes), encoding: 'base64', truncated };
+    try {
+      const text = this.js.decode(new this.js.TextDecoder('utf-8', { fatal: !truncated }), bytes);
+      return { body: redactBody(url, text), encoding: 'text', truncated };
+    } catch {
+      return { body: this.toBase64(bytes), encoding: 'base64', truncated };
+    }
+  }
+}
+
+/** Awaits `p` and ignores its failure, without `Promise.prototype.catch` (the page may replace it). */
+export const quiet = async (p: Promise<unknown> | undefined): Promise<void> => {
+  try {
+    await p;
+  } catch {}
+};
+
+const isBytes = (b: unknown): b is Bytes =>
+  typeof b === 'object' && b !== null && (b as Bytes).bytes instanceof Uint8Array;

@@ -1,0 +1,249 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { installHook } from './index';
+import { sleep, type TestPage, TestServer, testPage, until } from './test-page';
+
+let server: TestServer;
+let page: TestPage;
+beforeAll(async () => {
+  server = await new TestServer().start();
+  server
+    .stream('/sse', ['data: {"a":1}\n\n', 'data: {"a":2}\n\n', 'data: [DONE]\n\n'])
+    .on('/json', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'sid=CANARY' });
+      res.end('{"accessToken":"eyJhbGciOi.eyJzdWIiOiJ4In0.sig","user":"u"}');
+    })
+    .on('/bad-utf8', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(
+        Buffer.from(
+          [...Buffer.from('data: a'), 0xc3, 0x28, ...Buffer.from('b\n\n')].filter((b) => b !== 0x28),
+        ),
+      );
+    })
+    .on('/real-fffd', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end('data: a\uFFFDb\n\n');
+    })
+    .on('/echo', (_req, res, body) => {
+      res.writeHead(201, { 'content-type': 'text/plain' });
+      res.end(`got ${body.length}`);
+    })
+    .on('/bin', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.end(Buffer.from([0, 1, 2, 255]));
+    })
+    .on('/drop', async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: partial\n\n');
+      await sleep(20);
+      res.socket?.destroy();
+    })
+    .stream(
+      '/long',
+      Array.from({ length: 40 }, (_, i) => `data: ${i}\n\n`),
+      25,
+    )
+    .on('/redirect', (_req, res) => {
+      res.writeHead(302, { location: '/json' });
+      res.end();
+    })
+    .on('/hang', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: first\n\n');
+    });
+});
+afterAll(() => server.close());
+afterEach(() => page?.close());
+
+const install = () => {
+  page = testPage();
+  installHook(page.win);
+  return page;
+};
+
+describe('fetch hook', () => {
+  it('records fetch(url, init) with a streamed response: head, chunks in order, complete', async () => {
+    const { win, ended } = install();
+    const res = await win.fetch(`${server.origin}/sse?x=1`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer SECRET', 'content-type': 'application/json' },
+      body: '{"prompt":"hi"}',
+    });
+    // The page reads its own body as usual, in parallel with the recorder.
+    expect(await res.text()).toBe('data: {"a":1}\n\ndata: {"a":2}\n\ndata: [DONE]\n\n');
+    const [call] = await ended(1);
+    expect(call!.start).toMatchObject({
+      transport: 'fetch',
+      method: 'POST',
+      url: `${server.origin}/sse?x=1`,
+      pageUrl: 'https://chatgpt.com/c/test',
+      requestBody: '{"prompt":"hi"}',
+      requestBodyEncoding: 'text',
+      pageSessionId: expect.any(String),
+    });
+    expect(call!.start.requestHeaders).toContainEqual(['authorization', 'Bearer [redacted]']);
+    expect(call!.response).toMatchObject({ status: 200, responseBodyEncoding: 'text' });
+    expect(call!.response!.responseHeaders).toContainEqual(['x-test', 'streamed']);
+    // Each network read is its own chunk, stamped in arrival order (the server writes 15 ms apart).
+    const data = call!.chunks.filter((c) => c.data !== '');
+    expect(data.map((c) => c.data)).toEqual(['data: {"a":1}\n\n', 'data: {"a":2}\n\n', 'data: [DONE]\n\n']);
+    expect(data.map((c) => c.seq)).toEqual([0, 1, 2]);
+    expect(data[1]!.time).toBeGreaterThan(data[0]!.time + 5);
+    expect(call!.response!.headersTime).toBeGreaterThanOrEqual(call!.start.startTime);
+    expect(call!.end).toMatchObject({ outcome: 'complete', truncated: false, bodyBytes: 44 });
+  });
+
+  it('records fetch(Request): method, headers and body from the Request, relative URLs resolved', async () => {
+    const { win, ended } = install();
+    const req = new Request(`${server.origin}/echo`, {
+      method: 'PUT',
+      headers: { 'x-a': '1' },
+      body: 'hello',
+    });
+    const res = await win.fetch(req);
+    expect(await res.text()).toBe('got 5');
+    expect(server.received.get('/echo')).toBe('hello');
+    const [call] = await ended(1);
+    expect(call!.start).toMatchObject({ method: 'PUT', url: `${server.origin}/echo`, requestBody: 'hello' });
+    expect(call!.start.requestHeaders).toContainEqual(['x-a', '1']);
+    expect(call!.response!.status).toBe(201);
+    expect(call!.body).toBe('got 5');
+  });
+
+  it('redacts secrets in response bodies and headers; binary bodies are kept as base64', async () => {
+    const { win, ended } = install();
+    await (await win.fetch(`${server.origin}/json`)).json();
+    await (await win.fetch(`${server.origin}/bin`)).arrayBuffer();
+    const [json, bin] = await ended(2);
+    expect(json!.body).toBe('{"accessToken":"[redacted]","user":"u"}');
+    expect(json!.response!.responseHeaders).toContainEqual(['set-cookie', '[redacted]']);
+    expect(bin!.response!.responseBodyEncoding).toBe('base64');
+    expect(bin!.chunks.map((c) => [c.data, c.encoding])).toEqual([['AAEC/w==', 'base64']]);
+  });
+
+  it('records a network error mid-stream with what arrived, and a failure before any response', async () => {
+    const { win, ended } = install();
+    const res = await win.fetch(`${server.origin}/drop`);
+    await expect(res.text()).rejects.toThrow();
+    await expect(win.fetch('http://127.0.0.1:1/refused')).rejects.toThrow(TypeError);
+    const [dropped, refused] = await ended(2);
+    expect(dropped!.body).toBe('data: partial\n\n');
+    expect(dropped!.end).toMatchObject({ outcome: 'error', bodyBytes: 15 });
+    expect(refused!.response).toBeUndefined();
+    expect(refused!.end!.outcome).toBe('error');
+  });
+
+  it('records an abort by the page as aborted, before and during the body', async () => {
+    const { win, ended } = install();
+    await expect(win.fetch(`${server.origin}/json`, { signal: AbortSignal.abort() })).rejects.toThrow();
+    const ac = new AbortController();
+    const res = await win.fetch(`${server.origin}/hang`, { signal: ac.signal });
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: first\n\n');
+    ac.abort();
+    await expect(reader.read()).rejects.toThrow();
+    const [before, during] = await ended(2);
+    expect(before!.end!.outcome).toBe('aborted');
+    expect(during!.end!.outcome).toBe('aborted');
+    expect(during!.body).toBe('data: first\n\n');
+  });
+
+  it('records nothing while recording is off, and the page still gets its response', async () => {
+    const p = install();
+    p.settings({ recording: false, maxBodyBytes: 100 });
+    await sleep(20);
+    expect(await (await p.win.fetch(`${server.origin}/echo`, { method: 'POST', body: 'x' })).text()).toBe(
+      'got 1',
+    );
+    await sleep(30);
+    expect(p.events).toEqual([]);
+  });
+
+  it('in the chatgpt scope records only ChatGPT hosts; the page still gets every response', async () => {
+    const p = install();
+    p.settings({ recording: true, maxBodyBytes: 100, scope: 'chatgpt' });
+    await sleep(20);
+    expect(await (await p.win.fetch(`${server.origin}/echo`, { method: 'POST', body: 'x' })).text()).toBe(
+      'got 1',
+    );
+    await sleep(30);
+    expect(p.events).toEqual([]);
+    p.settings({ recording: true, maxBodyBytes: 100, scope: 'all' });
+    await sleep(20);
+    await (await p.win.fetch(`${server.origin}/echo`, { method: 'POST', body: 'x' })).text();
+    expect((await p.ended(1))[0]!.start?.url).toBe(`${server.origin}/echo`);
+  });
+
+  it('cuts the body at the cap and flags it', async () => {
+    const p = install();
+    p.settings({ recording: true, maxBodyBytes: 20 });
+    await sleep(20);
+    const res = await p.win.fetch(`${server.origin}/sse`);
+    expect(await res.text()).toHaveLength(44);
+    const [call] = await p.ended(1);
+    expect(call!.end).toMatchObject({ outcome: 'complete', truncated: true, bodyBytes: 44 });
+    // Exactly up to the cap: the read that crosses it is cut there, not dropped whole.
+    expect(call!.body).toBe('data: {"a":1}\n\ndata:');
+  });
+
+  it('flags a text body that is not valid UTF-8, and keeps a real U+FFFD unflagged', async () => {
+    const { win, ended } = install();
+    await (await win.fetch(`${server.origin}/bad-utf8`)).arrayBuffer();
+    await (await win.fetch(`${server.origin}/real-fffd`)).arrayBuffer();
+    const [bad, real] = await ended(2);
+    expect(bad!.end!.malformedText).toBe(true);
+    expect(bad!.body).toBe('data: a\uFFFDb\n\n');
+    expect(real!.end!.malformedText).toBeUndefined();
+    expect(real!.body).toBe('data: a\uFFFDb\n\n');
+  });
+
+  it('a body the page cancels stops the download and is recorded as cancelled, with what arrived', async () => {
+    const { win, ended } = install();
+    for (const how of ['reader', 'body'] as const) {
+      const res = await win.fetch(`${server.origin}/long?how=${how}`);
+      const reader = res.body!.getReader();
+      expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: 0\n\n');
+      if (how === 'reader') await reader.cancel();
+      else {
+        reader.releaseLock();
+        await res.body!.cancel();
+      }
+    }
+    // The server sees each connection close long before its 40 parts (1 s) would have been written.
+    await until(
+      () => server.closedEarly.filter((p) => p.startsWith('/long')).length === 2,
+      'both closed',
+      600,
+    );
+    const calls = await ended(2);
+    for (const c of calls) {
+      expect(c.end).toMatchObject({ outcome: 'cancelled' });
+      expect(c.body.startsWith('data: 0\n\n')).toBe(true);
+      expect(c.end!.bodyBytes).toBeLessThan(60);
+    }
+  });
+
+  it("the page's Response looks like the native one: class, url, redirected, type, status, headers", async () => {
+    const { win, ended } = install();
+    const bare = await fetch(`${server.origin}/redirect`);
+    const res = await win.fetch(`${server.origin}/redirect`);
+    expect(res).toBeInstanceOf(win.Response);
+    expect(Object.getPrototypeOf(res)).toBe(win.Response.prototype);
+    expect(Object.getOwnPropertyNames(res)).toEqual(Object.getOwnPropertyNames(bare));
+    const look = (r: Response) => [r.url, r.redirected, r.type, r.status, r.statusText, r.ok, r.bodyUsed];
+    expect(look(res)).toEqual(look(bare));
+    expect(res.redirected).toBe(true);
+    expect([...res.headers].filter(([n]) => n !== 'date')).toEqual(
+      [...bare.headers].filter(([n]) => n !== 'date'),
+    );
+    // The Headers are the original's: the same object each time, immutable as a fetched response's are.
+    expect(res.headers).toBe(res.headers);
+    expect(() => res.headers.set('x', '1')).toThrow(TypeError);
+    const copy = res.clone();
+    expect(look(copy)).toEqual(look(bare));
+    expect(await copy.text()).toBe(await bare.text());
+    expect(await res.json()).toEqual({ accessToken: 'eyJhbGciOi.eyJzdWIiOiJ4In0.sig', user: 'u' });
+    expect(res.bodyUsed).toBe(true);
+    await ended(1);
+  });
+});

@@ -1,0 +1,247 @@
+/**
+ * `window.fetch`, both call forms (`fetch(url, init)` and `fetch(Request)`). The original is called first
+ * with the page's arguments as given; the response body is read as it arrives, chunk by chunk.
+ */
+import { abortLike, errText, isText, quiet } from './body-reader';
+import type { BodyRecorder } from './chunks';
+import { like } from './native';
+import type { Recorder } from './recorder';
+
+interface FetchRec {
+  callId: string;
+  /** Settles once the start event is queued (request bodies may be read asynchronously). */
+  started: Promise<void>;
+}
+
+type Reader = ReadableStreamDefaultReader<Uint8Array>;
+
+/** Replaces `win.fetch` with a recording wrapper (and Response.prototype's url, redirected, type, headers). */
+export function wrapFetch(rec: Recorder): void {
+  const win = rec.win;
+  const js = rec.js;
+  const origFetch = win.fetch;
+
+  // The page's cancel must reach the network, as without the extension. With a plain clone it cannot:
+  // clone() tees the body, and a tee cancels its source only when both branches are cancelled, so our
+  // eager reader kept the download going after the page cancelled its branch. So the hook reads the
+  // original body itself and hands the page a Response whose body is a byte stream the hook feeds: every
+  // way the page can cancel it (reader.cancel(), body.cancel(), a pipe or an async iterator that stops)
+  // reaches that stream's cancel(), which cancels the network read.
+  // The page's Response is still a real Response (instanceof, body mixin, clone(), same status,
+  // statusText and header list), and chunks reach it as soon as they arrive, as through the tee before.
+  // Only url, redirected, type and headers live in internal slots a constructor cannot set: those four
+  // accessors on Response.prototype are replaced by ones that answer from the original Response when asked
+  // about a tapped one (and natively otherwise). So the instance has no own property, the same prototype,
+  // and the very same immutable Headers object; clone() keeps the link for clones. A Response without a
+  // body, or one the constructor refuses, is returned as it came and read from a clone as before.
+  const originals = new js.WeakMap<Response, Response>();
+  const R = win.Response.prototype;
+  const accessor = (name: string): PropertyDescriptor => {
+    for (let p: object | null = R; p; p = Object.getPrototypeOf(p)) {
+      const d = Object.getOwnPropertyDescriptor(p, name);
+      if (d) return d;
+    }
+    throw new TypeError(name);
+  };
+  for (const name of ['url', 'redirected', 'type', 'headers']) {
+    const d = accessor(name);
+    const get = d.get!;
+    const wrapped = {
+      get(this: Response) {
+        return js.apply(get, js.weakGet(originals, this) ?? this, []);
+      },
+    };
+    js.defineProperty(R, name, {
+      ...d,
+      get: like(wrapped.get, get),
+    });
+  }
+  const origClone = accessor('clone').value as () => Response;
+  js.defineProperty(R, 'clone', {
+    ...accessor('clone'),
+    value: like(
+      {
+        clone(this: Response) {
+          const c: Response = js.apply(origClone, this, []);
+          const o = js.weakGet(originals, this);
+          if (o) js.weakSet(originals, c, o);
+          return c;
+        },
+      }.clone,
+      origClone,
+    ),
+  });
+
+  const recordFetch = (
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+    startTime: number,
+  ): FetchRec => {
+    const callId = rec.newId();
+    const isReq = input instanceof win.Request;
+    // Relative URLs are resolved as fetch resolves them, against the document's URL.
+    const url = isReq
+      ? input.url
+      : new js.URL(String(input instanceof js.URL ? input.href : input), win.location.href).href;
+    const method = init?.method ?? (isReq ? input.method : 'GET');
+    const headers = init?.headers
+      ? rec.body.headerPairs(init.headers)
+      : isReq
+        ? rec.body.headerPairs(input.headers)
+        : [];
+    // A Request's body is read from a clone made now, before the original is consumed by fetch.
+    const body: unknown =
+      init?.body !== undefined
+        ? rec.body.snapshot(init.body)
+        : isReq && input.body
+          ? rec.body.readCapped(js.cloneRequest(input).body!)
+          : null;
+    const keepalive = init?.keepalive ?? (isReq ? input.keepalive : undefined);
+    const started = quiet(rec.start(callId, 'fetch', method, url, headers, body, startTime, keepalive));
+    return { callId, started };
+  };
+
+  /** Records the response head; returns the recorder for its body. */
+  const head = (r: FetchRec, res: Response, headersTime: number): BodyRecorder => {
+    const headers = js.responseHeaders(res);
+    const text = isText(js.headerGet(headers, 'content-type'));
+    rec.response(r.callId, res.status, res.statusText, js.headerEntries(headers), text, headersTime);
+    return rec.bodyRecorder(r.callId, text ? 'text' : 'bytes');
+  };
+
+  /**
+   * The Response the page gets: `res` itself when it has no body (or cannot be rebuilt), else a Response
+   * whose body the hook feeds from `res`'s, recording each chunk on the way (see above).
+   */
+  const tap = (r: FetchRec, res: Response): Response => {
+    const headersTime = rec.now();
+    const source = js.responseBody(res);
+    let out: Response | null = null;
+    let controller: ReadableByteStreamController | undefined;
+    let reader: Reader | undefined;
+    let cancelled = false;
+    if (source && res.type !== 'opaque') {
+      try {
+        const pageStream = new js.ReadableStream({
+          type: 'bytes',
+          start(c) {
+            controller = c;
+          },
+          cancel(reason) {
+            cancelled = true;
+            return reader && js.cancel(reader, reason);
+          },
+        });
+        out = new js.Response(pageStream, {
+          status: res.status,
+          statusText: res.statusText,
+          headers: js.responseHeaders(res),
+        });
+      } catch {
+        out = null;
+      }
+    }
+    if (!out || !controller) {
+      void quiet(readClone(r, res, headersTime));
+      return res;
+    }
+    js.weakSet(originals, out, res);
+    reader = js.getReader(source!);
+    const c = controller;
+    const rd = reader;
+    // The page's stream is fed at once, without waiting for the start event (a request body may still be
+    // being read): the background merges a call's events in any order, as for XHR.
+    const body = head(r, res, headersTime);
+    void (async () => {
+      try {
+        for (;;) {
+          const { done, value } = await js.read(rd);
+          if (done) break;
+          // Recorded before it is handed on: enqueue() transfers the chunk's buffer to the page's stream.
+          body.push(value, undefined, true);
+          if (value.byteLength) c.enqueue(value as Uint8Array<ArrayBuffer>);
+        }
+        if (cancelled) return body.end('cancelled');
+        c.close();
+        body.end('complete');
+      } catch (err) {
+        try {
+          c.error(err);
+        } catch {}
+        body.end(cancelled ? 'cancelled' : abortLike(err) ? 'aborted' : 'error', errText(err));
+      }
+    })();
+    return out;
+  };
+
+  /** The fallback: reads a clone of `res` (the page keeps `res` itself). */
+  const readClone = async (r: FetchRec, res: Response, headersTime: number) => {
+    const clone = js.cloneResponse(res);
+    await r.started;
+    const body = head(r, res, headersTime);
+    const stream = js.responseBody(clone);
+    if (!stream) return body.end('complete');
+    const reader = js.getReader(stream);
+    try {
+      for (;;) {
+        const { done, value } = await js.read(reader);
+        if (done) break;
+        body.push(value);
+        if (body.truncated) {
+          // Past the cap: stop reading our copy. Cancelling one branch of the tee leaves the page's own
+          // branch untouched.
+          void quiet(js.cancel(reader));
+          break;
+        }
+      }
+      body.end('complete');
+    } catch (err) {
+      body.end(abortLike(err) ? 'aborted' : 'error', errText(err));
+    }
+  };
+
+  const failedBeforeResponse = async (r: FetchRec, err: unknown) => {
+    await r.started;
+    rec.bodyRecorder(r.callId, 'bytes').end(abortLike(err) ? 'aborted' : 'error', errText(err));
+  };
+
+  const wrappedFetch = {
+    fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit) {
+      const startTime = rec.now();
+      let r: FetchRec | undefined;
+      try {
+        const target =
+          input instanceof win.Request ? input.url : String(input instanceof js.URL ? input.href : input);
+        if (rec.records(target)) r = recordFetch(input, init, startTime);
+      } catch {}
+      // biome-ignore lint/complexity/noArguments: pass the page's arguments through exactly as given
+      const result: Promise<Response> = js.apply(origFetch, this, arguments);
+      if (!r) return result;
+      const call = r;
+      try {
+        // Our await marks `result` as handled; the page gets a promise of its own (the realm's original
+        // Promise, captured at install) that settles the same way, so a failed fetch the page ignores still
+        // raises `unhandledrejection` as it would without the extension.
+        return new js.Promise<Response>((resolve, reject) => {
+          void (async () => {
+            let res: Response;
+            try {
+              res = await result;
+            } catch (err) {
+              reject(err);
+              return quiet(failedBeforeResponse(call, err));
+            }
+            let page = res;
+            try {
+              page = tap(call, res);
+            } catch {}
+            resolve(page);
+          })();
+        });
+      } catch {
+        return result;
+      }
+    },
+  }.fetch;
+  win.fetch = like(wrappedFetch, origFetch) as typeof fetch;
+}

@@ -1,0 +1,149 @@
+/**
+ * Everything the hook uses from the page's world, captured once at install (document_start, before any
+ * page script) and never looked up again. A page script that later replaces a global or a prototype method
+ * (`MessagePort.prototype.postMessage`, `JSON.stringify`, `Promise`, `Response.prototype.clone`, a stream
+ * reader's `read`…) then neither receives the hook's port or captures nor stops the recording.
+ *
+ * Methods are "uncurried": `js.read(reader)` calls the captured `read` with `reader` as `this` through the
+ * captured `Reflect.apply`, so not even `Function.prototype.call` is looked up at call time. Awaiting a
+ * native promise (async functions) uses the engine's own promise steps, not `Promise.prototype.then`, so
+ * the hook prefers `await` over `.then()`.
+ *
+ * Not covered: String, RegExp and typed-array prototype methods used on the page's own data (redaction,
+ * slicing). A page that breaks those breaks itself first; the captures would only show it its own traffic.
+ */
+import type { PageWindow } from './types';
+
+type Fn = (...args: never[]) => unknown;
+
+/** The page-world functions and constructors the hook uses. */
+export interface Intrinsics {
+  apply: typeof Reflect.apply;
+  construct: typeof Reflect.construct;
+  defineProperty: typeof Object.defineProperty;
+  stringify: typeof JSON.stringify;
+  parse: typeof JSON.parse;
+  Promise: PromiseConstructor;
+  /** True for the realm's own promises (what async functions return), whatever `window.Promise` is now. */
+  isPromise: (x: unknown) => x is Promise<unknown>;
+  WeakMap: WeakMapConstructor;
+  Proxy: ProxyConstructor;
+  TextDecoder: typeof TextDecoder;
+  ReadableStream: typeof ReadableStream;
+  Response: typeof Response;
+  URL: typeof URL;
+  setTimeout: (f: () => void, ms: number) => void;
+  /** `performance.timeOrigin + performance.now()`: milliseconds since the epoch, sub-millisecond. */
+  now: () => number;
+  randomUUID: () => string;
+  btoa: (s: string) => string;
+  fromCharCode: (codes: ArrayLike<number>) => string;
+  decode: (d: TextDecoder, input?: AllowSharedBufferSource, options?: TextDecodeOptions) => string;
+  postMessage: (port: MessagePort, message: unknown) => void;
+  addEventListener: (
+    target: EventTarget,
+    type: string,
+    listener: (e: Event) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ) => void;
+  removeEventListener: (
+    target: EventTarget,
+    type: string,
+    listener: (e: Event) => unknown,
+    capture?: boolean,
+  ) => void;
+  dispatchEvent: (target: EventTarget, e: Event) => boolean;
+  weakGet: <K extends object, V>(m: WeakMap<K, V>, k: K) => V | undefined;
+  weakSet: <K extends object, V>(m: WeakMap<K, V>, k: K, v: V) => void;
+  cloneResponse: (r: Response) => Response;
+  cloneRequest: (r: Request) => Request;
+  responseBody: (r: Response) => ReadableStream<Uint8Array> | null;
+  responseHeaders: (r: Response) => Headers;
+  /** The headers as pairs, read with the captured `Headers.prototype.forEach`. */
+  headerEntries: (h: Headers) => [string, string][];
+  headerGet: (h: Headers, name: string) => string | null;
+  getReader: (s: ReadableStream<Uint8Array>) => ReadableStreamDefaultReader<Uint8Array>;
+  read: (r: ReadableStreamDefaultReader<Uint8Array>) => Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel: (r: ReadableStreamDefaultReader<Uint8Array>, reason?: unknown) => Promise<void>;
+  blobSlice: (b: Blob, start: number, end: number) => Blob;
+  blobArrayBuffer: (b: Blob) => Promise<ArrayBuffer>;
+}
+
+/** Captures the intrinsics from `win`. Call once, at install. */
+export function captureIntrinsics(win: PageWindow): Intrinsics {
+  const apply = win.Reflect.apply;
+  const uncurry =
+    <F extends Fn>(f: F) =>
+    (self: unknown, ...args: unknown[]) =>
+      apply(f as unknown as (...a: unknown[]) => unknown, self, args);
+  // The accessor may sit further up the chain (a subclass's prototype, in tests).
+  const getter = (proto: object | null, name: string): ((self: unknown) => unknown) => {
+    for (; proto; proto = Object.getPrototypeOf(proto)) {
+      const d = Object.getOwnPropertyDescriptor(proto, name);
+      if (d?.get) return uncurry(d.get as Fn);
+    }
+    throw new TypeError(name);
+  };
+  const perf = win.performance;
+  const timeOrigin = perf.timeOrigin;
+  const perfNow = perf.now;
+  const crypto = win.crypto;
+  const uuid = crypto.randomUUID;
+  const setTimeout = win.setTimeout;
+  const btoa = win.btoa;
+  const fromCharCode = win.String.fromCharCode;
+  const promiseProto = win.Object.getPrototypeOf((async () => {})()) as object;
+  const inherits = uncurry(win.Object.prototype.isPrototypeOf);
+  const W = win.WeakMap.prototype;
+  const R = win.Response.prototype;
+  const H = win.Headers.prototype;
+  const headersForEach = uncurry(H.forEach);
+  // The reader's prototype is not a global in every browser: take it from a reader.
+  const reader = new win.ReadableStream().getReader();
+  const readerProto = Object.getPrototypeOf(reader) as ReadableStreamDefaultReader<Uint8Array>;
+  const E = win.EventTarget.prototype;
+  return {
+    apply,
+    construct: win.Reflect.construct,
+    defineProperty: win.Object.defineProperty,
+    stringify: win.JSON.stringify,
+    parse: win.JSON.parse,
+    Promise: win.Promise,
+    isPromise: (x): x is Promise<unknown> => inherits(promiseProto, x) as boolean,
+    WeakMap: win.WeakMap,
+    Proxy: win.Proxy,
+    TextDecoder: win.TextDecoder,
+    ReadableStream: win.ReadableStream,
+    Response: win.Response,
+    URL: win.URL,
+    setTimeout: (f, ms) => void apply(setTimeout, win, [f, ms]),
+    now: () => timeOrigin + (apply(perfNow, perf, []) as number),
+    randomUUID: () => apply(uuid, crypto, []) as string,
+    btoa: (s) => apply(btoa, win, [s]) as string,
+    fromCharCode: (codes) => apply(fromCharCode, null, codes as unknown as unknown[]) as string,
+    decode: uncurry(win.TextDecoder.prototype.decode) as Intrinsics['decode'],
+    postMessage: uncurry(win.MessagePort.prototype.postMessage) as Intrinsics['postMessage'],
+    addEventListener: uncurry(E.addEventListener) as Intrinsics['addEventListener'],
+    removeEventListener: uncurry(E.removeEventListener) as Intrinsics['removeEventListener'],
+    dispatchEvent: uncurry(E.dispatchEvent) as Intrinsics['dispatchEvent'],
+    weakGet: uncurry(W.get) as Intrinsics['weakGet'],
+    weakSet: uncurry(W.set) as Intrinsics['weakSet'],
+    cloneResponse: uncurry(R.clone) as Intrinsics['cloneResponse'],
+    cloneRequest: uncurry(win.Request.prototype.clone) as Intrinsics['cloneRequest'],
+    responseBody: getter(R, 'body') as Intrinsics['responseBody'],
+    responseHeaders: getter(R, 'headers') as Intrinsics['responseHeaders'],
+    headerEntries: (h) => {
+      const out: [string, string][] = [];
+      headersForEach(h, (value: string, name: string) => {
+        out[out.length] = [name, value];
+      });
+      return out;
+    },
+    headerGet: uncurry(H.get) as Intrinsics['headerGet'],
+    getReader: uncurry(win.ReadableStream.prototype.getReader) as Intrinsics['getReader'],
+    read: uncurry(readerProto.read) as Intrinsics['read'],
+    cancel: uncurry(readerProto.cancel) as Intrinsics['cancel'],
+    blobSlice: uncurry(win.Blob.prototype.slice) as Intrinsics['blobSlice'],
+    blobArrayBuffer: uncurry(win.Blob.prototype.arrayBuffer) as Intrinsics['blobArrayBuffer'],
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * `WebSocket` (2024 Azure Web PubSub and 2026 ws.chatgpt.com): the constructor is proxied to watch each
+ * socket's open, messages and close; `send` on the prototype records outgoing frames.
+ */
+import { quiet, sendThrew } from './body-reader';
+import type { BodyRecorder } from './chunks';
+import { like } from './native';
+import type { Recorder } from './recorder';
+
+/** Replaces `win.WebSocket` with a recording proxy and wraps `WebSocket.prototype.send`. */
+export function wrapWebSocket(rec: Recorder): void {
+  const win = rec.win;
+  const js = rec.js;
+  const OrigWS = win.WebSocket;
+  /** A socket's frames, and its sends that threw (not recorded as frames): how many, and the first error. */
+  interface Socket {
+    chunks: BodyRecorder;
+    failed: number;
+    firstFailure: string;
+  }
+  const sockets = new js.WeakMap<WebSocket, Socket>();
+  const origWsSend = OrigWS.prototype.send;
+  const frame = (chunks: BodyRecorder, data: unknown, direction: 'in' | 'out') => {
+    if (typeof data === 'string') chunks.push(data, direction);
+    else if (data instanceof ArrayBuffer) chunks.push(new Uint8Array(data.slice(0)), direction);
+    else if (ArrayBuffer.isView(data))
+      chunks.push(
+        new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
+        direction,
+      );
+    else if (data instanceof win.Blob) chunks.pushLater(js.blobArrayBuffer(data), direction);
+  };
+  const Proxied = new js.Proxy(OrigWS, {
+    construct(target, args, newTarget) {
+      const ws: WebSocket = js.construct(target, args, newTarget);
+      try {
+        if (rec.records(ws.url)) {
+          const callId = rec.newId();
+          const chunks = rec.bodyRecorder(callId, 'frames');
+          const socket: Socket = { chunks, failed: 0, firstFailure: '' };
+          js.weakSet(sockets, ws, socket);
+          // Frames are recorded in the order they happen; the start event is queued before any of them.
+          void quiet(rec.start(callId, 'websocket', 'GET', ws.url, [], null, rec.now()));
+          js.addEventListener(ws, 'open', () =>
+            rec.response(callId, 101, 'Switching Protocols', [['sec-websocket-protocol', ws.protocol]], true),
+          );
+          js.addEventListener(ws, 'message', (e) => frame(chunks, (e as MessageEvent).data, 'in'));
+          js.addEventListener(ws, 'close', (e) => {
+            const c = e as CloseEvent;
+            const n = socket.failed;
+            const note = n ? `${socket.firstFailure} (${n} frame${n > 1 ? 's' : ''} not sent)` : '';
+            const closed = `closed ${c.code}${note ? `; ${note}` : ''}`;
+            chunks.end(c.wasClean ? 'complete' : 'error', c.wasClean ? note || undefined : closed);
+          });
+        }
+      } catch {}
+      return ws;
+    },
+  });
+  // The page only ever sees the proxy: a socket's `constructor` must be it too, as with the native class.
+  js.defineProperty(OrigWS.prototype, 'constructor', { value: Proxied });
+  win.WebSocket = Proxied;
+  OrigWS.prototype.send = like(
+    {
+      send(this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView) {
+        const socket = js.weakGet(sockets, this);
+        let out: unknown;
+        try {
+          // biome-ignore lint/complexity/noArguments: pass through exactly as given
+          out = js.apply(origWsSend, this, arguments);
+        } catch (err) {
+          // Not sent (still CONNECTING, a bad argument): not a frame; noted on the socket's end instead.
+          if (socket && !socket.failed++) socket.firstFailure = sendThrew(err);
+          throw err;
+        }
+        try {
+          if (socket) frame(socket.chunks, data, 'out');
+        } catch {}
+        return out;
+      },
+    }.send,
+    origWsSend,
+  );
+}
