@@ -16,7 +16,9 @@ import {
   getChunks,
   openCaptureDb,
 } from '../src/store/db';
+import { HEALTH_KEY, readHealth, type StoreHealth } from '../src/store/health';
 import { planImportParts } from '../src/store/import';
+import { storageUsage, type UsageReport } from '../src/store/retention';
 import type { StoredCall, StoredChunk } from '../src/store/schema';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
 import { browser } from './browser';
@@ -190,6 +192,22 @@ export class ExtensionClient implements UiClient {
     return { usage: e.usage ?? 0, quota: e.quota ?? 0 };
   }
 
+  async storageUsage(): Promise<UsageReport> {
+    return storageUsage(await this.db());
+  }
+
+  async health(): Promise<StoreHealth> {
+    return readHealth((await browser.storage.local.get(HEALTH_KEY))[HEALTH_KEY]);
+  }
+
+  async dismissHealth(): Promise<void> {
+    await send('health/dismiss', {});
+  }
+
+  async applyRetention(): Promise<{ deleted: number; stripped: number }> {
+    return send('store/retention', {});
+  }
+
   async settings(): Promise<Settings> {
     const got = await browser.storage.local.get(SETTINGS_KEY);
     return readSettings(got[SETTINGS_KEY]);
@@ -216,6 +234,10 @@ export class ExtensionClient implements UiClient {
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
     if (tab?.id === undefined) return null;
     return (await send('tab/count', { tabId: tab.id })).count;
+  }
+
+  async openOptions(): Promise<void> {
+    await browser.runtime.openOptionsPage();
   }
 
   async openInTab(conversationId?: string): Promise<void> {
@@ -248,6 +270,11 @@ export class ExtensionClient implements UiClient {
     // worker stops, the port disconnects; reconnecting restarts it, and a full re-read covers the gap.
     let port: Runtime.Port | null = null;
     let closed = false;
+    // The store's health changes without a write (a failing one): tell the view as a change of nothing.
+    const onStorage = (changes: Record<string, unknown>, area: string) => {
+      if (area === 'local' && HEALTH_KEY in changes) listener({ callIds: [], tabId: null });
+    };
+    browser.storage.onChanged.addListener(onStorage);
     const connect = () => {
       if (closed) return;
       port = browser.runtime.connect({ name: LIVE_PORT });
@@ -264,6 +291,7 @@ export class ExtensionClient implements UiClient {
     connect();
     return () => {
       closed = true;
+      browser.storage.onChanged.removeListener(onStorage);
       port?.disconnect();
     };
   }

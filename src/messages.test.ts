@@ -22,6 +22,8 @@ const handlers: Handlers = {
   'store/clear': async () => ({ ok: true }),
   'store/import': async (body) => ({ added: body.calls.length, skipped: 0, committed: body.final ?? true }),
   'tab/count': async (body) => ({ count: body.tabId }),
+  'store/retention': async () => ({ deleted: 0, stripped: 0 }),
+  'health/dismiss': async () => ({ ok: true }),
 };
 
 describe('message protocol types', () => {

@@ -19,7 +19,12 @@ export const requests = {
    * string (an array of capture events) the hook posted: the relay forwards without parsing, which keeps
    * work off the page's thread. Answered once the batch is committed.
    */
-  'capture/batch': z.object({ batchId: z.string().max(128), events: z.array(z.string()).max(5000) }),
+  'capture/batch': z.object({
+    batchId: z.string().max(128),
+    events: z.array(z.string()).max(5000),
+    /** Bundles the relay dropped (queue full, bundle too large) since its previous report. */
+    dropped: z.number().int().nonnegative().max(1_000_000_000).optional(),
+  }),
   /** UI → background: delete calls (and their chunks). */
   'store/delete': z.object({ callIds: z.array(z.string()).max(1_000_000) }),
   /** UI → background: delete everything. */
@@ -41,6 +46,10 @@ export const requests = {
   }),
   /** popup → background: number of calls recorded in a tab (the badge's number). */
   'tab/count': z.object({ tabId: z.number().int() }),
+  /** options page → background: apply the retention settings now (the background also does it hourly). */
+  'store/retention': z.object({}),
+  /** UI → background: the user dismissed the store health banner (see src/store/health.ts). */
+  'health/dismiss': z.object({}),
 } as const;
 
 /**
@@ -60,6 +69,9 @@ export const responses = {
   /** `committed` is false while parts are only staged (added and skipped are then 0). */
   'store/import': z.object({ added: z.number().int(), skipped: z.number().int(), committed: z.boolean() }),
   'tab/count': z.object({ count: z.number().int() }),
+  /** Calls deleted (with their chunks) and telemetry calls whose bodies were dropped. */
+  'store/retention': z.object({ deleted: z.number().int(), stripped: z.number().int() }),
+  'health/dismiss': z.object({ ok: z.literal(true) }),
 } as const satisfies Record<keyof typeof requests, z.ZodType>;
 
 /** Response type per message name. */
@@ -95,7 +107,10 @@ export function parseCaptureEvents(raw: readonly string[]): { events: CaptureEve
 /** background → extension pages on LIVE_PORT, after each committed change (live views re-read what changed). */
 export const storedBroadcast = z.object({
   event: z.literal('stored'),
-  /** The calls that changed; empty means "anything may have changed" (re-read everything). */
+  /**
+   * The calls that changed; empty means "anything may have changed" (re-read everything): a delete, clear,
+   * import or retention in the same 50 ms window empties it, so such a notice is never merged away.
+   */
   callIds: z.array(z.string()),
   /** The tab whose calls changed; null for changes made from extension pages (delete, clear, import). */
   tabId: z.number().int().nullable(),

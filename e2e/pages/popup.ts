@@ -28,6 +28,11 @@ export class PopupPage {
     return this.page.getByRole('switch', { name: 'Recording' });
   }
 
+  /** Flips the recording switch as a user does: a click on the switch (its label, track and text). */
+  async toggleRecording() {
+    await this.page.locator('label.switch').click();
+  }
+
   /** List rows, newest first. */
   get rows(): Locator {
     return this.page.locator('.conv-row');

@@ -9,7 +9,9 @@ import {
   LIVE_PORT,
   type StoredBroadcast,
 } from '../../src/messages';
-import { openCaptureDb } from '../../src/store/db';
+import { readSettings, SETTINGS_KEY } from '../../src/settings';
+import { interruptOpenCalls, interruptOpenCallsBetween, openCaptureDb } from '../../src/store/db';
+import { HEALTH_KEY, readHealth, type StoreHealth } from '../../src/store/health';
 import { createService } from '../../src/store/service';
 import { browser } from '../browser';
 import { installTestChannel, isBrokenForTest } from './test-channel';
@@ -43,6 +45,13 @@ function refreshBadge(tabId: number | null) {
   );
 }
 
+/** After a delete or clear every tab's count may have dropped (tabs.query needs no permission for ids). */
+async function refreshAllBadges() {
+  try {
+    for (const tab of await browser.tabs.query({})) if (tab.id !== undefined) refreshBadge(tab.id);
+  } catch {}
+}
+
 // Live views: tell open extension pages what changed, at most every 50 ms, on the ports they opened
 // (none open: nothing is sent).
 const livePorts = new Set<Runtime.Port>();
@@ -55,15 +64,26 @@ browser.runtime.onConnect.addListener((port: Runtime.Port) => {
 const changed = {
   callIds: new Set<string>(),
   tabId: null as number | null,
+  /** A delete, clear, import or retention happened in this window: views must re-read everything. */
+  everything: false,
   timer: null as ReturnType<typeof setTimeout> | null,
 };
 function broadcast(tabId: number | null, callIds: string[]) {
-  refreshBadge(tabId);
+  if (tabId === null && callIds.length === 0) {
+    changed.everything = true;
+    void refreshAllBadges();
+  } else refreshBadge(tabId);
   for (const id of callIds) changed.callIds.add(id);
   changed.tabId = tabId;
   changed.timer ??= setTimeout(() => {
-    const msg: StoredBroadcast = { event: 'stored', callIds: [...changed.callIds], tabId: changed.tabId };
+    const callIds = changed.everything ? [] : [...changed.callIds];
+    const msg: StoredBroadcast = {
+      event: 'stored',
+      callIds,
+      tabId: changed.everything ? null : changed.tabId,
+    };
     changed.callIds.clear();
+    changed.everything = false;
     changed.timer = null;
     for (const port of livePorts) {
       try {
@@ -91,7 +111,92 @@ const sessionStart = () => {
   return sessionStartPromise;
 };
 
-const service = createService(db, broadcast, { sessionStart });
+// The store's health (src/store/health.ts) lives in storage.local, where the UI reads it; kept in memory
+// too, so a healthy batch costs no storage call. One change at a time.
+let healthCache: StoreHealth | null = null;
+let healthChain: Promise<void> = Promise.resolve();
+const health = {
+  update(change: (h: StoreHealth) => StoreHealth): Promise<void> {
+    healthChain = healthChain
+      .then(async () => {
+        healthCache ??= readHealth((await browser.storage.local.get(HEALTH_KEY))[HEALTH_KEY]);
+        const next = change(healthCache);
+        if (next === healthCache) return;
+        healthCache = next;
+        await browser.storage.local.set({ [HEALTH_KEY]: next });
+      })
+      .catch(() => {});
+    return healthChain;
+  },
+};
+
+const readUserSettings = async () =>
+  readSettings((await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY]);
+
+const service = createService(db, broadcast, {
+  sessionStart,
+  health,
+  retention: async () => (await readUserSettings()).retention,
+});
+
+// Retention runs when the worker starts and at most hourly while captures arrive.
+const RETENTION_EVERY_MS = 60 * 60 * 1000;
+let retentionCheckedAt = 0;
+async function maybeApplyRetention() {
+  const now = Date.now();
+  if (now - retentionCheckedAt < 60_000) return;
+  retentionCheckedAt = now;
+  try {
+    const got = await browser.storage.local.get('retentionRanAt');
+    const last = typeof got.retentionRanAt === 'number' ? got.retentionRanAt : 0;
+    if (now - last < RETENTION_EVERY_MS) return;
+    await browser.storage.local.set({ retentionRanAt: now });
+    await service.handleBody('store/retention', {}, { tabId: null, fromExtensionPage: true });
+  } catch {}
+}
+setTimeout(() => void maybeApplyRetention(), 5_000);
+
+// Every call ends. A page that went away (tab closed, navigated, reloaded) disconnects its relay's port:
+// once no batch of that page session has arrived for a few seconds, its open calls end as interrupted.
+const INTERRUPT_GRACE_MS = 5_000;
+const pendingInterrupts = new Map<string, ReturnType<typeof setTimeout>>();
+function interruptLater(pageSessionId: string, tabId: number) {
+  clearTimeout(pendingInterrupts.get(pageSessionId));
+  pendingInterrupts.set(
+    pageSessionId,
+    setTimeout(async () => {
+      pendingInterrupts.delete(pageSessionId);
+      try {
+        const reason = 'the page was closed or left before the call ended';
+        const ended = await interruptOpenCalls(await db(), [pageSessionId], reason);
+        if (ended.length) broadcast(tabId, ended);
+      } catch {}
+    }, INTERRUPT_GRACE_MS),
+  );
+}
+
+// A browser restart leaves no page of the previous session: its open calls were interrupted.
+browser.runtime.onStartup.addListener(async () => {
+  try {
+    const before = await sessionStart();
+    const reason = 'the browser was closed before the call ended';
+    const ended = await interruptOpenCallsBetween(await db(), before - 7 * 86_400_000, before, reason);
+    if (ended.length) broadcast(null, []);
+  } catch {}
+});
+
+// Pausing drops the hook's events from then on: calls open at that moment can no longer end on their own.
+browser.storage.onChanged.addListener(async (changes, area) => {
+  if (area !== 'local' || !changes[SETTINGS_KEY]) return;
+  const was = readSettings(changes[SETTINGS_KEY].oldValue).recording;
+  if (!was || readSettings(changes[SETTINGS_KEY].newValue).recording) return;
+  try {
+    const now = Date.now();
+    const reason = 'recording was paused before the call ended';
+    const ended = await interruptOpenCallsBetween(await db(), now - 86_400_000, now, reason);
+    if (ended.length) broadcast(null, []);
+  } catch {}
+});
 
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   if (sender.id !== browser.runtime.id) return undefined;
@@ -105,9 +210,16 @@ browser.runtime.onConnect.addListener((port: Runtime.Port) => {
   const sender = port.sender;
   if (port.name !== CAPTURE_PORT || sender?.id !== browser.runtime.id || sender.tab?.id === undefined) return;
   const tabId = sender.tab.id;
+  // One relay, one page: the first page session this port names is the only one it may change.
+  const binding = { pageSessionId: null as string | null };
+  port.onDisconnect.addListener(() => {
+    if (binding.pageSessionId) interruptLater(binding.pageSessionId, tabId);
+  });
   port.onMessage.addListener(async (body: unknown) => {
     const batchId = captureBatchId(body);
-    const r = await service.handleBody('capture/batch', body, { tabId, fromExtensionPage: false });
+    const r = await service.handleBody('capture/batch', body, { tabId, fromExtensionPage: false, binding });
+    if (binding.pageSessionId) clearTimeout(pendingInterrupts.get(binding.pageSessionId));
+    void maybeApplyRetention();
     const ack: CaptureAck = r.ok ? { batchId, ok: true } : { batchId, ok: false, error: r.error };
     try {
       port.postMessage(ack);

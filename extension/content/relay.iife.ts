@@ -42,9 +42,13 @@ function backgroundPort(): Runtime.Port {
   return port;
 }
 
+// Bundles the queue dropped that the background has been told of (its count reaches the health banner).
+let droppedReported = 0;
+
 const queue = new RelayQueue({
   deliver: (batchId, events) =>
     new Promise<boolean>((resolve) => {
+      const dropped = queue.dropped - droppedReported;
       try {
         const port = backgroundPort();
         const timer = setTimeout(() => {
@@ -53,9 +57,10 @@ const queue = new RelayQueue({
         }, ACK_TIMEOUT_MS);
         acks.set(batchId, (ok) => {
           clearTimeout(timer);
+          if (ok) droppedReported += dropped;
           resolve(ok);
         });
-        port.postMessage({ batchId, events } satisfies Request<'capture/batch'>);
+        port.postMessage({ batchId, events, dropped } satisfies Request<'capture/batch'>);
       } catch {
         // A dead port (or a message too large to post): drop it, so the retry opens a fresh one.
         try {

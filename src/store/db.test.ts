@@ -13,6 +13,7 @@ import {
   getCall,
   getChunks,
   interruptOpenCalls,
+  interruptOpenCallsBetween,
   openCaptureDb,
   writeBatch,
 } from './db';
@@ -220,5 +221,23 @@ describe('capture store', () => {
     expect((await getCall(db, 'c2'))?.outcome).toBe('complete');
     await writeBatch(db, streamCall('c1', 'p1', 1000).slice(3), { tabId: 1 });
     expect((await getCall(db, 'c1'))?.outcome).toBe('complete');
+  });
+
+  it('ends the open calls started in a time range as interrupted (browser restarted, recording paused)', async () => {
+    const db = await fresh();
+    opened.push(db);
+    await writeBatch(
+      db,
+      [
+        ...streamCall('a', 'p1', 1000).slice(0, 2),
+        ...streamCall('b', 'p2', 5000).slice(0, 2),
+        ...streamCall('c', 'p1', 2000),
+      ],
+      { tabId: 1 },
+    );
+    expect(await interruptOpenCallsBetween(db, 0, 4000, 'the browser was closed')).toEqual(['a']);
+    expect(await getCall(db, 'a')).toMatchObject({ outcome: 'interrupted', endTime: 1010 });
+    expect((await getCall(db, 'b'))?.endTime).toBeUndefined();
+    expect((await getCall(db, 'c'))?.outcome).toBe('complete');
   });
 });

@@ -221,10 +221,17 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
   return { calls: byCall.size, events: events.length - refused, refused };
 }
 
+/** An open call ended as `interrupted` at the last moment anything of it was seen. */
+function interrupted(call: StoredCall, reason: string): StoredCall {
+  const endTime = Math.max(call.startTime, call.headersTime ?? 0, call.lastChunkTime ?? 0);
+  return { ...call, endTime, outcome: 'interrupted', error: reason };
+}
+
 /**
  * Ends every open call (no `endTime`) of the given page sessions as `interrupted`: the page went away
  * (tab closed, navigated, browser quit) or stopped recording before the call ended. The end time is the
- * last moment anything of the call was seen. Returns the ids of the calls it ended.
+ * last moment anything of the call was seen; a real end that arrives later still replaces it
+ * (`applyEvents`). Returns the ids of the calls it ended.
  */
 export async function interruptOpenCalls(
   db: CaptureDb,
@@ -237,20 +244,33 @@ export async function interruptOpenCalls(
   const work: Promise<unknown>[] = [];
   for (const id of pageSessionIds) {
     work.push(
-      index.getAll(IDBKeyRange.bound([id, 0], [id, Number.MAX_VALUE])).then((open) => {
-        const writes: Promise<unknown>[] = [];
-        for (const call of open) {
-          if (call.endTime !== undefined) continue;
-          const endTime = Math.max(call.startTime, call.headersTime ?? 0, call.lastChunkTime ?? 0);
-          ended.push(call.callId);
-          writes.push(tx.store.put({ ...call, endTime, outcome: 'interrupted', error: reason }));
-        }
-        return Promise.all(writes);
+      index.getAll(IDBKeyRange.bound([id, 0], [id, Number.MAX_VALUE])).then((calls) => {
+        const open = calls.filter((c) => c.endTime === undefined);
+        for (const c of open) ended.push(c.callId);
+        return Promise.all(open.map((c) => tx.store.put(interrupted(c, reason))));
       }),
     );
   }
   await Promise.all([...work, tx.done]);
   return ended;
+}
+
+/**
+ * Ends as `interrupted` every open call that started in [since, before] (epoch ms), optionally only those of
+ * one tab: the browser restarted (no page of the previous session is left), or recording was paused while
+ * calls were open (the hook stops sending their events). Reads the time index only over that range.
+ */
+export async function interruptOpenCallsBetween(
+  db: CaptureDb,
+  since: number,
+  before: number,
+  reason: string,
+): Promise<string[]> {
+  const tx = db.transaction('calls', 'readwrite', { durability: 'strict' });
+  const calls = await tx.store.index('byTime').getAll(IDBKeyRange.bound(since, before));
+  const open = calls.filter((c) => c.endTime === undefined);
+  await Promise.all([...open.map((c) => tx.store.put(interrupted(c, reason))), tx.done]);
+  return open.map((c) => c.callId);
 }
 
 type ChunkStore = IDBPObjectStore<CaptureDB, ('calls' | 'chunks')[], 'chunks', 'readwrite'>;

@@ -13,7 +13,9 @@ import {
   type SenderInfo,
 } from '../messages';
 import { type CaptureDb, clearAll, countCallsInTab, deleteCalls, writeBatch } from './db';
+import { dismissHealth, noteDropped, noteWriteFailure, noteWriteSuccess, type StoreHealth } from './health';
 import { commitStaged, importCalls, openStagingDb, type StagingDb, stagePart } from './import';
+import { applyRetention, NO_RETENTION, type RetentionPolicy } from './retention';
 
 export type { SenderInfo } from '../messages';
 
@@ -32,6 +34,15 @@ export interface ServiceOptions {
   staging?: () => Promise<StagingDb>;
   /** When this browser session started: tab ids are only unique within one (default: count all time). */
   sessionStart?: () => Promise<number>;
+  /** The user's retention rules (default: none). */
+  retention?: () => Promise<RetentionPolicy>;
+  /**
+   * Where the store's health is kept (default: nowhere). `update` applies a transition (src/store/health.ts)
+   * to the stored value; the service reports failed and recovered writes and the relay's drops through it.
+   */
+  health?: { update(change: (h: StoreHealth) => StoreHealth): Promise<void> };
+  /** The clock, epoch ms (tests set it). */
+  now?: () => number;
 }
 
 /**
@@ -56,13 +67,29 @@ export function createService(
     });
   // Streams are redacted as they arrive, batch after batch: the sanitizer keeps each call's carry-over.
   const sanitizer = new EventSanitizer();
+  const now = opts.now ?? Date.now;
+  // Health is advisory: failing to record it must never fail the write it describes.
+  const noteHealth = async (change: (h: StoreHealth) => StoreHealth) => {
+    try {
+      await opts.health?.update(change);
+    } catch {}
+  };
   const handlers: Handlers = {
     async 'capture/batch'(body, sender) {
       if (sender.tabId === null) throw new Error('capture/batch: only content scripts send captures');
       const parsed = parseCaptureEvents(body.events);
       const events = sanitizer.sanitize(parsed.events);
       const ctx = sender.binding ? { tabId: sender.tabId, binding: sender.binding } : { tabId: sender.tabId };
-      const r = await writeBatch(await db(), events, ctx);
+      let r: Awaited<ReturnType<typeof writeBatch>>;
+      try {
+        r = await writeBatch(await db(), events, ctx);
+      } catch (err) {
+        // The relay keeps the batch and re-sends it; the banner says writes fail until one succeeds.
+        const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        await noteHealth((h) => noteWriteFailure(noteDropped(h, now(), body.dropped ?? 0), now(), message));
+        throw err;
+      }
+      await noteHealth((h) => noteDropped(noteWriteSuccess(h, now()), now(), body.dropped ?? 0));
       onStored?.(sender.tabId, [...new Set(events.map((e) => e.callId))]);
       return { ok: true, stored: r.events, rejected: parsed.rejected + r.refused };
     },
@@ -95,6 +122,17 @@ export function createService(
           : await commitStaged(await db(), await staging(), importId, part, { calls, chunks });
       onStored?.(null, []);
       return { ...r, committed: true };
+    },
+    async 'store/retention'(_body, sender) {
+      requirePage(sender, 'store/retention');
+      const r = await applyRetention(await db(), (await opts.retention?.()) ?? NO_RETENTION, now());
+      if (r.deleted.length || r.stripped.length) onStored?.(null, []);
+      return { deleted: r.deleted.length, stripped: r.stripped.length };
+    },
+    async 'health/dismiss'(_body, sender) {
+      requirePage(sender, 'health/dismiss');
+      await noteHealth(dismissHealth);
+      return { ok: true };
     },
     async 'tab/count'(body) {
       return { count: await countCallsInTab(await db(), body.tabId, (await opts.sessionStart?.()) ?? 0) };

@@ -4,6 +4,7 @@
  * (chosen by the URL hash, `#/c/<id>`, so "Open in tab" lands on the same conversation), and a footer
  * with the storage used and "Clear everything".
  */
+
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Kind } from '../protocol/classify';
 import type { Settings } from '../settings';
@@ -11,6 +12,7 @@ import type { HostAccess, UiClient } from './client';
 import { ConversationView } from './conversation-view';
 import { ConfirmDialog } from './dialog';
 import { formatBytes, plural } from './format';
+import { StoreHealthBanner } from './health-banner';
 import { FrameThrottle, useConversationList } from './hooks';
 import { ListView } from './list-view';
 
@@ -75,6 +77,7 @@ export function App({ client, mode }: { client: UiClient; mode: Mode }) {
     <div class={`app app-${mode}`}>
       <Header client={client} mode={mode} route={route} />
       <HostAccessBanner client={client} />
+      <StoreHealthBanner client={client} />
       <main class="main">
         {route.name === 'list' ? (
           <ListView
@@ -201,6 +204,11 @@ function Header({ client, mode, route }: { client: UiClient; mode: Mode; route: 
         </span>
       )}
       <span class="spacer" />
+      {client.openOptions && (
+        <button type="button" class="btn" onClick={() => void client.openOptions?.()}>
+          Options
+        </button>
+      )}
       {mode === 'popup' && (
         <button
           type="button"

@@ -57,6 +57,8 @@ export interface UiClient {
   requestHostAccess(): Promise<boolean>;
   /** Calls recorded in the active tab (the badge number); null outside a tab context. */
   activeTabCount(): Promise<number | null>;
+  /** Opens the options page (recording scope, body cap, retention, storage). */
+  openOptions?(): Promise<void>;
   /** Opens the full-tab view (optionally on one conversation). */
   openInTab(conversationId?: string): Promise<void>;
   /** Listener runs (coalesced) whenever stored captures change; returns an unsubscribe function. */

@@ -2,8 +2,9 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testCall } from '../store/test-call';
+import { StoreHealthBanner } from './health-banner';
 import { MockClient } from './mock-client';
-import { OptionsPage, StoreHealthBanner } from './options';
+import { OptionsPage } from './options';
 
 afterEach(() => cleanup());
 const DAY = 86_400_000;
