@@ -137,7 +137,11 @@ describe('port messages', () => {
       type: 'settings',
       recording: false,
       maxBodyBytes: 1024,
+      scope: 'all',
     });
+    expect(
+      readSettingsMessage('{"type":"settings","recording":true,"maxBodyBytes":9,"scope":"chatgpt"}')?.scope,
+    ).toBe('chatgpt');
     expect(readSettingsMessage('{"type":"settings","recording":true,"maxBodyBytes":-1}')).toBeNull();
     expect(readSettingsMessage('{"type":"other"}')).toBeNull();
     expect(readSettingsMessage('not json')).toBeNull();
