@@ -209,6 +209,17 @@ export class FakeChatGPT {
     }
     const headers = answer.headers.filter(([n]) => !/^access-control-/i.test(n)).concat(cors);
     res.writeHead(answer.status, headers);
+    if (answer.timed) {
+      // Each piece after its own pause: a turn whose phases take measurable time.
+      res.flushHeaders();
+      for (const piece of answer.timed) {
+        if (piece.afterMs) await new Promise((r) => setTimeout(r, piece.afterMs));
+        if (res.destroyed) return;
+        res.write(piece.data);
+      }
+      res.end();
+      return;
+    }
     const body = Buffer.from(answer.body ?? '', 'utf8');
     if (!answer.stream) {
       res.end(body);

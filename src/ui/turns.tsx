@@ -108,6 +108,7 @@ const METRIC_NAME: Record<ComparedMetric, string> = {
   gapP50: 'Gap p50',
   gapP95: 'Gap p95',
   gapP99: 'Gap p99',
+  reasoning: 'Reasoning',
 };
 
 const isCount = (m: ComparedMetric) => m === 'contentEvents';
