@@ -4,7 +4,7 @@
  * live). x is the time since the conversation started, over the whole conversation or — when turns are
  * minutes apart and the bars would be slivers — over each turn's own window.
  */
-import { Fragment, type JSX } from 'preact';
+import type { JSX } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { formatBytes, formatMs, formatOffset, KIND_LABEL, plural } from './format';
 import {
@@ -318,16 +318,17 @@ function Ticks({ span, step }: { span: number; step: number }) {
 }
 
 function Legend({ model }: { model: TimelineModel }) {
-  const phased = model.groups.some((g) => g.calls.some((c) => c.phases));
+  // Only the phases some turn went through: no "reasoning" or "tool call" for older models.
+  const present = new Set<PhaseKind>();
+  for (const g of model.groups) for (const c of g.calls) for (const p of c.phases ?? []) present.add(p.kind);
   return (
     <ul class="legend" aria-label="Legend">
-      {phased &&
-        PHASE_LEGEND.map((p) => (
-          <li key={p.kind} class="legend-phase" data-phase={p.kind}>
-            <span class={`swatch ph-${p.kind}`} aria-hidden="true" />
-            {p.label}
-          </li>
-        ))}
+      {PHASE_LEGEND.filter((p) => present.has(p.kind)).map((p) => (
+        <li key={p.kind} class="legend-phase" data-phase={p.kind}>
+          <span class={`swatch ph-${p.kind}`} aria-hidden="true" />
+          {p.label}
+        </li>
+      ))}
       <li class="legend-seg">
         <span class="swatch swatch-wait" aria-hidden="true" />
         waiting
@@ -389,15 +390,16 @@ function Tip({
             <dd>{formatBytes(c.bytes)}</dd>
           </>
         )}
-        {c.phases?.map((p) => (
-          <Fragment key={`${p.label}@${p.start}`}>
-            <dt>
-              <span class={`swatch ph-${p.kind}`} /> {p.label}
-            </dt>
-            <dd>{formatMs(p.end - p.start)}</dd>
-          </Fragment>
-        ))}
       </dl>
+      {c.phases && (
+        <ul class="tip-phases">
+          {c.phases.map((p) => (
+            <li key={`${p.label}@${p.start}`}>
+              <span class={`swatch ph-${p.kind}`} /> {p.label} {formatMs(p.end - p.start)}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
