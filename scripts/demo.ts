@@ -1,11 +1,13 @@
 /**
  * Demo: builds the test extension if it is missing or older than the sources, starts the fake ChatGPT,
- * launches Chromium with the extension, replays the seed flow (chat.openai.com, 2023) and the real 2026
- * flow (chatgpt.com), and opens the popup page in a tab.
+ * launches Chromium with the extension, replays the seed flow (chat.openai.com, 2023), a thinking turn
+ * with a web.run call (chatgpt.com, 2026, paced so its phases are visible) and the real 2026 flow
+ * (chatgpt.com), and opens the popup page in a tab.
  *
  * - With `--screenshot DIR`, or when there is no display: writes PNGs of the list, a conversation's
- *   timeline, the details panel, the turns with their latency cards and the checks, then exits.
- *   `--docs` also copies the timeline to docs/screenshot-timeline.png.
+ *   timeline, the details panel, the turns with their latency cards and the checks, and the thinking
+ *   turn's phases (timeline, steps and latency card, light and dark), then exits. `--docs` also copies the
+ *   thinking turn's timeline to docs/screenshot-timeline.png.
  * - With a display and no flag: leaves the browser open until Ctrl-C.
  */
 import { spawnSync } from 'node:child_process';
@@ -16,7 +18,7 @@ import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../e2e/browsers';
 import { runSteps } from '../e2e/fake-chatgpt/runner';
 import { FakeChatGPT } from '../e2e/fake-chatgpt/server';
-import { type Flow, makeCanaries, realFlow2026, seedFlow } from '../test/flows';
+import { type Flow, makeCanaries, realFlow2026, seedFlow, thinkingFlow2026 } from '../test/flows';
 
 const args = process.argv.slice(2);
 const shotAt = args.indexOf('--screenshot');
@@ -84,6 +86,8 @@ async function main() {
     const chat = context.pages()[0] ?? (await context.newPage());
     console.log('Replaying the seed flow on chat.openai.com…');
     await play(fake, chat, seedFlow(k));
+    console.log('Replaying a thinking turn with a web.run call on chatgpt.com…');
+    await play(fake, chat, thinkingFlow2026(k));
     console.log('Replaying the 2026 flow on chatgpt.com…');
     await play(fake, chat, realFlow2026(k));
 
@@ -112,7 +116,7 @@ async function main() {
     await popup.getByText('Roman Empire Fun Fact').click();
     await popup.locator('.tl-row').nth(9).waitFor();
     await popup.locator('.tl-row').nth(3).hover();
-    const timeline = await shot('2-timeline.png');
+    await shot('2-timeline.png');
     await popup.locator('.tl-row').nth(3).click();
     await popup.getByRole('complementary', { name: /Details of/ }).waitFor();
     await popup.mouse.move(0, 0);
@@ -127,6 +131,22 @@ async function main() {
     await popup.locator('.tl-row').nth(7).click();
     await shot('7-dark-details.png');
     await popup.emulateMedia({ colorScheme: 'light' });
+    // The thinking turn: its stream bar in phases, then its steps and latency card.
+    await popup.getByRole('button', { name: 'Back to the list' }).click();
+    await popup.locator('.conv-row', { hasText: 'tallest tower' }).click();
+    await popup.locator('.tl-bar.phased').waitFor();
+    await popup.locator('.tl-row').first().hover();
+    const phases = await shot('8-thinking-timeline.png');
+    await popup.mouse.move(0, 0);
+    await popup.getByRole('tab', { name: /Turns/ }).click();
+    await popup.locator('.turn-steps summary').first().click();
+    await shot('9-thinking-turn.png');
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    await shot('10-dark-thinking-turn.png');
+    await popup.getByRole('tab', { name: /Timeline/ }).click();
+    await popup.locator('.tl-bar.phased').waitFor();
+    await shot('11-dark-thinking-timeline.png');
+    await popup.emulateMedia({ colorScheme: 'light' });
     // The full-tab view on the 2026 conversation.
     const tab = await context.newPage();
     await tab.setViewportSize({ width: 1280, height: 800 });
@@ -139,7 +159,7 @@ async function main() {
     console.log(`wrote ${join(outDir, '6-tab-2026.png')}`);
     if (args.includes('--docs')) {
       mkdirSync('docs', { recursive: true });
-      copyFileSync(timeline, 'docs/screenshot-timeline.png');
+      copyFileSync(phases, 'docs/screenshot-timeline.png');
       console.log('wrote docs/screenshot-timeline.png');
     }
   } catch (err) {

@@ -35,6 +35,18 @@ export interface FakeResponse {
    * cuts the connection after that many chunks (a network error mid-stream).
    */
   stream?: { chunkBytes: number; delayMs: number; firstDelayMs?: number; dropAfterChunks?: number };
+  /**
+   * Stream the body as these pieces instead, each written `afterMs` after the previous one (the first after
+   * the headers): a turn whose phases (waiting, reasoning, tool call, answer) take measurable time.
+   * `body` is their concatenation.
+   */
+  timed?: TimedPiece[];
+}
+
+/** A piece of a streamed body, written `afterMs` after the previous piece (or the headers). */
+export interface TimedPiece {
+  afterMs: number;
+  data: string;
 }
 
 export interface Step {
@@ -360,4 +372,302 @@ export function realFlow2026(
   // The conversation stream is the first call; it must finish before the flow is over.
   steps[0]!.request.noWait = true;
   return { name: 'real-2026', origin: 'https://chatgpt.com', pagePath: '/', steps };
+}
+
+// ---- A thinking turn and a WebSocket turn (2026; docs/protocol.md §13) -----------------------------------
+
+/** Conversation id of `thinkingFlow2026`. */
+export const THINKING_CONVERSATION = '6a2b3c4d-5e6f-8a7b-9c0d-1e2f3a4b5c6d';
+/** Its answer text. */
+export const THINKING_ANSWER = 'The tallest tower in Europe is the Ostankino Tower (540 m), per Wikipedia.';
+
+/**
+ * The phases `thinkingFlow2026`'s stream is paced in, in ms, each counted from the previous phase's end:
+ * waiting before the first byte, thinking before the tool call, the tool's run, more thinking after the
+ * result, then the answer streamed in a few pieces.
+ */
+export const THINKING_PACE = { waitMs: 600, thinkMs: 500, toolMs: 800, thinkAfterMs: 400, answerMs: 450 };
+
+const sseEvent = (data: unknown, event?: string) =>
+  `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : json(data)}\n\n`;
+
+/**
+ * A gpt-5 thinking turn as a delta-encoding v1 stream with realistic pauses between its phases (shapes of
+ * fixtures real-2026/06 and 07): thoughts, a `web.run` search, its result with a source, a second
+ * thought, the "Thought for N s" recap, and the final answer. Pieces are timed by `THINKING_PACE`.
+ */
+export function thinkingStream(pace = THINKING_PACE): TimedPiece[] {
+  const conv = THINKING_CONVERSATION;
+  const msg = (id: string, over: Record<string, unknown>) => ({
+    p: '',
+    o: 'add',
+    v: {
+      message: {
+        id,
+        author: { role: 'assistant', name: null, metadata: {} },
+        create_time: 1784000000.5,
+        update_time: null,
+        content: { content_type: 'text', parts: [''] },
+        status: 'in_progress',
+        end_turn: null,
+        weight: 1,
+        metadata: { model_slug: 'gpt-5-5-thinking', parent_id: 'a0000000-0000-4000-8000-000000000001' },
+        recipient: 'all',
+        channel: null,
+        ...over,
+      },
+      conversation_id: conv,
+      error: null,
+    },
+  });
+  const delta = (v: unknown) => sseEvent(v, 'delta');
+  const step = Math.round(pace.answerMs / 3);
+  return [
+    { afterMs: pace.waitMs, data: sseEvent('"v1"', 'delta_encoding') },
+    {
+      afterMs: 0,
+      data: sseEvent({
+        type: 'input_message',
+        input_message: {
+          id: 'a0000000-0000-4000-8000-000000000001',
+          author: { role: 'user', name: null, metadata: {} },
+          content: { content_type: 'text', parts: ['Which is the tallest tower in Europe?'] },
+          status: 'finished_successfully',
+          metadata: { request_id: 'req-thinking-1' },
+        },
+        conversation_id: conv,
+      }),
+    },
+    {
+      afterMs: 20,
+      data: delta({
+        ...msg('b0000000-0000-4000-8000-000000000002', {
+          content: { content_type: 'thoughts', thoughts: [], source_analysis_msg_id: 'x' },
+        }),
+        c: 0,
+      }),
+    },
+    {
+      afterMs: 30,
+      data: delta({
+        p: '/message/content/thoughts',
+        o: 'append',
+        v: [{ summary: 'Looking up towers', content: '', chunks: [], finished: false }],
+      }),
+    },
+    {
+      afterMs: pace.thinkMs,
+      data: delta({ p: '/message/content/thoughts/0/content', o: 'append', v: 'I should check a source.' }),
+    },
+    {
+      afterMs: 20,
+      data: delta({
+        ...msg('c0000000-0000-4000-8000-000000000003', {
+          content: {
+            content_type: 'code',
+            language: 'unknown',
+            text: '{"search_query":[{"q":"tallest tower in Europe"}]}',
+          },
+          status: 'finished_successfully',
+          recipient: 'web.run',
+        }),
+        c: 1,
+      }),
+    },
+    {
+      afterMs: pace.toolMs,
+      data: delta({
+        ...msg('d0000000-0000-4000-8000-000000000004', {
+          author: { role: 'tool', name: 'web.run', metadata: {} },
+          content: { content_type: 'text', parts: ['Ostankino Tower, Moscow: 540.1 m'] },
+          status: 'finished_successfully',
+          metadata: {
+            search_result_groups: [
+              {
+                type: 'search_result_group',
+                domain: 'en.wikipedia.org',
+                entries: [
+                  {
+                    type: 'search_result',
+                    url: 'https://en.wikipedia.org/wiki/Ostankino_Tower',
+                    title: 'Ostankino Tower',
+                    snippet: 'A 540.1 m television and radio tower in Moscow.',
+                  },
+                ],
+              },
+            ],
+          },
+        }),
+        c: 2,
+      }),
+    },
+    {
+      afterMs: pace.thinkAfterMs,
+      data: delta({
+        ...msg('e0000000-0000-4000-8000-000000000005', {
+          content: {
+            content_type: 'thoughts',
+            thoughts: [
+              { summary: 'Reading the result', content: 'Ostankino, 540 m.', chunks: [], finished: true },
+            ],
+            source_analysis_msg_id: 'x',
+          },
+          status: 'finished_successfully',
+        }),
+        c: 3,
+      }),
+    },
+    {
+      afterMs: 20,
+      data: delta({
+        ...msg('f0000000-0000-4000-8000-000000000006', {
+          content: { content_type: 'reasoning_recap', content: 'Thought for 2s' },
+          status: 'finished_successfully',
+          metadata: { finished_duration_sec: 2 },
+        }),
+        c: 4,
+      }),
+    },
+    {
+      afterMs: 30,
+      data: delta({ ...msg('f1000000-0000-4000-8000-000000000007', { channel: 'final' }), c: 5 }),
+    },
+    {
+      afterMs: 30,
+      data: delta({ p: '/message/content/parts/0', o: 'append', v: 'The tallest tower in Europe ' }),
+    },
+    { afterMs: step, data: delta({ v: 'is the Ostankino Tower ' }) },
+    { afterMs: step, data: delta({ v: '(540 m), ' }) },
+    {
+      afterMs: step,
+      data: delta({
+        p: '',
+        o: 'patch',
+        v: [
+          { p: '/message/content/parts/0', o: 'append', v: 'per Wikipedia.' },
+          { p: '/message/status', o: 'replace', v: 'finished_successfully' },
+          { p: '/message/end_turn', o: 'replace', v: true },
+        ],
+      }),
+    },
+    { afterMs: 10, data: sseEvent({ type: 'message_stream_complete', conversation_id: conv }) },
+    { afterMs: 0, data: sseEvent('[DONE]') },
+  ];
+}
+
+/** One send on chatgpt.com answered by `thinkingStream`: a new chat with a thinking model. */
+export function thinkingFlow2026(k: Canaries, pace = THINKING_PACE): Flow {
+  const timed = thinkingStream(pace);
+  return {
+    name: 'thinking-2026',
+    origin: 'https://chatgpt.com',
+    pagePath: '/',
+    steps: [
+      {
+        request: {
+          method: 'POST',
+          url: 'https://chatgpt.com/backend-api/f/conversation',
+          headers: [
+            ['authorization', `Bearer ${k.bearer}`],
+            ['content-type', 'application/json'],
+            ['openai-sentinel-chat-requirements-token', k.sentinel],
+          ],
+          body: json({
+            action: 'next',
+            messages: [
+              {
+                id: 'a0000000-0000-4000-8000-000000000001',
+                author: { role: 'user' },
+                content: { content_type: 'text', parts: ['Which is the tallest tower in Europe?'] },
+                metadata: {},
+              },
+            ],
+            parent_message_id: 'client-created-root',
+            model: 'gpt-5-5-thinking',
+            timezone_offset_min: 0,
+            history_and_training_disabled: false,
+            conversation_mode: { kind: 'primary_assistant' },
+          }),
+        },
+        response: {
+          status: 200,
+          headers: [
+            ['content-type', 'text/event-stream; charset=utf-8'],
+            ['cache-control', 'no-cache'],
+          ],
+          body: timed.map((p) => p.data).join(''),
+          timed,
+        },
+      },
+    ],
+  };
+}
+
+/** Conversation id and answer of fixture real-2026/02 (the WebSocket turn with catch-ups). */
+export const WS_CONVERSATION = '6a1f2b3c-1111-8222-9333-444455556666';
+export const WS_ANSWER = '**Boss,** 5 + 5 = 10.';
+
+/**
+ * A 2026 WebSocket-delivered turn (docs/protocol.md §13.4): the send's stream only hands the turn off
+ * (`stream_handoff` to the topic `conversation-turn-<turn id>`); the page then subscribes on
+ * ws.chatgpt.com and the server's subscribe reply carries the first items as catch-ups, the rest arrive
+ * as topic messages. Frames from fixture real-2026/02; `socketFrames` are the server's frames in order.
+ */
+export function webSocketTurn2026(k: Canaries): { flow: Flow; socketFrames: string[]; subscribe: string } {
+  const frames = JSON.parse(readFixture('real-2026/02-ws-2026-07-subscribe-reply-catchups.json')) as {
+    direction: 'in' | 'out';
+    data: string;
+  }[];
+  const turnId = 'f71803cb-d1bc-427d-94ca-10fee4d49d56';
+  const handoff =
+    sseEvent('"v1"', 'delta_encoding') +
+    sseEvent({
+      type: 'stream_handoff',
+      conversation_id: WS_CONVERSATION,
+      turn_exchange_id: turnId,
+      options: [{ type: 'subscribe_ws_topic', topic_id: `conversation-turn-${turnId}` }],
+    });
+  const flow: Flow = {
+    name: 'websocket-2026',
+    origin: 'https://chatgpt.com',
+    pagePath: '/',
+    steps: [
+      {
+        request: {
+          method: 'POST',
+          url: 'https://chatgpt.com/backend-api/f/conversation',
+          headers: [
+            ['authorization', `Bearer ${k.bearer}`],
+            ['content-type', 'application/json'],
+          ],
+          body: json({
+            action: 'next',
+            messages: [
+              {
+                id: 'b0b0b0b0-0000-4000-8000-00000000bbbb',
+                author: { role: 'user' },
+                content: { content_type: 'text', parts: ['What is 5 + 5, boss?'] },
+                metadata: {},
+              },
+            ],
+            parent_message_id: 'client-created-root',
+            model: 'auto',
+          }),
+        },
+        response: {
+          status: 200,
+          headers: [['content-type', 'text/event-stream; charset=utf-8']],
+          body: handoff,
+          stream: { chunkBytes: 4096, delayMs: 5 },
+        },
+      },
+    ],
+  };
+  return {
+    flow,
+    socketFrames: frames
+      .filter((f) => f.direction === 'in')
+      .map((f) => f.data.replaceAll('<redacted-jwt>', k.bearer)),
+    subscribe: frames.find((f) => f.direction === 'out')?.data ?? '',
+  };
 }

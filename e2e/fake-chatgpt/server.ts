@@ -1,7 +1,7 @@
 /**
  * A fake ChatGPT: a real HTTPS server on 127.0.0.1 that answers the calls of the loaded flow, streaming SSE
  * bodies chunk by chunk over time (route.fulfill cannot stream). Browsers reach it for chatgpt.com,
- * chat.openai.com and ab.chatgpt.com through --host-resolver-rules (Chromium) or a proxy (Firefox), with
+ * chat.openai.com, ab.chatgpt.com and ws.chatgpt.com through --host-resolver-rules (Chromium) or a proxy (Firefox), with
  * certificate errors ignored. Calls are matched to the flow's steps by method + URL, in order.
  */
 import { execFileSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { FakeResponse, Flow } from '../../test/flows';
 
-export const FAKE_HOSTS = ['chatgpt.com', 'chat.openai.com', 'ab.chatgpt.com'];
+export const FAKE_HOSTS = ['chatgpt.com', 'chat.openai.com', 'ab.chatgpt.com', 'ws.chatgpt.com'];
 /** A host the extension does not match: same server, same browser, no page hook (benchmark baseline). */
 export const UNHOOKED_HOST = 'unhooked.test';
 
@@ -227,6 +227,17 @@ export class FakeChatGPT {
     }
     const headers = answer.headers.filter(([n]) => !/^access-control-/i.test(n)).concat(cors);
     res.writeHead(answer.status, headers);
+    if (answer.timed) {
+      // Each piece after its own pause: a turn whose phases take measurable time.
+      res.flushHeaders();
+      for (const piece of answer.timed) {
+        if (piece.afterMs) await new Promise((r) => setTimeout(r, piece.afterMs));
+        if (res.destroyed) return;
+        res.write(piece.data);
+      }
+      res.end();
+      return;
+    }
     const body = Buffer.from(answer.body ?? '', 'utf8');
     if (!answer.stream) {
       res.end(body);

@@ -75,7 +75,7 @@ export class PopupPage {
   }
 
   /** Cells of one latency row: [measured, lat/r, difference]. */
-  async latencyRow(turn: number, metric: string): Promise<string[]> {
+  async latencyRow(turn: number, metric: string | RegExp): Promise<string[]> {
     const row = this.latencyCard(turn).locator('tr', {
       has: this.page.getByRole('rowheader', { name: metric }),
     });

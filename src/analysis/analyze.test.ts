@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../../test/fixtures';
-import { makeCanaries, seedFlow } from '../../test/flows';
+import {
+  makeCanaries,
+  seedFlow,
+  THINKING_ANSWER,
+  thinkingFlow2026,
+  WS_ANSWER,
+  webSocketTurn2026,
+} from '../../test/flows';
 import { analyzeConversation } from './analyze';
 import { DecodeCache, decodeCall } from './decode';
 import { summarizeConversations } from './group';
@@ -513,5 +520,71 @@ describe('a send cut by a network error and continued by f/conversation/resume (
     expect(t?.live).toBe(true);
     expect(t?.decoded.terminator).toBe('open');
     expect(FULL.startsWith(t?.assistantText ?? 'x')).toBe(true);
+  });
+});
+
+describe('phases of 2026 turns (docs/protocol.md §13)', () => {
+  it('a thinking turn: its phases, and the reasoning time next to "Thought for 2s" without lat/r', () => {
+    const conv = analyze(thinkingFlow2026(makeCanaries('t')), { prefix: 'th' });
+    const t = conv.turns[0];
+    expect(t?.assistantText).toBe(THINKING_ANSWER);
+    // captureFlow: headers 60 ms after the send, then each piece after its pause (THINKING_PACE).
+    expect(t?.latency.phases).toMatchObject({
+      ttfbMs: 660,
+      reasoningAtMs: 710,
+      reasoningMs: 1740,
+      reportedThoughtSeconds: 2,
+      tools: [{ tool: 'web.run', startMs: 1230, durationMs: 800 }],
+      firstAnswerTextMs: 2510,
+    });
+    expect(t?.comparison).toEqual({
+      guess: false,
+      rows: [
+        {
+          metric: 'reasoning',
+          reportedField: 'finished_duration_sec',
+          measured: 1740,
+          reported: 2000,
+          difference: -260,
+        },
+      ],
+    });
+  });
+
+  it('a WebSocket turn with catch-ups: phases from the socket frames, counted from the send', () => {
+    const k = makeCanaries('t');
+    const ws = webSocketTurn2026(k);
+    const t0 = Date.parse('2026-07-20T10:00:00Z');
+    const cap = captureFlow(ws.flow, { prefix: 'wss', pageSessionId: 'ws26', startTime: t0 });
+    // The socket opens after the handoff; the subscribe goes out, then the reply with the catch-ups and
+    // the remaining items, 20 ms apart from 70 ms after the socket's start.
+    captureCall(
+      { pageSessionId: 'ws26', tabId: 1, pageUrl: 'https://chatgpt.com/', prefix: 'sock' },
+      0,
+      {
+        method: 'GET',
+        url: 'wss://ws.chatgpt.com/ws/user/u?verify=x',
+        transport: 'websocket',
+        startTime: t0 + 500,
+        frames: [{ data: ws.subscribe, direction: 'out' }, ...ws.socketFrames.map((data) => ({ data }))],
+        liveAfterChunks: 99,
+      },
+      cap,
+    );
+    const conv = analyzeConversation(cap.calls, cap.chunks);
+    const t = conv?.turns[0];
+    expect(t?.answerSource).toBe('websocket');
+    expect(t?.assistantText).toBe(WS_ANSWER);
+    // Frames at +570 (the subscribe, sent: not a byte received), +590 (the reply with five catch-ups: the
+    // first byte and the first answer text), +610, +630, +650 ([DONE]), +670 (done).
+    expect(t?.latency.phases).toMatchObject({
+      ttfbMs: 590,
+      firstAnswerTextMs: 590,
+      reasoningMs: null,
+      tools: [],
+    });
+    const p = t?.latency.phases;
+    expect(p?.answerMs).toBe((p?.endAtMs ?? 0) - 590);
+    expect(p?.endAtMs).toBeGreaterThanOrEqual(650);
   });
 });

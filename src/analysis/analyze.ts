@@ -231,10 +231,10 @@ export function analyzeConversation(
   for (const t of turns) {
     const l = t.linkedCalls.latR ? byId.get(t.linkedCalls.latR.callId) : undefined;
     const report = l ? parseLatR(l) : null;
-    if (report && t.linkedCalls.latR) {
-      t.reported = report;
-      t.comparison = compareLatency(t.latency, report, t.linkedCalls.latR.guess);
-    }
+    if (report && t.linkedCalls.latR) t.reported = report;
+    // lat/r when linked; ChatGPT's "Thought for N s" whenever the turn reasoned.
+    const comparison = compareLatency(t.latency, report, t.linkedCalls.latR?.guess ?? false);
+    if (comparison) t.comparison = comparison;
   }
 
   // gen_title: by the conversation id in its URL, and by the answer it titles (which catches a gen_title

@@ -2,7 +2,7 @@
  * Latency of one turn, from what the recorder itself timed (call timings and the arrival time of the chunk
  * that completed each decoded event), and how it compares with what the app reported in lat/r.
  */
-import type { DecodedTurn } from '../protocol/decoded';
+import type { DecodedTurn, TurnPhases } from '../protocol/decoded';
 import type { StoredCall } from '../store/schema';
 import type {
   ComparedMetric,
@@ -10,6 +10,7 @@ import type {
   LatencyComparisonRow,
   LatencyStats,
   LatRReport,
+  PhaseStats,
 } from './types';
 
 /**
@@ -58,10 +59,48 @@ export function latencyStats(call: StoredCall, contentTimes: readonly number[]):
   };
 }
 
+/**
+ * A turn's latency: `latencyStats` from its answer-text events, plus its phases (`phaseStats`) when the
+ * decoder timed them. The figures of `latencyStats` do not change with the phases: a turn of an older
+ * model (no channels, no reasoning) keeps the same numbers as before.
+ */
 export function turnLatency(call: StoredCall, decoded: DecodedTurn): LatencyStats {
   const times: number[] = [];
   for (const e of decoded.events) if (e.content) times.push(e.time);
-  return latencyStats(call, times);
+  const stats = latencyStats(call, times);
+  if (decoded.phases) stats.phases = phaseStats(call.startTime, decoded.phases);
+  return stats;
+}
+
+/**
+ * The phases of a turn as durations (ms) and offsets from `sendStart` (epoch ms, the send's startTime),
+ * from the decoder's phase times (epoch ms, chunk arrival times):
+ * - waiting: `ttfbMs` = firstByte − sendStart;
+ * - reasoning: `reasoningMs` = reasoningEnd − reasoningStart (first → last thought);
+ * - each tool call: `durationMs` = result's last content − call appearing (null without a result);
+ * - answer: `answerMs` = end − firstAnswerText (the last event: terminator, or the last data while live);
+ * - `firstAnswerTextMs` = firstAnswerText − sendStart (the time to first answer text, next to TTFB).
+ */
+export function phaseStats(sendStart: number, p: TurnPhases): PhaseStats {
+  const since = (t: number | null) => (t === null ? null : t - sendStart);
+  const span = (from: number | null, to: number | null) =>
+    from === null || to === null ? null : Math.max(0, to - from);
+  return {
+    ttfbMs: since(p.firstByte),
+    firstAnswerTextMs: since(p.firstAnswerText),
+    reasoningAtMs: since(p.reasoningStart),
+    reasoningMs: span(p.reasoningStart, p.reasoningEnd),
+    reportedThoughtSeconds: p.reportedThoughtSeconds,
+    tools: p.toolCalls.map((c) => ({
+      tool: c.tool,
+      callId: c.callId,
+      resultId: c.resultId,
+      startMs: c.start - sendStart,
+      durationMs: span(c.start, c.end),
+    })),
+    answerMs: span(p.firstAnswerText, p.end),
+    endAtMs: since(p.end),
+  };
 }
 
 const COMPARED: readonly {
@@ -108,18 +147,44 @@ const COMPARED: readonly {
   },
 ];
 
-/** Recorder vs app, side by side. The app times from its own start (before fetch), so small offsets are normal. */
-export function compareLatency(stats: LatencyStats, report: LatRReport, guess: boolean): LatencyComparison {
-  const rows: LatencyComparisonRow[] = COMPARED.map((c) => {
-    const measured = c.measured(stats);
-    const reported = c.reported(report);
-    return {
-      metric: c.metric,
-      reportedField: c.field,
-      measured,
-      reported,
-      difference: measured !== null && reported !== null ? measured - reported : null,
-    };
-  });
-  return { guess, rows };
+const row = (
+  metric: ComparedMetric,
+  reportedField: string,
+  measured: number | null,
+  reported: number | null,
+): LatencyComparisonRow => ({
+  metric,
+  reportedField,
+  measured,
+  reported,
+  difference: measured !== null && reported !== null ? measured - reported : null,
+});
+
+/**
+ * Recorder vs app, side by side: a row per lat/r field when `report` is given (the app times from its own
+ * start, before fetch, so small offsets are normal), and a `reasoning` row (ms; ChatGPT's
+ * `finished_duration_sec` × 1000) when the turn's phases show reasoning or a reported thought time. Null
+ * when there is nothing to compare.
+ */
+export function compareLatency(stats: LatencyStats, report: LatRReport, guess: boolean): LatencyComparison;
+export function compareLatency(
+  stats: LatencyStats,
+  report: LatRReport | null,
+  guess: boolean,
+): LatencyComparison | null;
+export function compareLatency(
+  stats: LatencyStats,
+  report: LatRReport | null,
+  guess: boolean,
+): LatencyComparison | null {
+  const rows: LatencyComparisonRow[] = report
+    ? COMPARED.map((c) => row(c.metric, c.field, c.measured(stats), c.reported(report)))
+    : [];
+  const p = stats.phases;
+  if (p && (p.reasoningMs !== null || p.reportedThoughtSeconds !== null)) {
+    const reported = p.reportedThoughtSeconds === null ? null : p.reportedThoughtSeconds * 1000;
+    rows.push(row('reasoning', 'finished_duration_sec', p.reasoningMs, reported));
+  }
+  if (rows.length === 0) return null;
+  return { guess: report ? guess : false, rows };
 }

@@ -15,6 +15,44 @@ const nullableNumber = z.number().nullable();
 const nullableString = z.string().nullable();
 const ids = z.array(z.string());
 
+/**
+ * One tool call of a turn, timed from the send (docs/protocol.md §13.2): from the call message appearing
+ * to its result's last content. Source: the decoded turn's `phases.toolCalls` (src/protocol/decoded.ts).
+ */
+export const toolCallStats = z.object({
+  tool: z.string().describe("The tool called (`web.run`, `python`, …): the call message's recipient."),
+  callId: z.string().describe('Message id of the tool call.'),
+  resultId: nullableString.describe('Message id of the tool result; null when none arrived.'),
+  startMs: z.number().describe('When the call message appeared, ms after the send started.'),
+  durationMs: nullableNumber.describe('Call → result (its last content), ms; null when no result arrived.'),
+});
+export type ToolCallStats = z.infer<typeof toolCallStats>;
+
+/**
+ * The phases of a turn, as durations and offsets in ms measured by the recorder from chunk arrival times
+ * (the decoded turn's `phases`, src/protocol/decoded.ts) and the send's start: waiting (send → first
+ * byte), reasoning (first → last thought), each tool call (call → result), answer (first answer text → the
+ * stream's last event). Offsets (`…AtMs`) count from the send's start. Null: the turn has no such phase
+ * (yet). Turns without channels (older models) have only waiting and answer. Since 2026-11.
+ */
+export const phaseStats = z.object({
+  ttfbMs: nullableNumber.describe(
+    'Time to first byte: the waiting phase, from the send to its first body byte (or WebSocket frame).',
+  ),
+  firstAnswerTextMs: nullableNumber.describe(
+    'Time to the first event that added answer text (reasoning, tools and commentary excluded), ms.',
+  ),
+  reasoningAtMs: nullableNumber.describe('When the first thought (or recap) appeared, ms after the send.'),
+  reasoningMs: nullableNumber.describe('First → last thought (reasoning content growth), ms.'),
+  reportedThoughtSeconds: nullableNumber.describe(
+    'ChatGPT\'s own "Thought for N s" (`finished_duration_sec` or the recap text), seconds.',
+  ),
+  tools: z.array(toolCallStats).describe('Each tool call, in the order the calls appeared.'),
+  answerMs: nullableNumber.describe("First answer text → the stream's last event (or last data so far), ms."),
+  endAtMs: nullableNumber.describe("The stream's last event, ms after the send."),
+});
+export type PhaseStats = z.infer<typeof phaseStats>;
+
 /** Latency measured by the recorder, from the call's captured timings. Null: not measurable (yet). */
 export const latencyStats = z.object({
   /** headersTime − startTime. */
@@ -41,6 +79,8 @@ export const latencyStats = z.object({
   gapP99Ms: nullableNumber,
   /** Longest gap between consecutive content events: the longest visible stall. */
   maxStallMs: nullableNumber,
+  /** The turn's phases (since 2026-11; absent in older exports and from `latencyStats()` alone). */
+  phases: phaseStats.optional().describe('The phases of the turn, timed (since 2026-11).'),
 });
 export type LatencyStats = z.infer<typeof latencyStats>;
 
@@ -63,7 +103,19 @@ export const latRReport = z
   .describe("The app's own timings, as it posted them to lat/r.");
 export type LatRReport = z.infer<typeof latRReport>;
 
-export const comparedMetric = z.enum(['ttft', 'contentEvents', 'gapP50', 'gapP95', 'gapP99', 'total']);
+/**
+ * What a comparison row compares. `reasoning`: the recorder's reasoning time (first → last thought) against
+ * ChatGPT's "Thought for N s" (`finished_duration_sec`), in ms; the others against lat/r.
+ */
+export const comparedMetric = z.enum([
+  'ttft',
+  'contentEvents',
+  'gapP50',
+  'gapP95',
+  'gapP99',
+  'total',
+  'reasoning',
+]);
 export type ComparedMetric = z.infer<typeof comparedMetric>;
 
 /** One row of "recorder vs app" for a turn. difference = measured − reported (null if either is null). */
@@ -77,8 +129,12 @@ export const latencyComparisonRow = z.object({
 });
 export type LatencyComparisonRow = z.infer<typeof latencyComparisonRow>;
 
+/**
+ * Recorder vs what ChatGPT reported for a turn: the lat/r rows when a lat/r report is linked, and the
+ * `reasoning` row when the turn reasoned or ChatGPT reported a thought time.
+ */
 export const latencyComparison = z.object({
-  /** The lat/r link was a guess (no server_request_id matched). */
+  /** The lat/r link was a guess (no server_request_id matched); false without lat/r. */
   guess: z.boolean().describe('The lat/r link was a guess by time (no request id matched).'),
   rows: z.array(latencyComparisonRow),
 });

@@ -24,6 +24,8 @@ export interface CallSpec {
   truncated?: boolean;
   /** Stream the body: chunks of this many characters, this far apart. */
   stream?: { chunkChars: number; delayMs: number };
+  /** Body pieces, each arriving `afterMs` after the previous one (the first after the headers). */
+  pieces?: { afterMs: number; data: string }[];
   /** Explicit chunks (WebSocket frames), `stream.delayMs` apart (default 20 ms); overrides responseBody. */
   frames?: { data: string; direction?: 'in' | 'out' }[];
   transport?: 'fetch' | 'xhr' | 'beacon' | 'websocket';
@@ -86,13 +88,16 @@ export function captureCall(ctx: CaptureContext, index: number, spec: CallSpec, 
   const body = spec.responseBody ?? '';
   const parts: { data: string; direction?: 'in' | 'out' }[] =
     spec.frames ??
+    spec.pieces?.map((p) => ({ data: p.data })) ??
     (spec.stream ? split(body, spec.stream.chunkChars) : body ? [body] : []).map((data) => ({ data }));
   const delay = spec.stream?.delayMs ?? (spec.frames ? 20 : 0);
   const kept = spec.liveAfterChunks !== undefined ? parts.slice(0, spec.liveAfterChunks) : parts;
   let t = headersTime;
   let bytes = 0;
+  let piecesAt = headersTime;
   kept.forEach(({ data, direction }, seq) => {
-    t = headersTime + 10 + seq * delay;
+    piecesAt += spec.pieces?.[seq]?.afterMs ?? 0;
+    t = spec.pieces ? piecesAt : headersTime + 10 + seq * delay;
     const n = Buffer.byteLength(data);
     bytes += n;
     events.push(
@@ -139,6 +144,7 @@ export interface FlowLike {
       headers: [string, string][];
       body?: string;
       stream?: { chunkBytes: number; delayMs: number };
+      timed?: { afterMs: number; data: string }[];
     };
   }[];
 }
@@ -185,6 +191,10 @@ export function captureFlow(flow: FlowLike, opts: FlowCaptureOptions = {}, into?
     if (response.body !== undefined) spec.responseBody = response.body;
     if (response.stream)
       spec.stream = { chunkChars: response.stream.chunkBytes, delayMs: response.stream.delayMs };
+    if (response.timed) {
+      spec.pieces = response.timed;
+      spec.headersAfterMs = 60;
+    }
     if (opts.liveAt?.step === i) spec.liveAfterChunks = opts.liveAt.chunks;
     const end = captureCall(ctx, i, spec, out);
     t = end + (opts.gapMs ?? 50);

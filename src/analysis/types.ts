@@ -35,6 +35,8 @@ export type {
   LatencyStats,
   LatRReport,
   PageSession,
+  PhaseStats,
+  ToolCallStats,
   TurnLinks,
   TurnMessageIds,
   TurnModel,

@@ -8,7 +8,7 @@
  * uninterrupted step is one cluster (usually one page load) or one conversation.
  */
 import { analyzeConversation, type ChunkMap, type Conversation, DecodeCache, groupCalls } from '../analysis';
-import type { PageSession, Turn } from '../analysis/types';
+import type { PageSession, PhaseStats, Turn } from '../analysis/types';
 import { conversationIdFromUrl } from '../protocol/classify';
 import type { DecodedTurn } from '../protocol/decoded';
 import type { StoredCall } from '../store/schema';
@@ -93,6 +93,19 @@ function projectDecoded(d: DecodedTurn): ExportedConversation['turns'][number]['
   };
 }
 
+function projectPhases(p: PhaseStats): PhaseStats {
+  return {
+    ttfbMs: finite(p.ttfbMs),
+    firstAnswerTextMs: finite(p.firstAnswerTextMs),
+    reasoningAtMs: finite(p.reasoningAtMs),
+    reasoningMs: finite(p.reasoningMs),
+    reportedThoughtSeconds: finite(p.reportedThoughtSeconds),
+    tools: p.tools.map((c) => ({ ...c, startMs: finite(c.startMs) ?? 0, durationMs: finite(c.durationMs) })),
+    answerMs: finite(p.answerMs),
+    endAtMs: finite(p.endAtMs),
+  };
+}
+
 function projectTurn(t: Turn): ExportedConversation['turns'][number] {
   const lat = t.latency;
   const out: ExportedConversation['turns'][number] = {
@@ -126,6 +139,7 @@ function projectTurn(t: Turn): ExportedConversation['turns'][number] {
       gapP95Ms: finite(lat.gapP95Ms),
       gapP99Ms: finite(lat.gapP99Ms),
       maxStallMs: finite(lat.maxStallMs),
+      ...(lat.phases ? { phases: projectPhases(lat.phases) } : {}),
     },
     live: t.live,
     incomplete: t.incomplete,

@@ -55,7 +55,7 @@ export type ExportedCall = z.infer<typeof exportedCall>;
 const exportedComparison = latencyComparison.extend({
   rows: z.array(
     latencyComparisonRow.extend({
-      metric: z.string().describe('ttft, contentEvents, gapP50, gapP95, gapP99, total'),
+      metric: z.string().describe('ttft, contentEvents, gapP50, gapP95, gapP99, total, reasoning'),
     }),
   ),
 });

@@ -38,6 +38,74 @@ export interface TimelineCall {
   bytes: number | null;
   /** What the send is to its turn (for the turn's own POST). */
   role: 'send' | 'resume' | 'lat/r' | 'gen_title' | null;
+  /**
+   * The turn's phases, on the row of the call that carried its answer (the send, or the socket of a
+   * WebSocket-delivered turn); absent on other rows and for turns decoded before phases existed.
+   */
+  phases?: PhaseSegment[];
+}
+
+/** What a stretch of a turn's stream was doing (docs/protocol.md §13). */
+export type PhaseKind = 'waiting' | 'reasoning' | 'tool' | 'answer' | 'stream';
+
+/**
+ * One stretch of a turn on the timeline: epoch ms from `start` to `end`. `stream` is what falls between
+ * the named phases (commentary, metadata, the tail after the answer).
+ */
+export interface PhaseSegment {
+  kind: PhaseKind;
+  /** What the segment is, in words: "waiting", "reasoning", "tool web.run", "answer", "streaming". */
+  label: string;
+  start: number;
+  end: number;
+}
+
+/** Which phase wins where two overlap (a tool call runs inside the reasoning window). */
+const PHASE_RANK: Record<PhaseKind, number> = { tool: 4, answer: 3, reasoning: 2, waiting: 1, stream: 0 };
+
+/**
+ * The turn's stream split into its phases, for the bar: waiting (send → first byte), reasoning (first →
+ * last thought), each tool call (call → result; without a result, until the next phase or the end),
+ * answer (first answer text → end), and `stream` between them. Non-overlapping, in time order, from the
+ * send's start to the stream's last event (`until` while nothing has arrived yet: the live end). Empty
+ * when the decoded turn carries no phase times.
+ */
+export function phaseSegments(t: Turn, until: number): PhaseSegment[] {
+  const p = t.decoded.phases;
+  if (!p) return [];
+  const start = t.startTime;
+  const end = Math.max(start, p.end ?? until);
+  const spans: PhaseSegment[] = [];
+  const add = (kind: PhaseKind, label: string, from: number | null, to: number | null) => {
+    if (from === null || to === null || to <= from) return;
+    spans.push({ kind, label, start: Math.max(start, from), end: Math.min(end, to) });
+  };
+  add('waiting', 'waiting', start, p.firstByte ?? end);
+  add('stream', 'streaming', p.firstByte, end);
+  add('reasoning', 'reasoning', p.reasoningStart, p.reasoningEnd);
+  add('answer', 'answer', p.firstAnswerText, end);
+  const marks = [p.reasoningStart, p.firstAnswerText, ...p.toolCalls.map((c) => c.start), end];
+  for (const c of p.toolCalls) {
+    // No result (yet, or stopped): the call lasts until whatever came next.
+    const next = marks.filter((m): m is number => m !== null && m > c.start).sort((a, b) => a - b)[0];
+    add('tool', `tool ${c.tool}`, c.start, c.end ?? next ?? end);
+  }
+  const cuts = [...new Set(spans.flatMap((s) => [s.start, s.end]))].sort((a, b) => a - b);
+  const out: PhaseSegment[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    const a = cuts[i] as number;
+    const b = cuts[i + 1] as number;
+    const mid = (a + b) / 2;
+    let best: PhaseSegment | null = null;
+    for (const s of spans) {
+      if (s.start <= mid && mid < s.end && (!best || PHASE_RANK[s.kind] > PHASE_RANK[best.kind])) best = s;
+    }
+    if (!best) continue;
+    const last = out.at(-1);
+    if (last && last.label === best.label && last.end === a) last.end = b;
+    else out.push({ kind: best.kind, label: best.label, start: a, end: b });
+  }
+  return out;
 }
 
 export interface TimelineGroup {
@@ -144,6 +212,14 @@ export function buildTimeline(conv: Conversation, calls: ReadonlyMap<string, Sto
       claimed.add(id);
       rows.push(toRow(c, 0, role));
     }
+    // The phases go on the row that carried the answer: the socket of a WebSocket turn, else the send.
+    const carrier =
+      (t.answerSource === 'websocket' && rows.find((r) => r.callId === t.linkedCalls.sockets[0])) ||
+      rows.find((r) => r.callId === t.callId);
+    if (carrier) {
+      const segments = phaseSegments(t, carrier.end);
+      if (segments.length > 0) carrier.phases = segments;
+    }
     rows.sort(byStart);
     groups.push(group(`turn-${t.index}`, t.index, `Turn ${t.index + 1}`, turnNote(t), t.userPrompt, rows));
   }
@@ -199,7 +275,8 @@ function group(
   let live = false;
   for (const r of rows) {
     start = Math.min(start, r.start);
-    end = Math.max(end, r.end);
+    end = Math.max(end, r.end, r.phases?.at(-1)?.end ?? r.end);
+    start = Math.min(start, r.phases?.[0]?.start ?? r.start);
     if (r.live) live = true;
   }
   return { key, turnIndex, title, note, prompt, start, end, live, calls: rows };

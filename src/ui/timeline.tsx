@@ -9,6 +9,8 @@ import { useMemo, useRef, useState } from 'preact/hooks';
 import { formatBytes, formatMs, formatOffset, KIND_LABEL, plural } from './format';
 import {
   flatten,
+  type PhaseKind,
+  type PhaseSegment,
   type TimelineCall,
   type TimelineGroup,
   type TimelineItem,
@@ -41,9 +43,29 @@ export interface TimelineProps {
   reveal?: string | null;
 }
 
+/** The row's visible cells, as shown: status (or … / —) and duration (… while live). */
+function visibleCells(c: TimelineCall): { status: string; duration: string } {
+  const dur = c.totalMs ?? c.end - c.start;
+  return {
+    status: c.status !== null ? String(c.status) : c.live ? '…' : '—',
+    duration: c.live && c.totalMs === null ? `${formatMs(dur)}…` : formatMs(dur),
+  };
+}
+
+/** "reasoning 1.74 s" for each phase segment of a row, in time order. */
+export function describePhases(segments: readonly PhaseSegment[]): string {
+  return segments.map((s) => `${s.label} ${formatMs(s.end - s.start)}`).join(', ');
+}
+
+/**
+ * A row's accessible name. It starts with the row's visible text in order (number, label, status,
+ * duration), so that the name contains what sighted users read (WCAG 2.5.3, axe
+ * `label-content-name-mismatch`), then adds the method, path, offsets, timings and the phases.
+ */
 function describeCall(c: TimelineCall, origin: number): string {
+  const cells = visibleCells(c);
   const parts = [
-    `${c.n} ${c.label}`,
+    `${c.n} ${c.label} ${cells.status} ${cells.duration}`,
     `${c.method} ${c.path}`,
     c.status !== null ? `status ${c.status}` : c.live ? 'waiting for headers' : 'no status',
     `starts ${formatOffset(c.start - origin)}`,
@@ -52,6 +74,7 @@ function describeCall(c: TimelineCall, origin: number): string {
   if (c.receivingMs !== null) parts.push(`receiving ${formatMs(c.receivingMs)}${c.live ? ' so far' : ''}`);
   if (c.totalMs !== null) parts.push(`total ${formatMs(c.totalMs)}`);
   else if (c.live) parts.push('still streaming');
+  if (c.phases) parts.push(`phases: ${describePhases(c.phases)}`);
   return parts.join(', ');
 }
 
@@ -199,7 +222,7 @@ function Row(props: {
   const mid = c.headers !== null ? xPercent(c.headers, from, to) : right;
   const width = Math.max(0, right - left);
   const waitShare = width > 0 ? ((mid - left) / width) * 100 : 100;
-  const dur = c.totalMs ?? c.end - c.start;
+  const cells = visibleCells(c);
   const classes = ['tl-row', `k-${c.kind}`];
   if (selected) classes.push('selected');
   if (c.failed) classes.push('failed');
@@ -217,20 +240,67 @@ function Row(props: {
       onMouseLeave={props.onLeave}
       onBlur={props.onLeave}
     >
+      {/* Spaces between the cells: the accessible name reads them as separate words, like the eye. */}
       <span class="tl-name">
         <span class="tl-n">{c.n}</span> <span class="tl-label">{c.label}</span>
-      </span>
-      <span class={`tl-status${c.failed ? ' bad' : ''}`}>{c.status ?? (c.live ? '…' : '—')}</span>
-      <span class="tl-dur num">{c.live && c.totalMs === null ? `${formatMs(dur)}…` : formatMs(dur)}</span>
+      </span>{' '}
+      <span class={`tl-status${c.failed ? ' bad' : ''}`}>{cells.status}</span>{' '}
+      <span class="tl-dur num">{cells.duration}</span>
       <span class="tl-track">
-        <span class="tl-bar" style={{ left: `${left}%`, width: `${width}%` }}>
-          <span class="seg wait" style={{ width: `${waitShare}%` }} />
-          <span class="seg recv" style={{ width: `${100 - waitShare}%` }} />
-        </span>
+        {c.phases ? (
+          <PhasedBar c={c} phases={c.phases} win={win} />
+        ) : (
+          <span class="tl-bar" style={{ left: `${left}%`, width: `${width}%` }}>
+            <span class="seg wait" style={{ width: `${waitShare}%` }} />
+            <span class="seg recv" style={{ width: `${100 - waitShare}%` }} />
+          </span>
+        )}
       </span>
     </button>
   );
 }
+
+/**
+ * The bar of the call that carried a turn's answer, split into the turn's phases (waiting, reasoning,
+ * tool calls, answer, streaming between them); what the call did outside them (a socket open before the
+ * send, the tail after the last event) is drawn as plain receiving.
+ */
+function PhasedBar({ c, phases, win }: { c: TimelineCall; phases: PhaseSegment[]; win: [number, number] }) {
+  const [from, to] = win;
+  const first = phases[0]?.start ?? c.start;
+  const last = phases.at(-1)?.end ?? c.end;
+  const start = Math.min(c.start, first);
+  const end = Math.max(c.end, last);
+  const left = xPercent(start, from, to);
+  const width = Math.max(0, xPercent(end, from, to) - left);
+  const span = Math.max(1e-9, end - start);
+  const pct = (ms: number) => `${(Math.max(0, ms) / span) * 100}%`;
+  return (
+    <span class="tl-bar phased" style={{ left: `${left}%`, width: `${width}%` }}>
+      {first > start && <span class="seg recv" style={{ width: pct(first - start) }} />}
+      {phases.map((p) => (
+        <span
+          key={`${p.label}@${p.start}`}
+          class={`seg ph-${p.kind}`}
+          data-phase={p.kind}
+          data-label={p.label}
+          data-ms={Math.round(p.end - p.start)}
+          style={{ width: pct(p.end - p.start) }}
+        />
+      ))}
+      {end > last && <span class="seg recv" style={{ width: pct(end - last) }} />}
+    </span>
+  );
+}
+
+/** Legend entries of the phase colours, in the order a turn goes through them. */
+const PHASE_LEGEND: readonly { kind: PhaseKind; label: string }[] = [
+  { kind: 'waiting', label: 'until first byte' },
+  { kind: 'reasoning', label: 'reasoning' },
+  { kind: 'tool', label: 'tool call' },
+  { kind: 'answer', label: 'answer' },
+  { kind: 'stream', label: 'other stream' },
+];
 
 function Ticks({ span, step }: { span: number; step: number }) {
   const ticks: number[] = [];
@@ -248,8 +318,17 @@ function Ticks({ span, step }: { span: number; step: number }) {
 }
 
 function Legend({ model }: { model: TimelineModel }) {
+  // Only the phases some turn went through: no "reasoning" or "tool call" for older models.
+  const present = new Set<PhaseKind>();
+  for (const g of model.groups) for (const c of g.calls) for (const p of c.phases ?? []) present.add(p.kind);
   return (
     <ul class="legend" aria-label="Legend">
+      {PHASE_LEGEND.filter((p) => present.has(p.kind)).map((p) => (
+        <li key={p.kind} class="legend-phase" data-phase={p.kind}>
+          <span class={`swatch ph-${p.kind}`} aria-hidden="true" />
+          {p.label}
+        </li>
+      ))}
       <li class="legend-seg">
         <span class="swatch swatch-wait" aria-hidden="true" />
         waiting
@@ -312,6 +391,15 @@ function Tip({
           </>
         )}
       </dl>
+      {c.phases && (
+        <ul class="tip-phases">
+          {c.phases.map((p) => (
+            <li key={`${p.label}@${p.start}`}>
+              <span class={`swatch ph-${p.kind}`} /> {p.label} {formatMs(p.end - p.start)}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -86,6 +86,7 @@ function TurnCard({
           <p class="prompt">
             <span class="who">You</span> {t.userPrompt ?? <span class="muted">(prompt not captured)</span>}
           </p>
+          <TurnSteps turn={t} />
           <p class="reply">
             <span class="who">ChatGPT</span>{' '}
             <span class="reply-text" data-turn-reply={t.index}>
@@ -101,6 +102,119 @@ function TurnCard({
   );
 }
 
+/** The parts of a turn that are not the answer (docs/protocol.md §13), listed before it. */
+const STEP_PARTS = new Set(['reasoning', 'tool_call', 'tool_result', 'commentary']);
+
+/**
+ * What the model did before (and around) its answer, in stream order: thoughts (collapsed, summary and
+ * text), tool calls with the tool, their duration and result (sources as text, images by asset pointer,
+ * output), and commentary. Nothing for turns of models without channels (only the answer).
+ */
+export function TurnSteps({ turn: t }: { turn: Turn }) {
+  const messages = t.decoded.messages.filter((m) => m.part !== undefined && STEP_PARTS.has(m.part));
+  if (messages.length === 0) return null;
+  const byId = new Map(t.decoded.messages.map((m) => [m.id, m]));
+  const tools = new Map((t.latency.phases?.tools ?? []).map((c) => [c.callId, c]));
+  const resultIds = new Set((t.decoded.phases?.toolCalls ?? []).map((c) => c.resultId).filter((id) => id));
+  const items = [];
+  for (const m of messages) {
+    if (m.part === 'tool_result' && resultIds.has(m.id)) continue; // shown with its call
+    if (m.part === 'reasoning') {
+      const r = m.reasoning;
+      for (const [i, th] of (r?.thoughts ?? []).entries()) {
+        items.push(
+          <li key={`${m.id}:${i}`} class="step step-thought" data-step="thought">
+            <details>
+              <summary>
+                <span class="step-kind">Thought</span> {th.summary ?? '(no summary)'}
+              </summary>
+              <p class="step-text">{th.content || <span class="muted">(no text)</span>}</p>
+            </details>
+          </li>,
+        );
+      }
+      if (r?.recap)
+        items.push(
+          <li key={`${m.id}:recap`} class="step step-recap" data-step="recap">
+            <span class="step-kind">Reasoning</span> {r.recap}
+          </li>,
+        );
+      continue;
+    }
+    if (m.part === 'tool_call') {
+      const timing = tools.get(m.id);
+      const call = t.decoded.phases?.toolCalls.find((c) => c.callId === m.id);
+      const result = call?.resultId ? byId.get(call.resultId) : undefined;
+      const name = m.tool ?? m.recipient ?? 'tool';
+      items.push(
+        <li key={m.id} class="step step-tool" data-step="tool" data-tool={name}>
+          <div>
+            <span class="step-kind">Tool</span> <code>{name}</code>
+            {' · '}
+            {timing?.durationMs != null ? (
+              formatMs(timing.durationMs)
+            ) : (
+              <span class="muted">{t.live ? 'running…' : 'no result'}</span>
+            )}
+          </div>
+          {m.text && <pre class="step-code">{m.text}</pre>}
+          {result && <ToolResult m={result} />}
+        </li>,
+      );
+      continue;
+    }
+    if (m.part === 'tool_result') {
+      items.push(
+        <li key={m.id} class="step step-tool" data-step="tool-result">
+          <span class="step-kind">Tool result</span> <code>{m.tool ?? m.name ?? 'tool'}</code>
+          <ToolResult m={m} />
+        </li>,
+      );
+      continue;
+    }
+    items.push(
+      <li key={m.id} class="step step-commentary" data-step="commentary">
+        <span class="step-kind">Commentary</span> <span class="step-text">{m.text}</span>
+      </li>,
+    );
+  }
+  return (
+    <ol class="turn-steps" aria-label={`Steps of turn ${t.index + 1}`}>
+      {items}
+    </ol>
+  );
+}
+
+/** A tool's result: its web sources (title and URL as text), images (asset pointers) and output. */
+function ToolResult({ m }: { m: Turn['decoded']['messages'][number] }) {
+  return (
+    <div class="tool-result">
+      {m.sources && m.sources.length > 0 && (
+        <ul class="sources" aria-label="Sources">
+          {m.sources.map((src) => (
+            <li key={src.url}>
+              {src.title && <span class="source-title">{src.title}</span>}{' '}
+              <span class="mono source-url">{src.url}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {m.images?.map((img) => (
+        <div key={img.assetPointer} class="image-ref">
+          Image <span class="mono">{img.assetPointer}</span>
+          {img.width !== null && img.height !== null && (
+            <span class="muted">
+              {' '}
+              {img.width}×{img.height}
+            </span>
+          )}
+        </div>
+      ))}
+      {m.text && <pre class="step-code">{m.text}</pre>}
+    </div>
+  );
+}
+
 const METRIC_NAME: Record<ComparedMetric, string> = {
   ttft: 'Time to first text',
   total: 'Total',
@@ -108,6 +222,7 @@ const METRIC_NAME: Record<ComparedMetric, string> = {
   gapP50: 'Gap p50',
   gapP95: 'Gap p95',
   gapP99: 'Gap p99',
+  reasoning: 'Reasoning',
 };
 
 const isCount = (m: ComparedMetric) => m === 'contentEvents';
@@ -137,6 +252,15 @@ export function LatencyCard({ turn: t }: { turn: Turn }) {
       </tr>
     );
   };
+  const p = l.phases;
+  const plain = (name: string, ms: number | null | undefined, key = name) => (
+    <tr key={key} class="phase-row">
+      <th scope="row">{name}</th>
+      <td class="num">{formatMs(ms ?? null)}</td>
+      <td class="num">—</td>
+      <td class="num">—</td>
+    </tr>
+  );
   return (
     <section class="latency-card" aria-label={`Latency of turn ${t.index + 1}`}>
       <table class="latency">
@@ -151,13 +275,23 @@ export function LatencyCard({ turn: t }: { turn: Turn }) {
               Measured
             </th>
             <th scope="col" class="num">
-              lat/r
+              Reported
             </th>
             <th scope="col" class="num">
               Difference
             </th>
           </tr>
         </thead>
+        {p && (
+          <tbody class="phases" aria-label="Phases">
+            {plain('Time to first byte', p.ttfbMs)}
+            {(p.reasoningMs !== null || p.reportedThoughtSeconds !== null) &&
+              line('reasoning', p.reasoningMs)}
+            {p.tools.map((c) => plain(`Tool ${c.tool}`, c.durationMs, c.callId))}
+            {plain('Time to first answer text', p.firstAnswerTextMs)}
+            {plain('Answer', p.answerMs)}
+          </tbody>
+        )}
         <tbody>
           {line('ttft', l.ttftMs)}
           {line('total', l.totalMs)}
@@ -187,8 +321,11 @@ export function LatencyCard({ turn: t }: { turn: Turn }) {
         </p>
       )}
       <p class="muted small">
-        Headers after {formatMs(l.timeToHeadersMs)}. Difference = measured − reported; lat/r counts tokens
-        where the recorder counts text events.
+        Headers after {formatMs(l.timeToHeadersMs)}. Reported: what ChatGPT posted to lat/r
+        {p && (p.reasoningMs !== null || p.reportedThoughtSeconds !== null)
+          ? ', and its “Thought for N s” for reasoning'
+          : ''}
+        . Difference = measured − reported; lat/r counts tokens where the recorder counts text events.
       </p>
     </section>
   );
