@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFixture } from '../../test/fixtures';
+import { readFixture, readJsonFixture } from '../../test/fixtures';
 import { makeCanaries, seedFlow } from '../../test/flows';
 import type { StoredCall } from '../store/schema';
 import { groupCalls, summarizeConversations, summaryBodyCallIds } from './group';
@@ -188,6 +188,35 @@ describe('summarizeConversations', () => {
     expect(rich[0]?.searchText).not.toContain('loud and clear');
     const withReplies = summarizeConversations(calls, { replies: new Map([['real-0', 'Loud and clear']]) });
     expect(withReplies[0]?.searchText).toContain('loud and clear');
+  });
+
+  it("a rename (PATCH conversation/{id} with a title, fixture real-2026/03) is the conversation's new title", () => {
+    const a = captureFlow(seed());
+    const rename = readJsonFixture('real-2026/03-url-patch-conversation-rename-hide.json') as {
+      calls: { method: string; url: string; request: string; status: number }[];
+    };
+    const r = rename.calls[0]!;
+    const last = Math.max(...a.calls.map((c) => c.startTime));
+    const renameCall = {
+      ...a.calls[0]!,
+      callId: 'rename-1',
+      method: r.method,
+      url: r.url.replace('86f73b54-0f51-47ba-84a3-07c1e25dce81', SEED),
+      kind: 'conversation_update' as const,
+      conversationId: SEED,
+      requestBody: r.request,
+      requestBodyEncoding: 'text' as const,
+      status: r.status,
+      startTime: last + 1000,
+      endTime: last + 1100,
+    };
+    const calls = [...a.calls, renameCall];
+    const bodies = new Map(a.chunks);
+    const [conv] = summarizeConversations(calls, { bodies });
+    expect(conv).toMatchObject({ id: SEED, title: 'Roman Empire facts', titleSource: 'conversation_update' });
+    // A rename the server refused changes nothing.
+    const refused = summarizeConversations([...a.calls, { ...renameCall, status: 404 }], { bodies });
+    expect(refused[0]).toMatchObject({ title: 'Roman Empire Fun Fact', titleSource: 'gen_title' });
   });
 
   it('takes a v1 title from the stream without decoding it', () => {

@@ -17,6 +17,7 @@
  */
 import type { Kind } from '../protocol/classify';
 import { conversationIdFromUrl } from '../protocol/classify';
+import { titleFromUpdate } from '../protocol/schemas/conversation-update';
 import { isLive, isOpen } from '../store/call-facts';
 import type { StoredCall } from '../store/schema';
 import {
@@ -27,6 +28,7 @@ import {
   latRRequestId,
   listTitles,
   parseSendRequest,
+  requestJson,
   responseText,
   type SendRequest,
   scanStreamTitle,
@@ -269,17 +271,20 @@ interface FoundTitle {
   time: number;
 }
 
-/** Later and stronger wins: the stream's own title over gen_title over a fetched conversation over the list. */
+/**
+ * Later and stronger wins: the user's own rename (PATCH conversation/{id} `{title}`) over the stream's title
+ * over gen_title over a fetched conversation over the list.
+ */
 const TITLE_RANK: Record<TitleSource, number> = {
   conversations_list: 0,
   conversation_get: 1,
   gen_title: 2,
   stream: 3,
+  conversation_update: 4,
 };
 
 function collectTitles(sorted: readonly StoredCall[], bodies: ChunkMap | undefined) {
   const found = new Map<string, FoundTitle>();
-  if (!bodies) return found;
   const offer = (id: string | null, title: string | null, source: TitleSource, time: number) => {
     if (!id || !title) return;
     const rank = TITLE_RANK[source];
@@ -289,7 +294,12 @@ function collectTitles(sorted: readonly StoredCall[], bodies: ChunkMap | undefin
     }
   };
   for (const c of sorted) {
-    if (!bodies.has(c.callId)) continue;
+    // A rename's title is in its request body (the record itself); it counts once the server accepted it.
+    if (c.kind === 'conversation_update' && c.requestBodyEncoding === 'text' && (c.status ?? 0) < 400) {
+      offer(c.conversationId, titleFromUpdate(requestJson(c)), 'conversation_update', c.startTime);
+      continue;
+    }
+    if (!bodies?.has(c.callId)) continue;
     switch (c.kind) {
       case 'gen_title':
       case 'conversation_get':

@@ -69,7 +69,13 @@ export interface ConversationSummary {
   idSource: ConversationIdSource;
   /** Best known title (see `titleSource`); null when none was captured. */
   title: string | null;
-  titleSource: 'stream' | 'gen_title' | 'conversations_list' | 'conversation_get' | null;
+  titleSource:
+    | 'stream'
+    | 'gen_title'
+    | 'conversations_list'
+    | 'conversation_get'
+    | 'conversation_update'
+    | null;
   host: string | null;
   startedAt: number;
   endedAt: number;

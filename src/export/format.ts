@@ -99,7 +99,9 @@ export const exportedConversation = z.object({
   id: z.string().describe('Server conversation id, or `provisional:<callId>` while none is known.'),
   idSource: z.enum(['server', 'provisional']),
   title: nullableString,
-  titleSource: z.enum(['stream', 'gen_title', 'conversations_list', 'conversation_get']).nullable(),
+  titleSource: z
+    .enum(['stream', 'gen_title', 'conversations_list', 'conversation_get', 'conversation_update'])
+    .nullable(),
   host: nullableString,
   startedAt: z.number(),
   endedAt: z.number(),
