@@ -159,20 +159,36 @@ setTimeout(() => void maybeApplyRetention(), 5_000);
 // Every call ends. A page that went away (tab closed, navigated, reloaded) disconnects its relay's port:
 // once no batch of that page session has arrived for a few seconds, its open calls end as interrupted.
 const INTERRUPT_GRACE_MS = 5_000;
-const pendingInterrupts = new Map<string, ReturnType<typeof setTimeout>>();
+const pendingInterrupts = new Map<string, { tabId: number; timer: ReturnType<typeof setTimeout> }>();
 function interruptLater(pageSessionId: string, tabId: number) {
-  clearTimeout(pendingInterrupts.get(pageSessionId));
-  pendingInterrupts.set(
-    pageSessionId,
-    setTimeout(async () => {
-      pendingInterrupts.delete(pageSessionId);
-      try {
-        const reason = 'the page was closed or left before the call ended';
-        const ended = await interruptOpenCalls(await db(), [pageSessionId], reason);
-        if (ended.length) broadcast(tabId, ended);
-      } catch {}
-    }, INTERRUPT_GRACE_MS),
-  );
+  clearTimeout(pendingInterrupts.get(pageSessionId)?.timer);
+  const timer = setTimeout(async () => {
+    pendingInterrupts.delete(pageSessionId);
+    try {
+      const reason = 'the page was closed or left before the call ended';
+      const ended = await interruptOpenCalls(await db(), [pageSessionId], reason);
+      if (ended.length) broadcast(tabId, ended);
+    } catch {}
+  }, INTERRUPT_GRACE_MS);
+  pendingInterrupts.set(pageSessionId, { tabId, timer });
+}
+/**
+ * A batch arrived from `tabId`: its page may be one whose port just disconnected (the relay reconnects
+ * after a worker restart or a failed post). Hold that tab's pending interrupts from the moment the batch
+ * arrives, not when it is written; the returned function, called once the port's page session is known,
+ * re-arms those of other page sessions (the tab navigated to a new page: the old one is gone).
+ */
+function holdInterrupts(tabId: number): (current: string | null) => void {
+  const held: string[] = [];
+  for (const [id, p] of pendingInterrupts) {
+    if (p.tabId !== tabId) continue;
+    clearTimeout(p.timer);
+    pendingInterrupts.delete(id);
+    held.push(id);
+  }
+  return (current) => {
+    for (const id of held) if (id !== current) interruptLater(id, tabId);
+  };
 }
 
 // A browser restart leaves no page of the previous session: its open calls were interrupted.
@@ -212,13 +228,20 @@ browser.runtime.onConnect.addListener((port: Runtime.Port) => {
   const tabId = sender.tab.id;
   // One relay, one page: the first page session this port names is the only one it may change.
   const binding = { pageSessionId: null as string | null };
+  // The port may close while a batch is still being written: decide once it is (its binding is known then).
+  let inFlight: Promise<unknown> = Promise.resolve();
   port.onDisconnect.addListener(() => {
-    if (binding.pageSessionId) interruptLater(binding.pageSessionId, tabId);
+    void inFlight.finally(() => {
+      if (binding.pageSessionId) interruptLater(binding.pageSessionId, tabId);
+    });
   });
   port.onMessage.addListener(async (body: unknown) => {
     const batchId = captureBatchId(body);
-    const r = await service.handleBody('capture/batch', body, { tabId, fromExtensionPage: false, binding });
-    if (binding.pageSessionId) clearTimeout(pendingInterrupts.get(binding.pageSessionId));
+    const rearm = holdInterrupts(tabId);
+    const handled = service.handleBody('capture/batch', body, { tabId, fromExtensionPage: false, binding });
+    inFlight = handled;
+    const r = await handled;
+    rearm(binding.pageSessionId);
     void maybeApplyRetention();
     const ack: CaptureAck = r.ok ? { batchId, ok: true } : { batchId, ok: false, error: r.error };
     try {

@@ -8,6 +8,7 @@ import {
   MAX_HEADER_NAME_CHARS,
   MAX_HEADER_VALUE_CHARS,
   MAX_HEADERS,
+  MAX_METHOD_CHARS,
   MAX_STATUS_TEXT_CHARS,
   MAX_URL_CHARS,
 } from './limits';
@@ -34,7 +35,7 @@ export const callStart = z.object({
   callId: id,
   pageSessionId: id,
   transport,
-  method: z.string().max(32),
+  method: z.string().max(MAX_METHOD_CHARS),
   url: z.string().max(MAX_URL_CHARS),
   pageUrl: z.string().max(MAX_URL_CHARS),
   requestHeaders: headerList,

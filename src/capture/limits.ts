@@ -32,6 +32,8 @@ export const MAX_HEADERS = 512;
 export const MAX_HEADER_NAME_CHARS = 256;
 export const MAX_HEADER_VALUE_CHARS = 16_384;
 export const MAX_STATUS_TEXT_CHARS = 1024;
+/** An HTTP method's length (the page may use any token; longer ones are cut, not refused). */
+export const MAX_METHOD_CHARS = 32;
 
 /** Streamed text without a line break is released for redaction past this many characters… */
 export const REDACT_MAX_PENDING_CHARS = 256 * 1024;

@@ -176,6 +176,9 @@ describe('capture store', () => {
     const chunk: CaptureEvent = { type: 'chunk', callId: 'c1', seq: 9, time: 2000, bytes: 1, data: 'x' };
     const fromOtherTab = await writeBatch(db, [chunk], { tabId: 2 });
     expect(fromOtherTab.refused).toBe(1);
+    // An imported call (no tab) is no page's to change.
+    await writeBatch(db, streamCall('imp', 'p9', 500), { tabId: null });
+    expect((await writeBatch(db, [{ ...chunk, callId: 'imp' }], { tabId: 1 })).refused).toBe(1);
     // A port bound to page session p2 (its first start named it) may not touch p1's call, even in tab 1.
     const binding = { pageSessionId: null as string | null };
     await writeBatch(db, streamCall('c2', 'p2', 3000), { tabId: 1, binding });

@@ -62,11 +62,12 @@ export function isPlaceholder(call: StoredCall): boolean {
 }
 
 /**
- * May this sender change this record? Never a call of another tab; never a call of another page session
+ * May this sender change this record? Never a call of another tab or an imported one; never a call of another page session
  * than the one the sender's port is bound to. Binds the port on first sight of a real page session.
  */
 export function mayChange(call: StoredCall | undefined, ctx: BatchContext, startSession?: string): boolean {
-  if (call && call.tabId !== null && ctx.tabId !== null && call.tabId !== ctx.tabId) return false;
+  // Imported calls (tabId null) belong to no page: no capture port may touch them.
+  if (call && ctx.tabId !== null && call.tabId !== ctx.tabId) return false;
   const session = call && !isPlaceholder(call) ? call.pageSessionId : startSession;
   if (session === undefined || !ctx.binding) return true;
   ctx.binding.pageSessionId ??= session;

@@ -23,6 +23,9 @@ export interface Intrinsics {
   defineProperty: typeof Object.defineProperty;
   stringify: typeof JSON.stringify;
   parse: typeof JSON.parse;
+  /** `Object.keys`: own enumerable string keys, no prototype lookup. */
+  keys: (o: object) => string[];
+  isArray: (x: unknown) => x is unknown[];
   Promise: PromiseConstructor;
   /** True for the realm's own promises (what async functions return), whatever `window.Promise` is now. */
   isPromise: (x: unknown) => x is Promise<unknown>;
@@ -108,6 +111,8 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     defineProperty: win.Object.defineProperty,
     stringify: win.JSON.stringify,
     parse: win.JSON.parse,
+    keys: win.Object.keys,
+    isArray: win.Array.isArray,
     Promise: win.Promise,
     isPromise: (x): x is Promise<unknown> => inherits(promiseProto, x) as boolean,
     WeakMap: win.WeakMap,

@@ -8,6 +8,7 @@ import { readSettingsMessage } from '../channel';
 import type { CaptureEvent, HookSettings } from '../events';
 import { offerPort } from './handshake';
 import type { Intrinsics } from './intrinsics';
+import { toJson } from './json';
 import type { PageWindow } from './types';
 
 /** Bundles kept while the relay has not connected yet (beyond this, new bundles are dropped). */
@@ -65,7 +66,7 @@ export function createOutbox(win: PageWindow, js: Intrinsics, settings: HookSett
       try {
         const item = batch[i]!;
         const e = typeof item === 'function' ? item() : item;
-        if (e) bundle += (bundle ? ',' : '') + js.stringify(e);
+        if (e) bundle += (bundle ? ',' : '') + toJson(js, e);
       } catch {}
     }
     if (!bundle) return;

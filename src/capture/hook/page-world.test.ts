@@ -94,6 +94,24 @@ it('keeps recording, unseen, after the page replaces postMessage, JSON, Reflect,
     }
   };
   spy(OrigDecoder.prototype as unknown as Obj, 'decode', 'TextDecoder.decode', always);
+  // JSON.stringify calls any toJSON it finds on an object's prototype chain: a page that defines one on
+  // Object.prototype or Array.prototype would see (and could rewrite) every event the hook serialises.
+  for (const [proto, label] of [
+    [Object.prototype, 'Object.prototype.toJSON'],
+    [Array.prototype, 'Array.prototype.toJSON'],
+  ] as const) {
+    Object.defineProperty(proto, 'toJSON', {
+      configurable: true,
+      writable: true,
+      value(this: unknown) {
+        if (hasCapture(this) || (Array.isArray(this) && this.some(hasCapture))) seen[seen.length] = label;
+        return this;
+      },
+    });
+    restore[restore.length] = () => {
+      delete (proto as Obj).toJSON;
+    };
+  }
 
   let text = '';
   try {

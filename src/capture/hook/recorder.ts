@@ -5,6 +5,7 @@
 
 import { isChatGptHost } from '../../settings';
 import type { CallResponse, CallStart, HookSettings } from '../events';
+import { MAX_METHOD_CHARS, MAX_STATUS_TEXT_CHARS } from '../limits';
 import { redactHeaders, redactUrl } from '../redact';
 import { BodyReader, clampHeaders, clampUrl } from './body-reader';
 import { type BodyMode, BodyRecorder } from './chunks';
@@ -89,7 +90,7 @@ export class Recorder {
           callId,
           pageSessionId: this.pageSessionId,
           transport,
-          method: method.toUpperCase(),
+          method: method.toUpperCase().slice(0, MAX_METHOD_CHARS),
           url: clampUrl(redactUrl(url)),
           pageUrl: clampUrl(redactUrl(pageUrl)),
           requestHeaders: redactHeaders(clampHeaders(headers)),
@@ -119,7 +120,7 @@ export class Recorder {
         type: 'response',
         callId,
         status,
-        statusText,
+        statusText: statusText.slice(0, MAX_STATUS_TEXT_CHARS),
         responseHeaders: redactHeaders(clampHeaders(headers)),
         responseBodyEncoding: text ? 'text' : 'base64',
         headersTime,

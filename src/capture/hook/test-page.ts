@@ -338,6 +338,7 @@ export function testPage(): TestPage {
     EventTarget,
     DOMException,
     Object,
+    Array,
     String,
     WeakMap,
     Proxy,

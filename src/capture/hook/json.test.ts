@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { toJson } from './json';
+
+const js = { stringify: JSON.stringify, keys: Object.keys, isArray: Array.isArray };
+
+describe('toJson (the hook’s own-keys JSON)', () => {
+  it('writes what JSON.stringify writes for event-shaped data', () => {
+    const event = {
+      type: 'start',
+      callId: 'c"1',
+      requestHeaders: [['a', 'b\n']],
+      requestBody: null,
+      keepalive: false,
+      startTime: 1.5,
+      nested: { x: [1, 'é', { y: true }] },
+      skipped: undefined,
+    };
+    expect(toJson(js, event)).toBe(JSON.stringify(event));
+    expect(JSON.parse(toJson(js, [event, event]))).toEqual(JSON.parse(JSON.stringify([event, event])));
+    expect(toJson(js, { n: Number.NaN, i: Number.POSITIVE_INFINITY })).toBe('{"n":null,"i":null}');
+  });
+
+  it('never calls a toJSON a page put on the prototypes, and reads no inherited key', () => {
+    const seen: unknown[] = [];
+    const proto = { toJSON: () => seen.push('toJSON'), inherited: 'secret-of-the-page' };
+    const e = Object.assign(Object.create(proto) as object, { callId: 'c', data: 'x' });
+    expect(toJson(js, e)).toBe('{"callId":"c","data":"x"}');
+    expect(seen).toEqual([]);
+  });
+});
