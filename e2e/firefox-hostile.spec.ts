@@ -1,0 +1,49 @@
+/**
+ * Firefox ESR: the hostile-page scenarios of the Chromium spec (hostile-page.spec.ts), same fake routes,
+ * page code and assertions (hostile-checks.ts), recorded by the Firefox build and read back through the
+ * test build's query channel.
+ */
+import type { Browser, Page } from 'puppeteer-core';
+import type { FakeChatGPT } from './fake-chatgpt/server';
+import { test } from './firefox/fixtures';
+import type { StoredWithChunks } from './fixtures';
+import {
+  type HostileDriver,
+  hostilePageIsBlindAndRecordingGoesOn,
+  readerCancelIsStoredAsCancelled,
+} from './hostile-checks';
+
+/** Storage is read through the query channel of the last page opened (a ChatGPT page, where the relay runs). */
+const driver = (
+  firefox: Browser,
+  fake: FakeChatGPT,
+  stored: (page: Page) => Promise<StoredWithChunks[]>,
+): HostileDriver => {
+  let last: Page | null = null;
+  return {
+    fake,
+    stored: () => stored(last!),
+    open: async (url) => {
+      const page = await firefox.newPage();
+      await page.goto(url);
+      last = page;
+      return (fn) => page.evaluate(fn);
+    },
+  };
+};
+
+test('Firefox: a page that replaces postMessage and JSON.stringify (first in <head>, again later) sees no capture, and recording goes on', async ({
+  firefox,
+  fake,
+  stored,
+}) => {
+  await hostilePageIsBlindAndRecordingGoesOn(driver(firefox, fake, stored));
+});
+
+test("Firefox: the page's reader.cancel() closes the connection and the call is stored as cancelled", async ({
+  firefox,
+  fake,
+  stored,
+}) => {
+  await readerCancelIsStoredAsCancelled(driver(firefox, fake, stored));
+});

@@ -1,0 +1,131 @@
+/**
+ * The hostile-page scenarios, shared by the Chromium spec (hostile-page.spec.ts, Playwright) and the
+ * Firefox spec (firefox-hostile.spec.ts, puppeteer-core over WebDriver BiDi): the same fake routes, the
+ * same page code and the same assertions, driven through the small `HostileDriver` each spec provides.
+ */
+import { expect } from '@playwright/test';
+import type { FakeResponse } from '../test/flows';
+import type { FakeChatGPT } from './fake-chatgpt/server';
+import { type StoredWithChunks, until } from './fixtures';
+
+/** Runs a self-contained function in the page (Playwright's and puppeteer's `page.evaluate` both fit). */
+export type Evaluate = <R>(fn: () => R | Promise<R>) => Promise<R>;
+
+export interface HostileDriver {
+  fake: FakeChatGPT;
+  /** Opens a new tab at `url` (a fake ChatGPT page) and returns how to evaluate code in it. */
+  open(url: string): Promise<Evaluate>;
+  /** What the extension stored, all calls with their chunks. */
+  stored(): Promise<StoredWithChunks[]>;
+}
+
+/** 100 SSE events, 40 bytes every 50 ms: 5 s in all, so a cancel is seen long before the end. */
+const longStream = (): FakeResponse => ({
+  status: 200,
+  headers: [['content-type', 'text/event-stream; charset=utf-8']],
+  body: Array.from({ length: 100 }, (_, i) => `data: {"n":${i}}\n\n`).join(''),
+  stream: { chunkBytes: 40, delayMs: 50 },
+});
+
+export const CANCEL_URL = 'https://chatgpt.com/backend-api/stream?cancel=1';
+
+/**
+ * On `/?hostile` (the spies of HOSTILE_SCRIPT installed first in <head>), fetches, installs the spies again
+ * as a later script would, then streams, XHRs and beacons under both layers of spies. The spies must note
+ * nothing (`window.__hostile` stays empty) and all four calls must be stored, the stream byte for byte.
+ */
+export async function hostilePageIsBlindAndRecordingGoesOn(d: HostileDriver) {
+  const evaluate = await d.open('https://chatgpt.com/?hostile');
+  await evaluate(() => fetch('/backend-api/me?hostile=1').then((r) => r.text()));
+  // A later script installs its spies again, over the first ones.
+  await evaluate(() => (window as unknown as { __spyOn(l: string): void }).__spyOn('later'));
+  d.fake.route('GET', '/backend-api/stream?hostile=2', {
+    ...longStream(),
+    stream: { chunkBytes: 400, delayMs: 5 },
+  });
+  const text = await evaluate(async () => {
+    const r = await fetch('/backend-api/stream?hostile=2');
+    const x = new XMLHttpRequest();
+    x.open('POST', '/backend-api/me?hostile=3');
+    x.send(JSON.stringify({ a: 1 }));
+    navigator.sendBeacon('/ces/v1/t?hostile=4', '{"e":1}');
+    return r.text();
+  });
+  expect(text).toContain('data: {"n":99}');
+  await new Promise((r) => setTimeout(r, 300));
+  const calls = await until(async () => {
+    const all = (await d.stored()).filter((c) => c.url.includes('hostile='));
+    return all.length === 4 && all.every((c) => c.outcome) ? all : null;
+  }, 'the four calls made under the spies');
+  const streamed = calls.find((c) => c.url.includes('hostile=2'))!;
+  expect(streamed.chunks.map((c) => c.data).join('')).toBe(text);
+  expect(await evaluate(() => (window as unknown as { __hostile: string[] }).__hostile)).toEqual([]);
+  // The spies do see what goes through them (so the empty list above is the recorder's doing, not spies
+  // that never fire, e.g. behind Firefox's Xray wrappers).
+  const selfTest = await evaluate(() => {
+    JSON.stringify({ callId: 'page' });
+    new MessageChannel().port1.postMessage('page');
+    return (window as unknown as { __hostile: string[] }).__hostile;
+  });
+  expect(selfTest).toEqual(['later stringify', 'head stringify', 'later postMessage', 'head postMessage']);
+}
+
+/**
+ * The page reads the first chunk of a 5 s stream and cancels its reader. The page must see a native-like
+ * Response; the fake must see the connection close well before the stream's end (the cancel reached the
+ * network: in Firefox too, through the CONNECT tunnel, which is a raw byte pipe); and the call must be
+ * stored as `cancelled` with only what arrived.
+ */
+export async function readerCancelIsStoredAsCancelled(d: HostileDriver) {
+  d.fake.route('GET', '/backend-api/stream?cancel=1', longStream());
+  const evaluate = await d.open('https://chatgpt.com/');
+  const seen = await evaluate(async () => {
+    const r = await fetch('/backend-api/stream?cancel=1');
+    const reader = r.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    return {
+      first,
+      native: r instanceof Response && Object.getPrototypeOf(r) === Response.prototype,
+      own: Object.getOwnPropertyNames(r),
+      url: r.url,
+      type: r.type,
+      redirected: r.redirected,
+      status: r.status,
+      contentType: r.headers.get('content-type'),
+      headersImmutable: (() => {
+        try {
+          r.headers.set('x', '1');
+          return false;
+        } catch {
+          return true;
+        }
+      })(),
+    };
+  });
+  expect(seen.first.startsWith('data: {"n":0}')).toBe(true);
+  expect({ ...seen, first: undefined }).toEqual({
+    first: undefined,
+    native: true,
+    own: [],
+    url: CANCEL_URL,
+    type: 'basic',
+    redirected: false,
+    status: 200,
+    contentType: 'text/event-stream; charset=utf-8',
+    headersImmutable: true,
+  });
+  // 100 pieces 50 ms apart would take 5 s; the connection closes right after the cancel.
+  await until(
+    async () => d.fake.closedEarly.includes(CANCEL_URL),
+    'the server to see the connection close',
+    2000,
+  );
+  const [call] = await until(async () => {
+    const c = (await d.stored()).filter((x) => x.url.includes('cancel=1'));
+    return c.length && c[0]!.outcome ? c : null;
+  }, 'the cancelled call');
+  expect(call!.outcome).toBe('cancelled');
+  expect(call!.bodyBytes).toBeLessThan(400);
+  expect(call!.chunks.map((c) => c.data).join('')).toContain('data: {"n":0}');
+}
