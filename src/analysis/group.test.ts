@@ -234,8 +234,8 @@ describe('summarizeConversations', () => {
     expect(conv).toMatchObject({ title: 'Houseplant Care Tips', titleSource: 'stream' });
   });
 
-  // A quadratic step would take minutes here; the bound is loose so a loaded CI machine does not flake.
-  it('summarizes 100,000 calls in linear-ish time', () => {
+  // Size, not time: a quadratic step would take minutes and hit the test timeout; `npm run bench` measures speed.
+  it('summarizes 100,000 calls', () => {
     const calls: StoredCall[] = [];
     const base = captureFlow(seed()).calls;
     const real26 = real().calls;
@@ -263,6 +263,5 @@ describe('summarizeConversations', () => {
       `summarizeConversations: ${calls.length} calls, ${list.length} conversations in ${ms.toFixed(0)} ms`,
     );
     expect(list.length).toBeGreaterThan(5_000);
-    expect(ms).toBeLessThan(5_000);
   });
 });

@@ -417,7 +417,8 @@ describe('malformed input never throws', () => {
 });
 
 describe('speed', () => {
-  it('decodes a 5 MB v1 stream in well under a second', () => {
+  // Size, not time: a quadratic step would run into the test timeout; speed is measured by `npm run bench`.
+  it('decodes a 5 MB v1 stream whole', () => {
     const head =
       'event: delta_encoding\ndata: "v1"\n\n' +
       'event: delta\ndata: {"p": "", "o": "add", "v": {"message": {"id": "a", "author": {"role": "assistant"}, "content": {"content_type": "text", "parts": [""]}, "status": "in_progress", "metadata": {}, "recipient": "all", "channel": "final"}, "conversation_id": "c"}, "c": 0}\n\n' +
@@ -428,15 +429,12 @@ describe('speed', () => {
     const body = `${head}${frame.repeat(count)}data: [DONE]\n\n`;
     const chunks: TimedChunk[] = [];
     for (let i = 0; i < body.length; i += 4096) chunks.push({ time: i, data: body.slice(i, i + 4096) });
-    const t0 = performance.now();
     const turn = decodeStream(chunks);
-    const elapsed = performance.now() - t0;
     expect(turn.text.length).toBe(1 + 5 * count);
     expect(turn.events.filter((e) => e.content)).toHaveLength(count + 1);
-    expect(elapsed).toBeLessThan(1000);
   });
 
-  it('decodes a 5 MB legacy snapshot stream in well under a second', () => {
+  it('decodes a 5 MB legacy snapshot stream whole', () => {
     const frames: string[] = [];
     let text = '';
     let size = 0;
@@ -447,9 +445,7 @@ describe('speed', () => {
       size += f.length;
     }
     const body = `${frames.join('')}data: [DONE]\n\n`;
-    const t0 = performance.now();
     const turn = decodeBody(body);
-    expect(performance.now() - t0).toBeLessThan(1000);
     expect(turn.text).toBe(text);
   });
 });
