@@ -77,7 +77,7 @@ if (run('load')) {
     median(l.eventsPerSec) >= 5000,
   );
   console.log(
-    `      (${spread(l.eventsPerSec, 0, '/s')}; ${median(l.eventsPerRun)} events per run;` +
+    `      (${spread(l.eventsPerSec, 0, '/s')}; ${median(l.eventsPerRun).toFixed(0)} events per run;` +
       ` last commit ${spread(l.drainMs, 0, 'ms')} after the burst ended)`,
   );
   const added = median(l.addedMsPerCall);
