@@ -9,17 +9,13 @@ import { gzipSync } from 'node:zlib';
 import { FakeChatGPT, UNHOOKED_HOST } from '../e2e/fake-chatgpt/server';
 import { launchChromium } from '../e2e/fixtures';
 import { readFixture } from '../test/fixtures';
+import { median } from './stats';
 
 const RUNS = 30;
 /** Back-to-back calls per run (a burst: the background's work competes with the page's). */
 const BURST_CALLS = 200;
 /** Calls per run made one at a time, 30 ms apart (how ChatGPT's page actually calls: a few per second). */
 const SPACED_CALLS = 40;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 export interface CaptureBench {
   ttfcRatio: number;

@@ -1,36 +1,48 @@
+// `npm run bench [-- capture|ui|load …]`: runs the named benchmarks (all of them when none is named).
 import { benchCapture } from './capture.bench';
+import { benchLoad, LOAD_CALLS, loadRatio } from './load.bench';
+import { loadLine, median, row, spread } from './stats';
 import { benchUi } from './ui.bench';
 
-const row = (name: string, value: string, target: string, ok: boolean) =>
-  console.log(`${ok ? 'ok  ' : 'MISS'}  ${name.padEnd(44)} ${value.padStart(12)}   target ${target}`);
+const ALL = ['capture', 'ui', 'load'];
+const asked = process.argv.slice(2);
+const unknown = asked.filter((a) => !ALL.includes(a));
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${ALL.join(', ')}`);
+  process.exit(2);
+}
+const run = (name: string) => asked.length === 0 || asked.includes(name);
+console.log(`At start: ${loadLine()}`);
 
-const c = await benchCapture();
-console.log('\nCapture overhead (30 interleaved runs with / without the page hook, same browser):');
-row('median time to first chunk, ratio', c.ttfcRatio.toFixed(3), '<= 1.02', c.ttfcRatio <= 1.02);
-console.log(
-  `      (${c.ttfcMs[0].toFixed(2)} ms with, ${c.ttfcMs[1].toFixed(2)} ms without, 300 ms of it server think time;` +
-    ` response headers after ${c.headersMs[0].toFixed(2)} / ${c.headersMs[1].toFixed(2)} ms)`,
-);
-row('median total stream time, ratio', c.totalRatio.toFixed(3), '<= 1.02', c.totalRatio <= 1.02);
-console.log(`      (${c.totalMs[0].toFixed(1)} ms with, ${c.totalMs[1].toFixed(1)} ms without)`);
-row(
-  'median added time per non-streaming call',
-  `${c.addedMsPerCall.toFixed(3)} ms`,
-  '<= 0.2 ms',
-  c.addedMsPerCall <= 0.2,
-);
-console.log(
-  `      (calls 30 ms apart; in a burst of back-to-back calls: ${c.addedMsPerBurstCall.toFixed(3)} ms per call;` +
-    ' performance.now() moves in 0.1 ms steps)',
-);
-row(
-  'page hook, gzipped',
-  `${(c.hookGzipBytes / 1024).toFixed(2)} KB`,
-  '<= 8 KB',
-  c.hookGzipBytes <= 8 * 1024,
-);
+if (run('capture')) {
+  const c = await benchCapture();
+  console.log('\nCapture overhead (30 interleaved runs with / without the page hook, same browser):');
+  row('median time to first chunk, ratio', c.ttfcRatio.toFixed(3), '<= 1.02', c.ttfcRatio <= 1.02);
+  console.log(
+    `      (${c.ttfcMs[0].toFixed(2)} ms with, ${c.ttfcMs[1].toFixed(2)} ms without, 300 ms of it server think time;` +
+      ` response headers after ${c.headersMs[0].toFixed(2)} / ${c.headersMs[1].toFixed(2)} ms)`,
+  );
+  row('median total stream time, ratio', c.totalRatio.toFixed(3), '<= 1.02', c.totalRatio <= 1.02);
+  console.log(`      (${c.totalMs[0].toFixed(1)} ms with, ${c.totalMs[1].toFixed(1)} ms without)`);
+  row(
+    'median added time per non-streaming call',
+    `${c.addedMsPerCall.toFixed(3)} ms`,
+    '<= 0.2 ms',
+    c.addedMsPerCall <= 0.2,
+  );
+  console.log(
+    `      (calls 30 ms apart; in a burst of back-to-back calls: ${c.addedMsPerBurstCall.toFixed(3)} ms per call;` +
+      ' performance.now() moves in 0.1 ms steps)',
+  );
+  row(
+    'page hook, gzipped',
+    `${(c.hookGzipBytes / 1024).toFixed(2)} KB`,
+    '<= 8 KB',
+    c.hookGzipBytes <= 8 * 1024,
+  );
+}
 
-{
+if (run('ui')) {
   const u = await benchUi();
   console.log('\nUI (Chromium, seeded database):');
   row(
@@ -45,4 +57,40 @@ row(
     '<= 100 ms',
     u.timelineRenderMs <= 100,
   );
+}
+
+if (run('load')) {
+  if (asked.length === 0) console.log(`\nBefore the load benchmark: ${loadLine()}`);
+  const t0 = Date.now();
+  const l = await benchLoad();
+  const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
+  console.log(
+    `\nLoad (test build dist-test/chrome; a burst of ${LOAD_CALLS.toLocaleString('en')} fetch POSTs + streamed replies,` +
+      ` ${l.runs} interleaved runs with / without the page hook; min / median / max):`,
+  );
+  row('calls lost (worst run)', String(Math.max(...l.lost)), '0', Math.max(...l.lost) === 0);
+  console.log(`      (per run: ${l.lost.join(', ')})`);
+  row(
+    'events committed per second (median)',
+    `${median(l.eventsPerSec).toFixed(0)}/s`,
+    '>= 5,000/s',
+    median(l.eventsPerSec) >= 5000,
+  );
+  console.log(
+    `      (${spread(l.eventsPerSec, 0, '/s')}; ${median(l.eventsPerRun).toFixed(0)} events per run;` +
+      ` last commit ${spread(l.drainMs, 0, 'ms')} after the burst ended)`,
+  );
+  const added = median(l.addedMsPerCall);
+  row('added time per call in the burst (median)', `${added.toFixed(3)} ms`, '<= 0.5 ms', added <= 0.5);
+  console.log(
+    `      (${spread(l.addedMsPerCall, 3, 'ms')}; per call ${spread(l.perCallMs.with, 3)} ms with,` +
+      ` ${spread(l.perCallMs.without, 3)} ms without; ratio of medians ${loadRatio(l).toFixed(2)})`,
+  );
+  console.log(
+    '      JS heap used, tab / service worker: ' +
+      (['before', 'burstEnd', 'drained', 'afterGc'] as const)
+        .map((k) => `${k} ${mb(l.heap[k].tab)} / ${mb(l.heap[k].worker)}`)
+        .join('; '),
+  );
+  console.log(`      (took ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }

@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../e2e/browsers';
+import { median } from './stats';
 
 const EXTENSION = resolve('dist-test/chrome');
 const RUNS = 5;
@@ -37,12 +38,6 @@ export interface UiBench {
   conversationReadMs: number;
   seeded: { calls: number; chunks: number; conversations: number; bigTurns: number; seedMs: number };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function markTime(page: Page, name: string, timeoutMs = 60_000): Promise<number> {
   const handle = await page.waitForFunction(

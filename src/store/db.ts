@@ -186,9 +186,13 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
           return undefined;
         }
         const writes: Promise<unknown>[] = [];
+        // A chunk is only ever stored with its call's record (here, imports; deletes take both): a call not
+        // stored yet has no stored chunk, so under a burst of new calls we skip a read per chunk and two per
+        // body (its stored neighbours).
+        const hasStoredChunks = existing !== undefined;
         const fresh = list.map(async (e): Promise<{ chunk: StoredChunk; text: boolean } | null> => {
           if (e.type !== 'chunk') return null;
-          const stored = await chunks.get([callId, e.seq]);
+          const stored = hasStoredChunks ? await chunks.get([callId, e.seq]) : undefined;
           if (stored) {
             // The stored copy may have been redacted against a neighbour since: compare what cannot change.
             if (stored.time !== e.time || stored.bytes !== e.bytes) refused++;
@@ -208,7 +212,7 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
               if (item.text) body.push(item.chunk);
               else puts.push(chunks.put(item.chunk));
             }
-            if (body.length > 0) puts.push(putBodyChunks(chunks, body));
+            if (body.length > 0) puts.push(putBodyChunks(chunks, body, hasStoredChunks));
             return Promise.all(puts);
           }),
         );
@@ -276,18 +280,22 @@ export async function interruptOpenCallsBetween(
 
 type ChunkStore = IDBPObjectStore<CaptureDB, ('calls' | 'chunks')[], 'chunks', 'readwrite'>;
 
-/** One call's text body chunks: redacted after their predecessors, then stored; stored successors too. */
-async function putBodyChunks(store: ChunkStore, body: StoredChunk[]) {
+/**
+ * One call's text body chunks: redacted after their predecessors, then stored; stored successors too.
+ * `hasStored` false: the call has no stored chunk yet, so only this batch's neighbours are looked at.
+ */
+async function putBodyChunks(store: ChunkStore, body: StoredChunk[], hasStored = true) {
   body.sort((a, b) => a.seq - b.seq);
   const bySeq = new Map(body.map((c) => [c.seq, c]));
   const callId = body[0]?.callId ?? '';
   for (const c of body) {
-    const prev = bySeq.get(c.seq - 1) ?? (await store.get([callId, c.seq - 1]));
+    const prev =
+      bySeq.get(c.seq - 1) ?? (hasStored && c.seq > 0 ? await store.get([callId, c.seq - 1]) : undefined);
     if (prev && !prev.direction) c.data = redactAfter(prev.data, c.data);
   }
   const writes: Promise<unknown>[] = body.map((c) => store.put(c));
   for (const c of body) {
-    if (bySeq.has(c.seq + 1)) continue;
+    if (bySeq.has(c.seq + 1) || !hasStored) continue;
     const next = await store.get([callId, c.seq + 1]);
     if (!next || next.direction) continue;
     const data = redactAfter(c.data, next.data);
