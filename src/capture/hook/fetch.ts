@@ -11,7 +11,16 @@ interface FetchRec {
   callId: string;
   /** Settles once the start event is queued (request bodies may be read asynchronously). */
   started: Promise<void>;
+  /** The request's AbortSignal, if it has one: aborting errors the body the page has not read yet. */
+  signal?: AbortSignal | null;
 }
+
+/**
+ * How far ahead of the page the hook reads the network body, in bytes: enough that chunk times are
+ * arrival times for a page that reads as it goes (ChatGPT does), bounded like the browser's own network
+ * buffer, so a body the page stops reading stops downloading instead of filling memory.
+ */
+const READ_AHEAD_BYTES = 1024 * 1024;
 
 type Reader = ReadableStreamDefaultReader<Uint8Array>;
 
@@ -98,7 +107,7 @@ export function wrapFetch(rec: Recorder): void {
           : null;
     const keepalive = init?.keepalive ?? (isReq ? input.keepalive : undefined);
     const started = quiet(rec.start(callId, 'fetch', method, url, headers, body, startTime, keepalive));
-    return { callId, started };
+    return { callId, started, signal: init?.signal ?? (isReq ? input.signal : null) };
   };
 
   /** Records the response head; returns the recorder for its body. */
@@ -120,18 +129,27 @@ export function wrapFetch(rec: Recorder): void {
     let controller: ReadableByteStreamController | undefined;
     let reader: Reader | undefined;
     let cancelled = false;
+    let pull: (() => Promise<void>) | undefined;
+    let endOnCancel: (() => void) | undefined;
     if (source && res.type !== 'opaque') {
       try {
-        const pageStream = new js.ReadableStream({
-          type: 'bytes',
-          start(c) {
-            controller = c;
+        const pageStream = new js.ReadableStream(
+          {
+            type: 'bytes',
+            start(c) {
+              controller = c;
+            },
+            // Called while the page's queue holds less than READ_AHEAD_BYTES: one network read each time.
+            pull: () => pull?.(),
+            cancel(reason) {
+              cancelled = true;
+              const done = reader && js.cancel(reader, reason);
+              endOnCancel?.();
+              return done;
+            },
           },
-          cancel(reason) {
-            cancelled = true;
-            return reader && js.cancel(reader, reason);
-          },
-        });
+          { highWaterMark: READ_AHEAD_BYTES },
+        );
         out = new js.Response(pageStream, {
           status: res.status,
           statusText: res.statusText,
@@ -152,25 +170,49 @@ export function wrapFetch(rec: Recorder): void {
     // The page's stream is fed at once, without waiting for the start event (a request body may still be
     // being read): the background merges a call's events in any order, as for XHR.
     const body = head(r, res, headersTime);
-    void (async () => {
+    let ended = false;
+    const fail = (err: unknown) => {
+      if (ended) return;
+      ended = true;
       try {
-        for (;;) {
-          const { done, value } = await js.read(rd);
-          if (done) break;
-          // Recorded before it is handed on: enqueue() transfers the chunk's buffer to the page's stream.
-          body.push(value, undefined, true);
-          if (value.byteLength) c.enqueue(value as Uint8Array<ArrayBuffer>);
+        c.error(err);
+      } catch {}
+      body.end(cancelled ? 'cancelled' : abortLike(err) ? 'aborted' : 'error', errText(err));
+    };
+    endOnCancel = () => {
+      if (ended) return;
+      ended = true;
+      body.end('cancelled');
+    };
+    pull = async () => {
+      if (ended) return;
+      try {
+        const { done, value } = await js.read(rd);
+        if (ended) return;
+        if (done) {
+          ended = true;
+          if (cancelled) return body.end('cancelled');
+          c.close();
+          return body.end('complete');
         }
-        if (cancelled) return body.end('cancelled');
-        c.close();
-        body.end('complete');
+        // Recorded before it is handed on: enqueue() transfers the chunk's buffer to the page's stream.
+        body.push(value, undefined, true);
+        if (value.byteLength) c.enqueue(value as Uint8Array<ArrayBuffer>);
       } catch (err) {
-        try {
-          c.error(err);
-        } catch {}
-        body.end(cancelled ? 'cancelled' : abortLike(err) ? 'aborted' : 'error', errText(err));
+        fail(err);
       }
-    })();
+    };
+    // As natively: an abort errors what the page has not read yet, even after the last byte arrived.
+    const signal = r.signal;
+    if (signal) {
+      js.addEventListener(signal, 'abort', () => {
+        // The page's unread data goes, whether or not the network body had ended (the record keeps it).
+        try {
+          c.error(signal.reason);
+        } catch {}
+        fail(signal.reason);
+      });
+    }
     return out;
   };
 
