@@ -192,4 +192,16 @@ describe('hostile placements (one per kind that used to survive)', () => {
     for (const n of ['accessToken', 'access-token', 'ID_TOKEN', 'x-conduit-token', 'apiKey', 'client_secret'])
       expect(isSecretName(n), n).toBe(true);
   });
+
+  it('private and secret keys and signed-URL signatures are secrets; plain keys are not (found in review)', () => {
+    for (const n of ['secret_key', 'privateKey', 'aws_secret_access_key', 'client_credentials'])
+      expect(isSecretName(n), n).toBe(true);
+    for (const n of ['key', 'message_key', 'idempotency_key', 'keys']) expect(isSecretName(n), n).toBe(false);
+    expect(redactText(`{"secret_key":"${CANARY}","key":"k1"}`)).toBe(
+      `{"secret_key":"${REDACTED}","key":"k1"}`,
+    );
+    const url = `https://files.example/x.png?X-Amz-Credential=${CANARY}a&X-Amz-Signature=${CANARY}b&w=1`;
+    expect(redactUrl(url)).not.toContain(CANARY);
+    expect(redactUrl(url)).toContain('w=1');
+  });
 });

@@ -34,10 +34,21 @@ const SECRET_NAMES = new Set([
   'wssurl',
   'websocketurl',
 ]);
-/** Endings that make any name secret: `…token` (access/id/refresh/session/resume/sentinel/conduit…). */
-const SECRET_ENDINGS = /(?:token|secret|password|apikey|credential)$/;
+/**
+ * Endings that make any name secret: `…token` (access/id/refresh/session/resume/sentinel/conduit…),
+ * `…secret`, `…password`, `…apikey`, `…credential(s)`, and private or secret keys (`private_key`,
+ * `secret_key`, not `key` alone: message and idempotency keys are ids).
+ */
+const SECRET_ENDINGS = /(?:token|secret|password|apikey|credentials?|privatekey|secretkey|accesskey)$/;
 /** Names secret only as URL/form parameters (socket `?verify=`, signed URLs), not as JSON members. */
-const PARAM_NAMES = new Set(['verify', 'sig', 'signature']);
+const PARAM_NAMES = new Set([
+  'verify',
+  'sig',
+  'signature',
+  'xamzsignature',
+  'xamzcredential',
+  'xgoogsignature',
+]);
 
 const norm = (name: string) =>
   name
