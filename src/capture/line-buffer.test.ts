@@ -39,4 +39,19 @@ describe('LineBuffer', () => {
     expect(out).not.toContain('CANARY');
     expect(out.startsWith('x'.repeat(1000))).toBe(true);
   });
+
+  it('a token near the long-line cut is never split: the cut falls before a JSON delimiter (found in review)', () => {
+    // One line longer than the pending limit, with a JWT wherever the fixed cut would land.
+    const max = 1000;
+    const hold = 100;
+    for (let pad = max - hold - 60; pad < max - hold + 10; pad += 3) {
+      const line = `{"a":"${'x'.repeat(pad)}","jwt":"${jwt}","b":"${'y'.repeat(2 * max)}"}`;
+      const b = new LineBuffer(max, hold);
+      let out = '';
+      for (let i = 0; i < line.length; i += 37) out += b.push(line.slice(i, i + 37));
+      out += b.end();
+      expect(out, `pad ${pad}`).not.toContain('CANARY');
+      expect(out.length).toBeGreaterThan(2 * max);
+    }
+  });
 });

@@ -13,6 +13,19 @@
 import { REDACT_HOLD_BACK_CHARS, REDACT_MAX_PENDING_CHARS } from './limits';
 import { type Carry, redactPiece } from './redact';
 
+/**
+ * Where to cut a long line near `at`: just before a JSON structural character (`,` `{` `}` `[` `]`) found
+ * within `window` characters back, so no token, no `Bearer <credential>` pair and no `"name":` is split
+ * (none of them contains one); `at` itself when there is none.
+ */
+function safeCut(text: string, at: number, window: number): number {
+  for (let i = at; i > 0 && i > at - window; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 44 || c === 123 || c === 125 || c === 91 || c === 93) return i;
+  }
+  return at;
+}
+
 export class LineBuffer {
   private pending = '';
   private carry: Carry = null;
@@ -34,7 +47,7 @@ export class LineBuffer {
       this.pending = all;
       return '';
     }
-    const at = all.length - this.holdBack;
+    const at = safeCut(all, all.length - this.holdBack, this.holdBack);
     this.pending = all.slice(at);
     return this.release(all.slice(0, at));
   }
