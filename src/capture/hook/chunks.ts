@@ -137,7 +137,8 @@ export class BodyRecorder {
       bodyBytes: this.bytes,
       chunkCount: this.seq,
     };
-    if (error) e.error = error;
+    // An abort reason or error message is page text: it may carry a token like any body.
+    if (error) e.error = redactText(error);
     // Read at flush time: the chunks before this end are decoded then, and may set the flag.
     this.rec.post(() => (this.malformed ? { ...e, malformedText: true } : e));
   }

@@ -210,6 +210,17 @@ describe('fetch hook', () => {
     expect(call!.body).toContain('"user":"u"');
   });
 
+  it("redacts a token in the page's abort reason before it leaves the page (found in review)", async () => {
+    const { win, ended } = install();
+    const ac = new AbortController();
+    const pending = win.fetch(`${server.origin}/sse`, { signal: ac.signal });
+    ac.abort(new Error('cancelled with Bearer sk-CANARYabortreason0123456789'));
+    await expect(pending).rejects.toThrow();
+    const [call] = await ended(1);
+    expect(call!.end!.outcome).toBe('aborted');
+    expect(call!.end!.error).not.toContain('CANARY');
+  });
+
   it('cuts the body at the cap and flags it', async () => {
     const p = install();
     p.settings({ recording: true, maxBodyBytes: 20 });

@@ -244,7 +244,9 @@ export function wrapFetch(rec: Recorder): void {
 
   const failedBeforeResponse = async (r: FetchRec, err: unknown) => {
     await r.started;
-    rec.bodyRecorder(r.callId, 'bytes').end(abortLike(err) ? 'aborted' : 'error', errText(err));
+    // An abort with a reason of the page's own rejects with that reason, not an AbortError.
+    const aborted = abortLike(err) || r.signal?.aborted === true;
+    rec.bodyRecorder(r.callId, 'bytes').end(aborted ? 'aborted' : 'error', errText(err));
   };
 
   const wrappedFetch = {
