@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeCanaries, seedFlow } from '../../test/flows';
+import { makeCanaries, seedFlow, thinkingFlow2026 } from '../../test/flows';
 import { analyzeConversation } from './analyze';
 import { captureFlow, type FlowLike } from './test-captures';
 import { buildMessageTree } from './tree';
@@ -105,5 +105,21 @@ describe('buildMessageTree', () => {
     const tree = buildMessageTree(looped);
     expect(tree.size).toBe(2);
     expect(tree.roots).toHaveLength(1);
+  });
+
+  it('a thinking turn: each message node says its part and tool', () => {
+    const cap = captureFlow(thinkingFlow2026(makeCanaries('tr')), { prefix: 'tr' });
+    const conv = analyzeConversation(cap.calls, cap.chunks);
+    const nodes: MessageNode[] = [];
+    const walk = (n: MessageNode) => {
+      nodes.push(n);
+      for (const c of n.children) walk(c);
+    };
+    for (const r of buildMessageTree(conv?.turns ?? []).roots) walk(r);
+    const parts = nodes.map((n) => (n.tool ? `${n.part}:${n.tool}` : n.part)).filter(Boolean);
+    expect(parts).toContain('reasoning');
+    expect(parts).toContain('tool_call:web.run');
+    expect(parts).toContain('tool_result:web.run');
+    expect(parts.at(-1)).toBe('answer');
   });
 });

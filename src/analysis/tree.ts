@@ -78,7 +78,9 @@ export function buildMessageTree(turns: readonly Turn[]): MessageTree {
           ? m.parentId
           : attach;
       const text = m.id === t.decoded.assistantMessageId ? t.assistantText : m.text;
-      upsert(m.id, m.role, text, p, t);
+      const node = upsert(m.id, m.role, text, p, t);
+      if (m.part) node.part = m.part;
+      if (m.tool) node.tool = m.tool;
     }
     const answer = t.decoded.assistantMessageId;
     if (answer && !nodes.has(answer)) upsert(answer, 'assistant', t.assistantText, attach, t);

@@ -9,7 +9,7 @@
  *
  * Times are epoch milliseconds as stored (`performance.timeOrigin + performance.now()`); durations are ms.
  */
-import type { DecodedTurn } from '../protocol/decoded';
+import type { DecodedTurn, MessagePart } from '../protocol/decoded';
 import type {
   BodyIssue,
   CallCounts,
@@ -157,6 +157,10 @@ export interface MessageNode {
   role: string;
   /** First characters of the text (single line). */
   snippet: string;
+  /** What the message is in its turn (reasoning, tool_call, tool_result, commentary, answer…), when known. */
+  part?: MessagePart;
+  /** The tool a tool call addresses or a tool result comes from. */
+  tool?: string;
   /** Turn that produced this message (the send that carried or answered it). */
   turnIndex: number | null;
   callId: string | null;

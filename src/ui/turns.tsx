@@ -415,6 +415,11 @@ function Chain({ start, branchPoints }: { start: MessageNode; branchPoints: Read
     out.push(
       <li key={n.id} class={`tree-node role-${n.role}${branch ? ' branch' : ''}`}>
         <span class="tree-role">{n.role}</span>
+        {n.part && n.part !== n.role && (
+          <span class="badge">
+            {n.tool ? `${n.part.replace('_', ' ')} · ${n.tool}` : n.part.replace('_', ' ')}
+          </span>
+        )}
         {n.turnIndex !== null && <span class="muted">turn {n.turnIndex + 1}</span>}
         <span class="tree-snippet">{n.snippet || <span class="muted mono">{n.id}</span>}</span>
         {branch && <span class="badge badge-warn">{n.children.length} branches</span>}
