@@ -23,6 +23,11 @@ export function openCaptureDb(name: string = DB_NAME): Promise<CaptureDb> {
         calls.createIndex('byTab', ['tabId', 'startTime']);
         db.createObjectStore('chunks', { keyPath: ['callId', 'seq'] });
       }
+      if (oldVersion < 2) {
+        // Derived: filled as sends end, and lazily (Insights) for the sends recorded before.
+        const summaries = db.createObjectStore('turnSummaries', { keyPath: 'callId' });
+        summaries.createIndex('byTime', 'startTime');
+      }
     },
   });
 }
@@ -340,18 +345,24 @@ export function countCallsInTab(db: CaptureDb, tabId: number, since = 0): Promis
   return db.countFromIndex('calls', 'byTab', IDBKeyRange.bound([tabId, since], [tabId, Number.MAX_VALUE]));
 }
 
-/** Deletes calls and their chunks in one transaction. */
+/** Deletes calls, their chunks and their turn summaries in one transaction. */
 export async function deleteCalls(db: CaptureDb, callIds: readonly string[]) {
-  const tx = db.transaction(['calls', 'chunks'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['calls', 'chunks', 'turnSummaries'], 'readwrite', { durability: 'strict' });
   const work: Promise<unknown>[] = [];
   for (const id of callIds) {
     work.push(tx.objectStore('calls').delete(id));
+    work.push(tx.objectStore('turnSummaries').delete(id));
     work.push(tx.objectStore('chunks').delete(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER])));
   }
   await Promise.all([...work, tx.done]);
 }
 
 export async function clearAll(db: CaptureDb) {
-  const tx = db.transaction(['calls', 'chunks'], 'readwrite', { durability: 'strict' });
-  await Promise.all([tx.objectStore('calls').clear(), tx.objectStore('chunks').clear(), tx.done]);
+  const tx = db.transaction(['calls', 'chunks', 'turnSummaries'], 'readwrite', { durability: 'strict' });
+  await Promise.all([
+    tx.objectStore('calls').clear(),
+    tx.objectStore('chunks').clear(),
+    tx.objectStore('turnSummaries').clear(),
+    tx.done,
+  ]);
 }
