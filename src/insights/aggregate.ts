@@ -98,8 +98,12 @@ export const LATENCY_METRICS = [
 ] as const;
 export type LatencyMetric = (typeof LATENCY_METRICS)[number]['key'];
 
-/** A metric's value for a turn (null: not measured). `reportedThoughtMs` is the reported seconds × 1000. */
+/**
+ * A metric's value for a turn (null: not measured). `reportedThoughtMs` is the reported seconds × 1000.
+ * Failed turns (HTTP ≥ 400, errors) have no latency: a 429 answered in 11 ms is not a fast turn.
+ */
 export function metricValue(t: InsightTurn, m: LatencyMetric): number | null {
+  if (t.failed) return null;
   if (m === 'reportedThoughtMs')
     return t.reportedThoughtSeconds === null ? null : t.reportedThoughtSeconds * 1000;
   return t[m];

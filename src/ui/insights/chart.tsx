@@ -69,12 +69,15 @@ export function Chart({ title, x, series, unit, table, bars }: ChartProps) {
       const fg = cssColor('--fg-2');
       const grid = cssColor('--grid-line');
       const axis = { stroke: fg, grid: { stroke: grid }, ticks: { stroke: grid } };
-      const barPaths = bars ? uPlot.paths.bars?.({ size: [0.6, 40] }) : undefined;
+      // Bars only for one series: several bars on the same day would hide each other.
+      const barPaths = bars && series.length === 1 ? uPlot.paths.bars?.({ size: [0.6, 40] }) : undefined;
       plot = new uPlot(
         {
           width: Math.max(280, el.clientWidth || 640),
           height: 220,
           scales: { x: { time: true } },
+          // Days are UTC days: label the axis in UTC too.
+          tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
           axes: [axis, { ...axis, label: unit, size: 60 }],
           legend: { live: false },
           cursor: { drag: { x: false, y: false } },
@@ -88,7 +91,8 @@ export function Chart({ title, x, series, unit, table, bars }: ChartProps) {
                 width: 2,
                 spanGaps: true,
                 ...(s.dash ? { dash: [6, 4] } : {}),
-                ...(barPaths ? { paths: barPaths, fill: `${color}99` } : { points: { show: x.length < 60 } }),
+                ...(barPaths ? { paths: barPaths, fill: `${color}99` } : {}),
+                points: { show: x.length < 60 },
               };
             }),
           ],

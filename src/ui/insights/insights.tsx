@@ -120,7 +120,10 @@ function InsightsBody({
     ];
     if (days.length === 0) return [];
     days.sort();
-    return daysBetween(days[0] as string, days.at(-1) as string);
+    // A day of margin either side, so that one day of data plots as a day, not as an auto-scaled span.
+    const pad = (day: string, by: number) =>
+      new Date(Date.parse(`${day}T00:00:00Z`) + by * 86_400_000).toISOString().slice(0, 10);
+    return daysBetween(pad(days[0] as string, -1), pad(days.at(-1) as string, 1));
   }, [turns, calls]);
   const x = useMemo(() => allDays.map(dayX), [allDays]);
 
@@ -132,7 +135,7 @@ function InsightsBody({
         <h1>Insights</h1>
         <p class="ins-counts" data-testid="ins-counts">
           {turns.length} turns, {calls.length} calls
-          {allDays.length > 0 && ` · ${allDays[0]} to ${allDays.at(-1)} (UTC days)`}
+          {allDays.length > 2 && ` · ${allDays[1]} to ${allDays.at(-2)} (UTC days)`}
         </p>
         <button type="button" class="btn" onClick={download} disabled={turns.length === 0}>
           Download per-turn metrics (CSV)
