@@ -6,7 +6,7 @@
 
 import type { Runtime } from 'webextension-polyfill';
 import type { ConversationSummary } from '../src/analysis/types';
-import type { TurnSummary } from '../src/insights/summary';
+import type { CallSummary, TurnSummary } from '../src/insights/summary';
 import { LIVE_PORT, type StoredBroadcast, storedBroadcast } from '../src/messages';
 import { readSettings, SETTINGS_KEY, type Settings, settingsSchema } from '../src/settings';
 import {
@@ -21,7 +21,7 @@ import { HEALTH_KEY, readHealth, type StoreHealth } from '../src/store/health';
 import { planImportParts } from '../src/store/import';
 import { storageUsage, type UsageReport } from '../src/store/retention';
 import type { StoredCall, StoredChunk } from '../src/store/schema';
-import { summariesBetween } from '../src/store/summaries';
+import { allCallSummaries, summariesBetween } from '../src/store/summaries';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
 import { browser } from './browser';
 import { hostAccess, requestHostAccess } from './permissions';
@@ -213,6 +213,24 @@ export class ExtensionClient implements UiClient {
 
   async turnSummaries(): Promise<TurnSummary[]> {
     return summariesBetween(await this.db());
+  }
+
+  async callSummaries(): Promise<CallSummary[]> {
+    return allCallSummaries(await this.db());
+  }
+
+  async callIds(): Promise<string[]> {
+    return (await this.db()).getAllKeys('calls');
+  }
+
+  async callsOfKinds(kinds: readonly string[]): Promise<StoredCall[]> {
+    const db = await this.db();
+    const lists = await Promise.all(
+      kinds.map((k) =>
+        db.getAllFromIndex('calls', 'byKind', IDBKeyRange.bound([k, 0], [k, Number.MAX_VALUE])),
+      ),
+    );
+    return lists.flat();
   }
 
   async summarizeTurns(callIds: string[]): Promise<number> {

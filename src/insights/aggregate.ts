@@ -5,8 +5,7 @@
  */
 import { percentile } from '../analysis/latency';
 import type { LatRReport } from '../analysis/types';
-import type { StoredCall } from '../store/schema';
-import { type TurnSummary, utcDay } from './summary';
+import { type CallSummary, type TurnSummary, utcDay } from './summary';
 
 /** A turn summary with what ChatGPT reported for it in lat/r (joined on read by request id). */
 export interface InsightTurn extends TurnSummary {
@@ -66,24 +65,16 @@ export function filterTurns<T extends TurnSummary>(turns: readonly T[], f: Insig
 }
 
 /** Calls inside the filter's days and host (calls have no model). */
-export function filterCalls<T extends Pick<StoredCall, 'startTime' | 'pageUrl' | 'url'>>(
+export function filterCalls<T extends Pick<CallSummary, 'startTime' | 'host'>>(
   calls: readonly T[],
   f: InsightsFilter,
 ): T[] {
-  return calls.filter((c) => {
-    const day = utcDay(c.startTime);
-    return (
-      (f.fromDay === null || day >= f.fromDay) &&
-      (f.toDay === null || day <= f.toDay) &&
-      (f.host === null || pageHost(c) === f.host)
-    );
-  });
-}
-
-/** The ChatGPT host a call was made from (its page), else the host it called. */
-export function pageHost(c: Pick<StoredCall, 'pageUrl' | 'url'>): string | null {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/([^/?#:]+)/i.exec(c.pageUrl || c.url);
-  return m?.[1]?.toLowerCase() ?? null;
+  if (f.fromDay === null && f.toDay === null && f.host === null) return [...calls];
+  const from = f.fromDay === null ? -Infinity : Date.parse(`${f.fromDay}T00:00:00Z`);
+  const to = f.toDay === null ? Infinity : Date.parse(`${f.toDay}T00:00:00Z`) + 86_400_000;
+  return calls.filter(
+    (c) => c.startTime >= from && c.startTime < to && (f.host === null || c.host === f.host),
+  );
 }
 
 /** The latency metrics Insights plots, with their unit. */
@@ -203,15 +194,6 @@ export function turnsPerDay(turns: readonly TurnSummary[]): TurnDay[] {
   return [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
 }
 
-/** Bytes a call sent: its request body's size (base64 decoded; text counted as UTF-16 code units). */
-export function bytesUp(c: Pick<StoredCall, 'requestBody' | 'requestBodyEncoding'>): number {
-  const body = c.requestBody;
-  if (!body) return 0;
-  if (c.requestBodyEncoding === 'base64')
-    return Math.floor((body.length * 3) / 4) - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0);
-  return body.length;
-}
-
 /** Calls and bytes per UTC day and kind. `bytesDown` is the response bytes the page read (`bodyBytes`). */
 export interface KindDay {
   day: string;
@@ -221,7 +203,7 @@ export interface KindDay {
   bytesDown: number;
 }
 
-export function callVolume(calls: readonly StoredCall[]): KindDay[] {
+export function callVolume(calls: readonly CallSummary[]): KindDay[] {
   const rows = new Map<string, KindDay>();
   for (const c of calls) {
     const day = utcDay(c.startTime);
@@ -232,8 +214,8 @@ export function callVolume(calls: readonly StoredCall[]): KindDay[] {
       rows.set(key, r);
     }
     r.calls++;
-    r.bytesUp += bytesUp(c);
-    r.bytesDown += c.bodyBytes ?? 0;
+    r.bytesUp += c.bytesUp;
+    r.bytesDown += c.bytesDown;
   }
   return [...rows.values()].sort((a, b) =>
     a.day === b.day ? (a.kind < b.kind ? -1 : 1) : a.day < b.day ? -1 : 1,
@@ -248,11 +230,11 @@ export interface ErrorDay {
   s5xx: number;
 }
 
-export function httpErrorsPerDay(calls: readonly Pick<StoredCall, 'startTime' | 'status'>[]): ErrorDay[] {
+export function httpErrorsPerDay(calls: readonly Pick<CallSummary, 'startTime' | 'status'>[]): ErrorDay[] {
   const days = new Map<string, ErrorDay>();
   for (const c of calls) {
     const s = c.status;
-    if (s !== 429 && s !== 403 && !(s !== undefined && s >= 500 && s <= 599)) continue;
+    if (s === null || (s !== 429 && s !== 403 && !(s >= 500 && s <= 599))) continue;
     const day = utcDay(c.startTime);
     let d = days.get(day);
     if (!d) {

@@ -3,8 +3,7 @@
  * request body's top-level JSON fields) and from turn summaries (the stream's frame labels, its format
  * and the decoder's unknown-frame flags). Days are UTC (`utcDay`).
  */
-import type { StoredCall } from '../store/schema';
-import { type TurnSummary, utcDay } from './summary';
+import { type CallSummary, type TurnSummary, utcDay } from './summary';
 
 /** What was observed: a request field, a stream frame type, a stream format, or a decoder flag. */
 export type DriftSubject = 'request field' | 'frame' | 'format' | 'flag';
@@ -28,30 +27,15 @@ export interface DriftRow {
   vanished: boolean;
 }
 
-/** The top-level fields of a call's text JSON request body (sorted); empty when it is not a JSON object. */
-export function requestFields(
-  c: Pick<StoredCall, 'requestBody' | 'requestBodyEncoding' | 'requestTruncated'>,
-): string[] {
-  if (c.requestBodyEncoding !== 'text' || !c.requestBody || c.requestTruncated) return [];
-  const t = c.requestBody.trimStart();
-  if (!t.startsWith('{')) return [];
-  try {
-    const v = JSON.parse(t) as unknown;
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? Object.keys(v).sort() : [];
-  } catch {
-    return [];
-  }
-}
-
 /** Observations of calls (request fields per kind) and turns (frames, format, flags under `conversation`). */
 export function driftObservations(
-  calls: readonly StoredCall[],
+  calls: readonly Pick<CallSummary, 'startTime' | 'kind' | 'fields'>[],
   turns: readonly TurnSummary[],
 ): DriftObservation[] {
   const out: DriftObservation[] = [];
   for (const c of calls) {
     const day = utcDay(c.startTime);
-    for (const name of requestFields(c)) out.push({ kind: c.kind, subject: 'request field', name, day });
+    for (const name of c.fields) out.push({ kind: c.kind, subject: 'request field', name, day });
   }
   for (const t of turns) {
     out.push({ kind: 'conversation', subject: 'format', name: t.format, day: t.day });

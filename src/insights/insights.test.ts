@@ -15,7 +15,7 @@ import {
 } from './aggregate';
 import { driftObservations, driftTable } from './drift';
 import { missingSummaries } from './load';
-import { ANALYSIS_VERSION, summarizeTurn, type TurnSummary, utcDay } from './summary';
+import { ANALYSIS_VERSION, summarizeCall, summarizeTurn, type TurnSummary, utcDay } from './summary';
 import { requestText, telemetryEvents, telemetryTable } from './telemetry';
 
 const T = (iso: string) => Date.parse(iso);
@@ -102,7 +102,7 @@ describe('per-turn summaries', () => {
       testCall({ callId: 'lat', kind: 'lat_r', endTime: 2 }),
     ];
     const old = { ...turn({ callId: 'b' }), version: ANALYSIS_VERSION - 1 } as TurnSummary;
-    expect(missingSummaries(calls, [turn({ callId: 'a' }), old])).toEqual(['b']);
+    expect(missingSummaries(calls.map(summarizeCall), [turn({ callId: 'a' }), old])).toEqual(['b']);
   });
 });
 
@@ -186,12 +186,12 @@ describe('volume and errors', () => {
       }),
       testCall({ callId: '4', startTime: d1 + 86_400_000, status: 403 }),
     ];
-    expect(callVolume(calls)).toEqual([
+    expect(callVolume(calls.map(summarizeCall))).toEqual([
       { day: '2026-11-01', kind: 'ces', calls: 1, bytesUp: 5, bytesDown: 0 },
       { day: '2026-11-01', kind: 'conversation', calls: 2, bytesUp: 6, bytesDown: 110 },
       { day: '2026-11-02', kind: 'conversation', calls: 1, bytesUp: 0, bytesDown: 0 },
     ]);
-    expect(httpErrorsPerDay(calls)).toEqual([
+    expect(httpErrorsPerDay(calls.map(summarizeCall))).toEqual([
       { day: '2026-11-01', s429: 1, s403: 0, s5xx: 1 },
       { day: '2026-11-02', s429: 0, s403: 1, s5xx: 0 },
     ]);
@@ -271,7 +271,7 @@ describe('protocol drift', () => {
         unknownFrames: ['x'],
       }),
     ];
-    const rows = driftTable(driftObservations(calls, turns));
+    const rows = driftTable(driftObservations(calls.map(summarizeCall), turns));
     const get = (kind: string, name: string) => rows.find((r) => r.kind === kind && r.name === name);
     expect(get('lat_r', 'a')).toMatchObject({
       firstDay: '2026-10-01',

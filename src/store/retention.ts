@@ -151,7 +151,9 @@ export async function applyRetention(
   const plan = planRetention(calls, bytes, policy, now);
   if (!plan.deleted.length && !plan.stripped.length) return plan;
   const byId = new Map(calls.map((c) => [c.callId, c]));
-  const tx = db.transaction(['calls', 'chunks', 'turnSummaries'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['calls', 'chunks', 'turnSummaries', 'callSummaries'], 'readwrite', {
+    durability: 'strict',
+  });
   const work: Promise<unknown>[] = [];
   const chunkRange = (id: string) => IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]);
   for (const id of plan.deleted) {
@@ -159,6 +161,7 @@ export async function applyRetention(
       tx.objectStore('calls').delete(id),
       tx.objectStore('chunks').delete(chunkRange(id)),
       tx.objectStore('turnSummaries').delete(id),
+      tx.objectStore('callSummaries').delete(id),
     );
   }
   for (const id of plan.stripped) {

@@ -6,11 +6,11 @@
 import type { DBSchema } from 'idb';
 import { z } from 'zod';
 import { bodyEncoding, callOutcome, epochMs, headerList, transport } from '../capture/events';
-import type { TurnSummary } from '../insights/summary';
+import type { CallSummary, TurnSummary } from '../insights/summary';
 import { KINDS } from '../protocol/classify';
 
 export const DB_NAME = 'chatgpt-flow-recorder';
-/** 1: calls, chunks. 2: turnSummaries (Insights' per-turn summaries, derived from calls and chunks). */
+/** 1: calls, chunks. 2: turnSummaries and callSummaries (Insights: derived from calls and chunks). */
 export const DB_VERSION = 2;
 
 export const storedCall = z.object({
@@ -86,6 +86,15 @@ export interface CaptureDB extends DBSchema {
   turnSummaries: {
     key: string;
     value: TurnSummary;
+    indexes: { byTime: number };
+  };
+  /**
+   * One small summary per call (src/insights/summary.ts `summarizeCall`), keyed by callId, written with the
+   * call record: Insights counts volume, bytes and errors from these instead of the full records.
+   */
+  callSummaries: {
+    key: string;
+    value: CallSummary;
     indexes: { byTime: number };
   };
 }

@@ -6,7 +6,7 @@ import { ANALYSIS_VERSION } from '../insights/summary';
 import { clearAll, deleteCalls, openCaptureDb, putCalls } from './db';
 import { applyRetention } from './retention';
 import { createService } from './service';
-import { summariesBetween, summarizeCalls } from './summaries';
+import { allCallSummaries, summariesBetween, summarizeCalls } from './summaries';
 import { testCall } from './test-call';
 
 let n = 0;
@@ -85,6 +85,13 @@ describe('turnSummaries store', () => {
     expect(await summariesBetween(db)).toEqual([]);
     expect((await batch([end('s1', t + 200)])).ok).toBe(true);
     const [s] = await summariesBetween(db);
+    // The call summary was written with the call record, in the batch's transaction.
+    expect((await allCallSummaries(db))[0]).toMatchObject({
+      callId: 's1',
+      kind: 'conversation',
+      status: 200,
+      send: true,
+    });
     expect(s).toMatchObject({
       callId: 's1',
       day: '2026-11-01',
@@ -109,8 +116,11 @@ describe('turnSummaries store', () => {
     expect((await summariesBetween(db)).map((s) => s.callId)).toEqual(['b', 'c', 'd']);
     await applyRetention(db, { keepDays: 2, keepMegabytes: null, telemetryBodyDays: null }, 5 * day);
     expect((await summariesBetween(db)).map((s) => s.callId)).toEqual(['c', 'd']);
+    // Call summaries are written with the calls (putCalls) and go with them too.
+    expect((await allCallSummaries(db)).map((c) => c.callId)).toEqual(['c', 'd']);
     await clearAll(db);
     expect(await summariesBetween(db)).toEqual([]);
+    expect(await allCallSummaries(db)).toEqual([]);
   });
 
   it('insights/summarize: only extension pages; imported sends get summaries on request', async () => {

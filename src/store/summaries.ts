@@ -4,7 +4,7 @@
  * Summaries are derived from the raw captures and deleted with them (db.ts deleteCalls/clearAll, retention).
  */
 import { isTurnPost } from '../analysis/bodies';
-import { summarizeTurn, type TurnSummary } from '../insights/summary';
+import { type CallSummary, summarizeCall, summarizeTurn, type TurnSummary } from '../insights/summary';
 import type { CaptureDb } from './db';
 import type { StoredCall } from './schema';
 
@@ -14,7 +14,8 @@ export function summarizable(call: StoredCall): boolean {
 }
 
 /**
- * Computes and stores the summaries of the given calls (those that are ended sends; others are skipped),
+ * Computes and stores the summaries of the given calls: a call summary for each, and a turn summary for
+ * each ended send,
  * reading each call and its chunks in one read-only transaction and writing all summaries in one more.
  * Returns the summaries written.
  */
@@ -24,7 +25,8 @@ export async function summarizeCalls(db: CaptureDb, callIds: readonly string[]):
   const found = await Promise.all(
     callIds.map(async (id) => {
       const call = await read.objectStore('calls').get(id);
-      if (!call || !summarizable(call)) return null;
+      if (!call) return null;
+      if (!summarizable(call)) return { call, chunks: null };
       const chunks = await read
         .objectStore('chunks')
         .getAll(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]));
@@ -33,18 +35,37 @@ export async function summarizeCalls(db: CaptureDb, callIds: readonly string[]):
   );
   await read.done;
   const summaries: TurnSummary[] = [];
-  for (const f of found) if (f) summaries.push(summarizeTurn(f.call, f.chunks));
-  if (summaries.length === 0) return [];
-  const tx = db.transaction(['calls', 'turnSummaries'], 'readwrite', { durability: 'relaxed' });
+  const calls: CallSummary[] = [];
+  for (const f of found) {
+    if (!f) continue;
+    calls.push(summarizeCall(f.call));
+    if (f.chunks) summaries.push(summarizeTurn(f.call, f.chunks));
+  }
+  if (calls.length === 0) return [];
+  const tx = db.transaction(['calls', 'turnSummaries', 'callSummaries'], 'readwrite', {
+    durability: 'relaxed',
+  });
   // A call deleted between the two transactions gets no summary (deleteCalls removed it already).
+  const exists = (id: string) =>
+    tx
+      .objectStore('calls')
+      .getKey(id)
+      .then((k) => k !== undefined);
   await Promise.all([
     ...summaries.map(async (s) => {
-      if ((await tx.objectStore('calls').getKey(s.callId)) !== undefined)
-        await tx.objectStore('turnSummaries').put(s);
+      if (await exists(s.callId)) await tx.objectStore('turnSummaries').put(s);
+    }),
+    ...calls.map(async (c) => {
+      if (await exists(c.callId)) await tx.objectStore('callSummaries').put(c);
     }),
     tx.done,
   ]);
   return summaries;
+}
+
+/** Every call summary, oldest first. */
+export function allCallSummaries(db: CaptureDb): Promise<CallSummary[]> {
+  return db.getAllFromIndex('callSummaries', 'byTime');
 }
 
 /** Summaries of sends that started in [from, to] (epoch ms), oldest first; every version. */

@@ -5,7 +5,7 @@
  * for every change); src/ui never touches browser APIs.
  */
 import type { ConversationSummary } from '../analysis/types';
-import type { TurnSummary } from '../insights/summary';
+import type { CallSummary, TurnSummary } from '../insights/summary';
 import type { Settings } from '../settings';
 import type { StoreHealth } from '../store/health';
 import type { UsageReport } from '../store/retention';
@@ -110,9 +110,15 @@ export interface UiClient {
 
   /** Every stored turn summary (any version), oldest first. */
   turnSummaries?(): Promise<TurnSummary[]>;
+  /** Every stored call summary, oldest first. */
+  callSummaries?(): Promise<CallSummary[]>;
+  /** Ids of every stored call (keys only). */
+  callIds?(): Promise<string[]>;
+  /** Calls of these kinds (full records, no chunks), oldest first per kind. */
+  callsOfKinds?(kinds: readonly string[]): Promise<StoredCall[]>;
   /**
-   * Asks the background to compute and store the summaries of these calls (ended sends without a summary
-   * of the current ANALYSIS_VERSION); resolves to the number written.
+   * Asks the background to compute and store the summaries of these calls (a call summary each; a turn
+   * summary for ended sends); resolves to the number of turn summaries written.
    */
   summarizeTurns?(callIds: string[]): Promise<number>;
   /** Opens the Insights page. */

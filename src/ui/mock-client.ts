@@ -4,7 +4,7 @@
  * read back what the UI asked for (`deleted`, `opened`, settings).
  */
 import type { ConversationSummary } from '../analysis/types';
-import { summarizeTurn, type TurnSummary } from '../insights/summary';
+import { type CallSummary, summarizeCall, summarizeTurn, type TurnSummary } from '../insights/summary';
 import { readSettings, type Settings } from '../settings';
 import { dismissHealth, HEALTHY, type StoreHealth } from '../store/health';
 import { NO_RETENTION, planRetention, type UsageReport } from '../store/retention';
@@ -277,11 +277,29 @@ export class MockClient implements UiClient {
       .map((s) => structuredClone(s));
   }
 
+  /** Call summaries as the background would keep them (written with each call; here: on request). */
+  readonly callSummaryMap = new Map<string, CallSummary>();
+
+  async callSummaries(): Promise<CallSummary[]> {
+    return [...this.callSummaryMap.values()]
+      .filter((s) => this.calls.has(s.callId))
+      .sort((a, b) => a.startTime - b.startTime);
+  }
+
+  async callIds(): Promise<string[]> {
+    return [...this.calls.keys()];
+  }
+
+  async callsOfKinds(kinds: readonly string[]): Promise<StoredCall[]> {
+    return [...this.calls.values()].filter((c) => kinds.includes(c.kind)).map((c) => structuredClone(c));
+  }
+
   async summarizeTurns(callIds: string[]): Promise<number> {
     this.summarizeRequests.push([...callIds]);
     let written = 0;
     for (const id of callIds) {
       const call = this.calls.get(id);
+      if (call) this.callSummaryMap.set(id, summarizeCall(call));
       if (!call || !summarizable(call)) continue;
       this.summaries.set(id, summarizeTurn(call, this.chunkMap.get(id) ?? []));
       written++;
