@@ -16,7 +16,7 @@ export default defineConfig({
     target: 'es2022',
     minify: true,
     sourcemap: false,
-    rollupOptions: { input: { app: 'extension/app/index.html' } },
+    rollupOptions: { input: { app: 'extension/app/index.html', insights: 'extension/insights/index.html' } },
   },
   server: { cors: false },
 });

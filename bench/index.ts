@@ -1,10 +1,11 @@
-// `npm run bench [-- capture|ui|load …]`: runs the named benchmarks (all of them when none is named).
+// `npm run bench [-- capture|ui|load|insights …]`: runs the named benchmarks (all of them when none is named).
 import { benchCapture } from './capture.bench';
+import { benchInsights } from './insights.bench';
 import { benchLoad, LOAD_CALLS, loadRatio } from './load.bench';
 import { loadLine, median, row, spread } from './stats';
 import { benchUi } from './ui.bench';
 
-const ALL = ['capture', 'ui', 'load'];
+const ALL = ['capture', 'ui', 'load', 'insights'];
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !ALL.includes(a));
 if (unknown.length) {
@@ -93,4 +94,19 @@ if (run('load')) {
         .join('; '),
   );
   console.log(`      (took ${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+if (run('insights')) {
+  const r = await benchInsights();
+  const ms = (s: { min: number; median: number; max: number }) =>
+    `${s.min.toFixed(0)}/${s.median.toFixed(0)}/${s.max.toFixed(0)} ms`;
+  console.log('\nInsights (Chromium, seeded database with turn summaries; min/median/max of 5 opens):');
+  row(
+    `open, plots drawn: ${r.large.turns} turns / ${r.large.calls} calls`,
+    `${r.large.median.toFixed(1)} ms`,
+    '<= 1000 ms',
+    r.large.median <= 1000,
+  );
+  console.log(`      (${ms(r.large)}; ${r.small.turns} turns / ${r.small.calls} calls: ${ms(r.small)})`);
+  row('open time ratio, 10,000 vs 1,000 turns', r.ratio.toFixed(2), '<= 2', r.ratio <= 2);
 }

@@ -6,6 +6,7 @@
 
 import type { Runtime } from 'webextension-polyfill';
 import type { ConversationSummary } from '../src/analysis/types';
+import type { CallSummary, TurnSummary } from '../src/insights/summary';
 import { LIVE_PORT, type StoredBroadcast, storedBroadcast } from '../src/messages';
 import { readSettings, SETTINGS_KEY, type Settings, settingsSchema } from '../src/settings';
 import {
@@ -20,12 +21,14 @@ import { HEALTH_KEY, readHealth, type StoreHealth } from '../src/store/health';
 import { planImportParts } from '../src/store/import';
 import { storageUsage, type UsageReport } from '../src/store/retention';
 import type { StoredCall, StoredChunk } from '../src/store/schema';
+import { allCallSummaries, summariesBetween } from '../src/store/summaries';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
 import { browser } from './browser';
 import { hostAccess, requestHostAccess } from './permissions';
 import { send } from './send';
 
 const APP_PAGE = 'extension/app/index.html';
+const INSIGHTS_PAGE = 'extension/insights/index.html';
 /**
  * localStorage of the extension's origin (the same origin, and the same device, as the captures in
  * IndexedDB): the list's newest rows for the next popup. "Clear everything" removes it.
@@ -206,6 +209,36 @@ export class ExtensionClient implements UiClient {
 
   async applyRetention(): Promise<{ deleted: number; stripped: number }> {
     return send('store/retention', {});
+  }
+
+  async turnSummaries(): Promise<TurnSummary[]> {
+    return summariesBetween(await this.db());
+  }
+
+  async callSummaries(): Promise<CallSummary[]> {
+    return allCallSummaries(await this.db());
+  }
+
+  async callIds(): Promise<string[]> {
+    return (await this.db()).getAllKeys('calls');
+  }
+
+  async callsOfKinds(kinds: readonly string[]): Promise<StoredCall[]> {
+    const db = await this.db();
+    const lists = await Promise.all(
+      kinds.map((k) =>
+        db.getAllFromIndex('calls', 'byKind', IDBKeyRange.bound([k, 0], [k, Number.MAX_VALUE])),
+      ),
+    );
+    return lists.flat();
+  }
+
+  async summarizeTurns(callIds: string[]): Promise<number> {
+    return (await send('insights/summarize', { callIds })).written;
+  }
+
+  async openInsights(): Promise<void> {
+    await browser.tabs.create({ url: browser.runtime.getURL(INSIGHTS_PAGE) });
   }
 
   async settings(): Promise<Settings> {

@@ -24,6 +24,7 @@ const handlers: Handlers = {
   'tab/count': async (body) => ({ count: body.tabId }),
   'store/retention': async () => ({ deleted: 0, stripped: 0 }),
   'health/dismiss': async () => ({ ok: true }),
+  'insights/summarize': async (body) => ({ written: body.callIds.length }),
 };
 
 describe('message protocol types', () => {

@@ -50,6 +50,11 @@ export const requests = {
   'store/retention': z.object({}),
   /** UI → background: the user dismissed the store health banner (see src/store/health.ts). */
   'health/dismiss': z.object({}),
+  /**
+   * Insights page → background: compute and store the summaries of these calls (recorded or imported
+   * before, or of an older ANALYSIS_VERSION): a call summary for each, a turn summary for each ended send.
+   */
+  'insights/summarize': z.object({ callIds: z.array(z.string()).max(10_000) }),
 } as const;
 
 /**
@@ -72,6 +77,8 @@ export const responses = {
   /** Calls deleted (with their chunks) and telemetry calls whose bodies were dropped. */
   'store/retention': z.object({ deleted: z.number().int(), stripped: z.number().int() }),
   'health/dismiss': z.object({ ok: z.literal(true) }),
+  /** Turn summaries written. */
+  'insights/summarize': z.object({ written: z.number().int() }),
 } as const satisfies Record<keyof typeof requests, z.ZodType>;
 
 /** Response type per message name. */

@@ -21,6 +21,8 @@ if (__TEST_BUILD__) {
       bigAt?: number;
       bigTurns?: number;
       turnsEach?: number[];
+      /** Also write each send's turn summary (as the background does when a turn ends). */
+      summaries?: boolean;
     },
   ): Promise<SeedResult> => {
     const t0 = performance.now();
@@ -48,6 +50,18 @@ if (__TEST_BUILD__) {
         calls,
         calls.flatMap((c) => chunksOf.get(c.callId) ?? []),
       );
+    }
+    if (opts.summaries) {
+      const { summarizeTurn } = await import('../../src/insights/summary');
+      const { summarizable } = await import('../../src/store/summaries');
+      const sends = sample.calls.filter(summarizable);
+      for (let i = 0; i < sends.length; i += BATCH) {
+        const tx = db.transaction('turnSummaries', 'readwrite');
+        await Promise.all([
+          ...sends.slice(i, i + BATCH).map((c) => tx.store.put(summarizeTurn(c, chunksOf.get(c.callId)))),
+          tx.done,
+        ]);
+      }
     }
     db.close();
     return {

@@ -2,9 +2,10 @@
  * IndexedDB access through idb. The background is the only writer (docs/architecture.md); readers use the query
  * functions below. Inside a transaction we only do IndexedDB work (idb README: transaction lifetime).
  */
-import { type IDBPDatabase, type IDBPObjectStore, openDB } from 'idb';
+import { type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, openDB } from 'idb';
 import type { CaptureEvent } from '../capture/events';
 import { redactAfter } from '../capture/redact';
+import { summarizeCall } from '../insights/summary';
 import { classify, conversationIdFromUrl } from '../protocol/classify';
 import { type CaptureDB, DB_NAME, DB_VERSION, type StoredCall, type StoredChunk } from './schema';
 
@@ -22,6 +23,13 @@ export function openCaptureDb(name: string = DB_NAME): Promise<CaptureDb> {
         calls.createIndex('byConversation', ['conversationId', 'startTime']);
         calls.createIndex('byTab', ['tabId', 'startTime']);
         db.createObjectStore('chunks', { keyPath: ['callId', 'seq'] });
+      }
+      if (oldVersion < 2) {
+        // Derived: filled as sends end, and lazily (Insights) for the sends recorded before.
+        const summaries = db.createObjectStore('turnSummaries', { keyPath: 'callId' });
+        summaries.createIndex('byTime', 'startTime');
+        const callSummaries = db.createObjectStore('callSummaries', { keyPath: 'callId' });
+        callSummaries.createIndex('byTime', 'startTime');
       }
     },
   });
@@ -172,9 +180,10 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
     if (list) list.push(e);
     else byCall.set(e.callId, [e]);
   }
-  const tx = db.transaction(['calls', 'chunks'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['calls', 'chunks', 'callSummaries'], 'readwrite', { durability: 'strict' });
   const calls = tx.objectStore('calls');
   const chunks = tx.objectStore('chunks');
+  const callSummaries = tx.objectStore('callSummaries');
   const work: Promise<unknown>[] = [];
   let refused = 0;
   for (const [callId, list] of byCall) {
@@ -217,13 +226,25 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
           }),
         );
         const merged = applyEvents(existing, list, ctx);
-        if (merged && merged !== existing) writes.push(calls.put(merged));
+        if (merged && merged !== existing)
+          writes.push(calls.put(merged), callSummaries.put(summarizeCall(merged)));
         return Promise.all(writes);
       }),
     );
   }
   await Promise.all([...work, tx.done]);
   return { calls: byCall.size, events: events.length - refused, refused };
+}
+
+/** Puts a call record and its call summary (Insights) in the same transaction. */
+function putWithSummary(
+  tx: IDBPTransaction<CaptureDB, ('calls' | 'callSummaries')[], 'readwrite'>,
+  call: StoredCall,
+) {
+  return Promise.all([
+    tx.objectStore('calls').put(call),
+    tx.objectStore('callSummaries').put(summarizeCall(call)),
+  ]);
 }
 
 /** An open call ended as `interrupted` at the last moment anything of it was seen. */
@@ -243,8 +264,9 @@ export async function interruptOpenCalls(
   pageSessionIds: readonly string[],
   reason: string,
 ): Promise<string[]> {
-  const tx = db.transaction('calls', 'readwrite', { durability: 'strict' });
-  const index = tx.store.index('byPageSession');
+  const tx = db.transaction(['calls', 'callSummaries'], 'readwrite', { durability: 'strict' });
+  const store = tx.objectStore('calls');
+  const index = store.index('byPageSession');
   const ended: string[] = [];
   const work: Promise<unknown>[] = [];
   for (const id of pageSessionIds) {
@@ -252,7 +274,7 @@ export async function interruptOpenCalls(
       index.getAll(IDBKeyRange.bound([id, 0], [id, Number.MAX_VALUE])).then((calls) => {
         const open = calls.filter((c) => c.endTime === undefined);
         for (const c of open) ended.push(c.callId);
-        return Promise.all(open.map((c) => tx.store.put(interrupted(c, reason))));
+        return Promise.all(open.map((c) => putWithSummary(tx, interrupted(c, reason))));
       }),
     );
   }
@@ -271,14 +293,14 @@ export async function interruptOpenCallsBetween(
   before: number,
   reason: string,
 ): Promise<string[]> {
-  const tx = db.transaction('calls', 'readwrite', { durability: 'strict' });
-  const calls = await tx.store.index('byTime').getAll(IDBKeyRange.bound(since, before));
+  const tx = db.transaction(['calls', 'callSummaries'], 'readwrite', { durability: 'strict' });
+  const calls = await tx.objectStore('calls').index('byTime').getAll(IDBKeyRange.bound(since, before));
   const open = calls.filter((c) => c.endTime === undefined);
-  await Promise.all([...open.map((c) => tx.store.put(interrupted(c, reason))), tx.done]);
+  await Promise.all([...open.map((c) => putWithSummary(tx, interrupted(c, reason))), tx.done]);
   return open.map((c) => c.callId);
 }
 
-type ChunkStore = IDBPObjectStore<CaptureDB, ('calls' | 'chunks')[], 'chunks', 'readwrite'>;
+type ChunkStore = IDBPObjectStore<CaptureDB, ('calls' | 'chunks' | 'callSummaries')[], 'chunks', 'readwrite'>;
 
 /**
  * One call's text body chunks: redacted after their predecessors, then stored; stored successors too.
@@ -305,9 +327,10 @@ async function putBodyChunks(store: ChunkStore, body: StoredChunk[], hasStored =
 }
 
 export async function putCalls(db: CaptureDb, calls: readonly StoredCall[], chunks: readonly StoredChunk[]) {
-  const tx = db.transaction(['calls', 'chunks'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['calls', 'chunks', 'callSummaries'], 'readwrite', { durability: 'strict' });
   const work: Promise<unknown>[] = [];
-  for (const c of calls) work.push(tx.objectStore('calls').put(c));
+  for (const c of calls)
+    work.push(tx.objectStore('calls').put(c), tx.objectStore('callSummaries').put(summarizeCall(c)));
   for (const c of chunks) work.push(tx.objectStore('chunks').put(c));
   await Promise.all([...work, tx.done]);
 }
@@ -349,18 +372,29 @@ export function countCallsInTab(db: CaptureDb, tabId: number, since = 0): Promis
   return db.countFromIndex('calls', 'byTab', IDBKeyRange.bound([tabId, since], [tabId, Number.MAX_VALUE]));
 }
 
-/** Deletes calls and their chunks in one transaction. */
+/** Deletes calls, their chunks and their summaries (turn, call) in one transaction. */
 export async function deleteCalls(db: CaptureDb, callIds: readonly string[]) {
-  const tx = db.transaction(['calls', 'chunks'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['calls', 'chunks', 'turnSummaries', 'callSummaries'], 'readwrite', {
+    durability: 'strict',
+  });
   const work: Promise<unknown>[] = [];
   for (const id of callIds) {
     work.push(tx.objectStore('calls').delete(id));
+    work.push(tx.objectStore('turnSummaries').delete(id), tx.objectStore('callSummaries').delete(id));
     work.push(tx.objectStore('chunks').delete(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER])));
   }
   await Promise.all([...work, tx.done]);
 }
 
 export async function clearAll(db: CaptureDb) {
-  const tx = db.transaction(['calls', 'chunks'], 'readwrite', { durability: 'strict' });
-  await Promise.all([tx.objectStore('calls').clear(), tx.objectStore('chunks').clear(), tx.done]);
+  const tx = db.transaction(['calls', 'chunks', 'turnSummaries', 'callSummaries'], 'readwrite', {
+    durability: 'strict',
+  });
+  await Promise.all([
+    tx.objectStore('calls').clear(),
+    tx.objectStore('chunks').clear(),
+    tx.objectStore('turnSummaries').clear(),
+    tx.objectStore('callSummaries').clear(),
+    tx.done,
+  ]);
 }

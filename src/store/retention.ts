@@ -135,7 +135,7 @@ export function planRetention(
 }
 
 /**
- * Applies the policy: deletes calls (and chunks) and drops telemetry bodies, in one strict-durability
+ * Applies the policy: deletes calls (with their chunks and turn summaries) and drops telemetry bodies, in one strict-durability
  * transaction. A stripped call keeps its method, URL, headers, status and times; its request body is
  * null, its chunks are gone and `bodiesDropped` says why.
  */
@@ -151,11 +151,18 @@ export async function applyRetention(
   const plan = planRetention(calls, bytes, policy, now);
   if (!plan.deleted.length && !plan.stripped.length) return plan;
   const byId = new Map(calls.map((c) => [c.callId, c]));
-  const tx = db.transaction(['calls', 'chunks'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['calls', 'chunks', 'turnSummaries', 'callSummaries'], 'readwrite', {
+    durability: 'strict',
+  });
   const work: Promise<unknown>[] = [];
   const chunkRange = (id: string) => IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]);
   for (const id of plan.deleted) {
-    work.push(tx.objectStore('calls').delete(id), tx.objectStore('chunks').delete(chunkRange(id)));
+    work.push(
+      tx.objectStore('calls').delete(id),
+      tx.objectStore('chunks').delete(chunkRange(id)),
+      tx.objectStore('turnSummaries').delete(id),
+      tx.objectStore('callSummaries').delete(id),
+    );
   }
   for (const id of plan.stripped) {
     const c = byId.get(id);

@@ -6,10 +6,12 @@
 import type { DBSchema } from 'idb';
 import { z } from 'zod';
 import { bodyEncoding, callOutcome, epochMs, headerList, transport } from '../capture/events';
+import type { CallSummary, TurnSummary } from '../insights/summary';
 import { KINDS } from '../protocol/classify';
 
 export const DB_NAME = 'chatgpt-flow-recorder';
-export const DB_VERSION = 1;
+/** 1: calls, chunks. 2: turnSummaries and callSummaries (Insights: derived from calls and chunks). */
+export const DB_VERSION = 2;
 
 export const storedCall = z.object({
   callId: z.string(),
@@ -76,5 +78,23 @@ export interface CaptureDB extends DBSchema {
   chunks: {
     key: [string, number];
     value: StoredChunk;
+  };
+  /**
+   * One summary per ended send (src/insights/summary.ts), keyed by the send's callId: derived data, deleted
+   * with its call and recomputed from the raw captures when its `version` is older than ANALYSIS_VERSION.
+   */
+  turnSummaries: {
+    key: string;
+    value: TurnSummary;
+    indexes: { byTime: number };
+  };
+  /**
+   * One small summary per call (src/insights/summary.ts `summarizeCall`), keyed by callId, written with the
+   * call record: Insights counts volume, bytes and errors from these instead of the full records.
+   */
+  callSummaries: {
+    key: string;
+    value: CallSummary;
+    indexes: { byTime: number };
   };
 }

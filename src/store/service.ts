@@ -16,6 +16,7 @@ import { type CaptureDb, clearAll, countCallsInTab, deleteCalls, writeBatch } fr
 import { dismissHealth, noteDropped, noteWriteFailure, noteWriteSuccess, type StoreHealth } from './health';
 import { commitStaged, importCalls, openStagingDb, type StagingDb, stagePart } from './import';
 import { applyRetention, NO_RETENTION, type RetentionPolicy } from './retention';
+import { summarizeCalls } from './summaries';
 
 export type { SenderInfo } from '../messages';
 
@@ -90,6 +91,14 @@ export function createService(
         throw err;
       }
       await noteHealth((h) => noteDropped(noteWriteSuccess(h, now()), now(), body.dropped ?? 0));
+      // A turn ends when its send's end is committed: summarize it for Insights (derived data: a failure
+      // here never fails the batch; Insights computes missing summaries when it opens).
+      const ended = [...new Set(events.filter((e) => e.type === 'end').map((e) => e.callId))];
+      if (ended.length > 0) {
+        try {
+          await summarizeCalls(await db(), ended);
+        } catch {}
+      }
       onStored?.(sender.tabId, [...new Set(events.map((e) => e.callId))]);
       return { ok: true, stored: r.events, rejected: parsed.rejected + r.refused };
     },
@@ -133,6 +142,10 @@ export function createService(
       requirePage(sender, 'health/dismiss');
       await noteHealth(dismissHealth);
       return { ok: true };
+    },
+    async 'insights/summarize'(body, sender) {
+      requirePage(sender, 'insights/summarize');
+      return { written: (await summarizeCalls(await db(), body.callIds)).length };
     },
     async 'tab/count'(body) {
       return { count: await countCallsInTab(await db(), body.tabId, (await opts.sessionStart?.()) ?? 0) };

@@ -204,6 +204,11 @@ function Header({ client, mode, route }: { client: UiClient; mode: Mode; route: 
         </span>
       )}
       <span class="spacer" />
+      {client.openInsights && (
+        <button type="button" class="btn" onClick={() => void client.openInsights?.()}>
+          Insights
+        </button>
+      )}
       {client.openOptions && (
         <button type="button" class="btn" onClick={() => void client.openOptions?.()}>
           Options

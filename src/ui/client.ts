@@ -5,6 +5,7 @@
  * for every change); src/ui never touches browser APIs.
  */
 import type { ConversationSummary } from '../analysis/types';
+import type { CallSummary, TurnSummary } from '../insights/summary';
 import type { Settings } from '../settings';
 import type { StoreHealth } from '../store/health';
 import type { UsageReport } from '../store/retention';
@@ -104,6 +105,24 @@ export interface UiClient {
   dismissHealth?(): Promise<void>;
   /** Applies the retention settings now, through the background; counts of calls deleted and stripped. */
   applyRetention?(): Promise<{ deleted: number; stripped: number }>;
+
+  // Insights (src/ui/insights/): per-turn summaries, kept by the background in the `turnSummaries` store.
+
+  /** Every stored turn summary (any version), oldest first. */
+  turnSummaries?(): Promise<TurnSummary[]>;
+  /** Every stored call summary, oldest first. */
+  callSummaries?(): Promise<CallSummary[]>;
+  /** Ids of every stored call (keys only). */
+  callIds?(): Promise<string[]>;
+  /** Calls of these kinds (full records, no chunks), oldest first per kind. */
+  callsOfKinds?(kinds: readonly string[]): Promise<StoredCall[]>;
+  /**
+   * Asks the background to compute and store the summaries of these calls (a call summary each; a turn
+   * summary for ended sends); resolves to the number of turn summaries written.
+   */
+  summarizeTurns?(callIds: string[]): Promise<number>;
+  /** Opens the Insights page. */
+  openInsights?(): Promise<void>;
 }
 
 export interface StoreChange {

@@ -4,10 +4,12 @@
  * read back what the UI asked for (`deleted`, `opened`, settings).
  */
 import type { ConversationSummary } from '../analysis/types';
+import { type CallSummary, summarizeCall, summarizeTurn, type TurnSummary } from '../insights/summary';
 import { readSettings, type Settings } from '../settings';
 import { dismissHealth, HEALTHY, type StoreHealth } from '../store/health';
 import { NO_RETENTION, planRetention, type UsageReport } from '../store/retention';
 import type { StoredCall, StoredChunk } from '../store/schema';
+import { summarizable } from '../store/summaries';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from './client';
 
 export interface MockOptions {
@@ -259,5 +261,53 @@ export class MockClient implements UiClient {
     }
     this.notify({ callIds: [], tabId: null });
     return { deleted: plan.deleted.length, stripped: plan.stripped.length };
+  }
+
+  /** Turn summaries as the background would keep them (only those whose call still exists are read). */
+  readonly summaries = new Map<string, TurnSummary>();
+  /** Every summarizeTurns call, in order. */
+  readonly summarizeRequests: string[][] = [];
+  /** Number of openInsights calls. */
+  insightsOpened = 0;
+
+  async turnSummaries(): Promise<TurnSummary[]> {
+    return [...this.summaries.values()]
+      .filter((s) => this.calls.has(s.callId))
+      .sort((a, b) => a.startTime - b.startTime)
+      .map((s) => structuredClone(s));
+  }
+
+  /** Call summaries as the background would keep them (written with each call; here: on request). */
+  readonly callSummaryMap = new Map<string, CallSummary>();
+
+  async callSummaries(): Promise<CallSummary[]> {
+    return [...this.callSummaryMap.values()]
+      .filter((s) => this.calls.has(s.callId))
+      .sort((a, b) => a.startTime - b.startTime);
+  }
+
+  async callIds(): Promise<string[]> {
+    return [...this.calls.keys()];
+  }
+
+  async callsOfKinds(kinds: readonly string[]): Promise<StoredCall[]> {
+    return [...this.calls.values()].filter((c) => kinds.includes(c.kind)).map((c) => structuredClone(c));
+  }
+
+  async summarizeTurns(callIds: string[]): Promise<number> {
+    this.summarizeRequests.push([...callIds]);
+    let written = 0;
+    for (const id of callIds) {
+      const call = this.calls.get(id);
+      if (call) this.callSummaryMap.set(id, summarizeCall(call));
+      if (!call || !summarizable(call)) continue;
+      this.summaries.set(id, summarizeTurn(call, this.chunkMap.get(id) ?? []));
+      written++;
+    }
+    return written;
+  }
+
+  async openInsights(): Promise<void> {
+    this.insightsOpened++;
   }
 }

@@ -1,0 +1,609 @@
+/**
+ * The Insights page: what all the recorded traffic says, in plots with tables beside them. Reads every
+ * call record (no chunks) and every turn summary once (src/insights/load.ts), then aggregates in memory as
+ * the filter (UTC days, host, model) changes.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import {
+  callVolume,
+  dailyPercentiles,
+  daysBetween,
+  distributionByModel,
+  filterCalls,
+  filterTurns,
+  httpErrorsPerDay,
+  type InsightsFilter,
+  LATENCY_METRICS,
+  type LatencyMetric,
+  modelOf,
+  NO_FILTER,
+  turnsCsv,
+  turnsPerDay,
+} from '../../insights/aggregate';
+import { driftObservations, driftTable } from '../../insights/drift';
+import { type InsightsData, loadInsights, loadTelemetry } from '../../insights/load';
+import { utcDay } from '../../insights/summary';
+import { type TelemetryEvent, telemetryTable } from '../../insights/telemetry';
+import type { UiClient } from '../client';
+import { saveFile } from '../export/download';
+import { Chart, type ChartSeries } from './chart';
+
+const dayX = (day: string) => Date.parse(`${day}T00:00:00Z`) / 1000;
+
+/** A number for a table cell: integers for ms and counts, one decimal for rates; `–` for none. */
+export function fmt(v: number | null | undefined, unit = 'ms'): string {
+  if (v === null || v === undefined) return '–';
+  if (unit === 'chars/s') return v.toFixed(1);
+  return String(Math.round(v));
+}
+
+function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+const iso = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 19);
+
+export function InsightsView({ client }: { client: UiClient }) {
+  const [data, setData] = useState<InsightsData | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [filter, setFilter] = useState<InsightsFilter>(NO_FILTER);
+
+  useEffect(() => {
+    let alive = true;
+    loadInsights(client, (done, total) => alive && setProgress({ done, total })).then(
+      (d) => {
+        if (!alive) return;
+        performance.mark('cfr:insights-read');
+        setData(d);
+        setProgress(null);
+        // Plots draw in effects after this render: the frame after it has them on screen (the bench's mark).
+        requestAnimationFrame(() => setTimeout(() => performance.mark('cfr:insights-drawn'), 0));
+      },
+      (err: unknown) => alive && setError(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [client]);
+
+  if (error)
+    return (
+      <p class="ins-error" role="alert">
+        Could not read the store: {error}
+      </p>
+    );
+  if (!data)
+    return (
+      <p class="ins-loading" role="status">
+        {progress
+          ? `Summarizing turns recorded before: ${progress.done} of ${progress.total}…`
+          : 'Reading the store…'}
+      </p>
+    );
+  return <InsightsBody data={data} filter={filter} setFilter={setFilter} client={client} />;
+}
+
+function InsightsBody({
+  data,
+  filter,
+  setFilter,
+  client,
+}: {
+  data: InsightsData;
+  filter: InsightsFilter;
+  setFilter: (f: InsightsFilter) => void;
+  client: UiClient;
+}) {
+  // Telemetry bodies are read after the plots are drawn: they are the largest part of what Insights reads.
+  const [events, setEvents] = useState<TelemetryEvent[] | null>(null);
+  useEffect(() => {
+    let alive = true;
+    const t = setTimeout(() => {
+      loadTelemetry(client).then(
+        (e) => alive && setEvents(e),
+        () => alive && setEvents([]),
+      );
+    }, 0);
+    return () => {
+      alive = false;
+      clearTimeout(t);
+    };
+  }, [client]);
+  const hosts = useMemo(
+    () => [...new Set(data.turns.map((t) => t.host).filter((h): h is string => h !== null))].sort(),
+    [data],
+  );
+  const models = useMemo(() => [...new Set(data.turns.map(modelOf))].sort(), [data]);
+  const turns = useMemo(() => filterTurns(data.turns, filter), [data, filter]);
+  // Calls have no model: the model filter narrows turns only.
+  const calls = useMemo(() => filterCalls(data.calls, filter), [data, filter]);
+  const telemetry = useMemo(
+    () =>
+      (events ?? []).filter((e) => {
+        const day = utcDay(e.time);
+        return (
+          (filter.fromDay === null || day >= filter.fromDay) && (filter.toDay === null || day <= filter.toDay)
+        );
+      }),
+    [events, filter],
+  );
+  const allDays = useMemo(() => {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const t of turns) {
+      if (t.startTime < lo) lo = t.startTime;
+      if (t.startTime > hi) hi = t.startTime;
+    }
+    for (const c of calls) {
+      if (c.startTime < lo) lo = c.startTime;
+      if (c.startTime > hi) hi = c.startTime;
+    }
+    if (lo > hi) return [];
+    // A day of margin either side, so that one day of data plots as a day, not as an auto-scaled span.
+    return daysBetween(utcDay(lo - 86_400_000), utcDay(hi + 86_400_000));
+  }, [turns, calls]);
+  const x = useMemo(() => allDays.map(dayX), [allDays]);
+
+  const download = () => saveFile([turnsCsv(turns)], 'text/csv', 'chatgpt-turns.csv');
+
+  return (
+    <main class="insights">
+      <header class="ins-header">
+        <h1>Insights</h1>
+        <p class="ins-counts" data-testid="ins-counts">
+          {turns.length} turns, {calls.length} calls
+          {allDays.length > 2 && ` · ${allDays[1]} to ${allDays.at(-2)} (UTC days)`}
+        </p>
+        <button type="button" class="btn" onClick={download} disabled={turns.length === 0}>
+          Download per-turn metrics (CSV)
+        </button>
+      </header>
+      <form class="ins-filter" onSubmit={(e) => e.preventDefault()} aria-label="Filter">
+        <label>
+          From
+          <input
+            type="date"
+            value={filter.fromDay ?? ''}
+            onInput={(e) => setFilter({ ...filter, fromDay: e.currentTarget.value || null })}
+          />
+        </label>
+        <label>
+          To
+          <input
+            type="date"
+            value={filter.toDay ?? ''}
+            onInput={(e) => setFilter({ ...filter, toDay: e.currentTarget.value || null })}
+          />
+        </label>
+        <label>
+          Host
+          <select
+            value={filter.host ?? ''}
+            onChange={(e) => setFilter({ ...filter, host: e.currentTarget.value || null })}
+          >
+            <option value="">All hosts</option>
+            {hosts.map((h) => (
+              <option key={h} value={h}>
+                {h}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Model
+          <select
+            value={filter.model ?? ''}
+            onChange={(e) => setFilter({ ...filter, model: e.currentTarget.value || null })}
+          >
+            <option value="">All models</option>
+            {models.map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+
+      <section aria-labelledby="ins-latency">
+        <h2 id="ins-latency">Latency</h2>
+        <DistributionTable turns={turns} />
+        <div class="ins-grid">
+          {LATENCY_METRICS.map((m) => (
+            <LatencyChart
+              key={m.key}
+              metric={m.key}
+              label={m.label}
+              unit={m.unit}
+              turns={turns}
+              days={allDays}
+              x={x}
+            />
+          ))}
+        </div>
+      </section>
+
+      <section aria-labelledby="ins-volume">
+        <h2 id="ins-volume">Volume and errors</h2>
+        <div class="ins-grid">
+          <TurnsChart turns={turns} days={allDays} x={x} />
+          <ErrorsChart calls={calls} days={allDays} x={x} />
+          <CallsChart calls={calls} days={allDays} x={x} />
+        </div>
+        <KindTable calls={calls} />
+      </section>
+
+      <section aria-labelledby="ins-telemetry">
+        <h2 id="ins-telemetry">Telemetry: what ChatGPT reports about your session</h2>
+        {events === null ? (
+          <p class="ins-loading" role="status">
+            Reading telemetry bodies…
+          </p>
+        ) : (
+          <TelemetryTable rows={telemetryTable(telemetry)} />
+        )}
+      </section>
+
+      <section aria-labelledby="ins-drift">
+        <h2 id="ins-drift">Protocol drift</h2>
+        <DriftTable calls={calls} turns={turns} />
+      </section>
+    </main>
+  );
+}
+
+function DistributionTable({ turns }: { turns: InsightsData['turns'] }) {
+  const rows = LATENCY_METRICS.flatMap((m) =>
+    distributionByModel(turns, m.key).map((r) => ({ metric: m, ...r })),
+  );
+  return (
+    <table class="ins-table" data-testid="ins-distributions">
+      <caption>Distributions per model (percentiles: linear interpolation between closest ranks)</caption>
+      <thead>
+        <tr>
+          <th scope="col">Metric</th>
+          <th scope="col">Model</th>
+          <th scope="col">n</th>
+          <th scope="col">min</th>
+          <th scope="col">p50</th>
+          <th scope="col">p95</th>
+          <th scope="col">max</th>
+          <th scope="col">Unit</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={`${r.metric.key}-${r.model}`} data-metric={r.metric.key} data-model={r.model}>
+            <th scope="row">{r.metric.label}</th>
+            <td>{r.model}</td>
+            <td>{r.dist.n}</td>
+            <td>{fmt(r.dist.min, r.metric.unit)}</td>
+            <td>{fmt(r.dist.p50, r.metric.unit)}</td>
+            <td>{fmt(r.dist.p95, r.metric.unit)}</td>
+            <td>{fmt(r.dist.max, r.metric.unit)}</td>
+            <td>{r.metric.unit}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function LatencyChart(props: {
+  metric: LatencyMetric;
+  label: string;
+  unit: string;
+  turns: InsightsData['turns'];
+  days: string[];
+  x: number[];
+}) {
+  const { metric, label, unit, turns, days, x } = props;
+  const rows = useMemo(() => dailyPercentiles(turns, metric), [turns, metric]);
+  const series = useMemo(() => {
+    const models = [...new Set(rows.map((r) => r.model))].sort();
+    const index = new Map(days.map((d, i) => [d, i]));
+    const out: ChartSeries[] = [];
+    models.forEach((model) => {
+      const p50: (number | null)[] = days.map(() => null);
+      const p95: (number | null)[] = days.map(() => null);
+      for (const r of rows) {
+        if (r.model !== model) continue;
+        const i = index.get(r.day);
+        if (i === undefined) continue;
+        p50[i] = r.p50;
+        p95[i] = r.p95;
+      }
+      const color = `--ins-${out.length / 2}`;
+      out.push({ label: `${model} p50`, values: p50, color });
+      out.push({ label: `${model} p95`, values: p95, color, dash: true });
+    });
+    return out;
+  }, [rows, days]);
+  return (
+    <Chart
+      title={`${label}, daily p50/p95 (${unit})`}
+      x={x}
+      series={series}
+      unit={unit}
+      table={
+        <table class="ins-table" data-testid={`ins-daily-${metric}`}>
+          <thead>
+            <tr>
+              <th scope="col">Day (UTC)</th>
+              <th scope="col">Model</th>
+              <th scope="col">n</th>
+              <th scope="col">p50</th>
+              <th scope="col">p95</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.day}-${r.model}`}>
+                <td>{r.day}</td>
+                <td>{r.model}</td>
+                <td>{r.n}</td>
+                <td>{fmt(r.p50, unit)}</td>
+                <td>{fmt(r.p95, unit)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
+  );
+}
+
+function TurnsChart({ turns, days, x }: { turns: InsightsData['turns']; days: string[]; x: number[] }) {
+  const rows = useMemo(() => turnsPerDay(turns), [turns]);
+  const series = useMemo(() => {
+    const by = new Map(rows.map((r) => [r.day, r]));
+    const col = (k: 'turns' | 'stopped' | 'failed' | 'moderated') => days.map((d) => by.get(d)?.[k] ?? 0);
+    return [
+      { label: 'turns', values: col('turns') },
+      { label: 'stopped', values: col('stopped'), color: '--warn' },
+      { label: 'failed', values: col('failed'), color: '--danger' },
+      { label: 'moderation flags', values: col('moderated'), color: '--ph-reasoning' },
+    ];
+  }, [rows, days]);
+  return (
+    <Chart
+      title="Turns per day"
+      x={x}
+      series={series}
+      unit="turns"
+      bars
+      table={
+        <table class="ins-table" data-testid="ins-turns-per-day">
+          <thead>
+            <tr>
+              <th scope="col">Day (UTC)</th>
+              <th scope="col">Turns</th>
+              <th scope="col">Stopped</th>
+              <th scope="col">Failed</th>
+              <th scope="col">Moderation flags</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.day}>
+                <td>{r.day}</td>
+                <td>{r.turns}</td>
+                <td>{r.stopped}</td>
+                <td>{r.failed}</td>
+                <td>{r.moderated}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
+  );
+}
+
+function ErrorsChart({ calls, days, x }: { calls: InsightsData['calls']; days: string[]; x: number[] }) {
+  const rows = useMemo(() => httpErrorsPerDay(calls), [calls]);
+  const series = useMemo(() => {
+    const by = new Map(rows.map((r) => [r.day, r]));
+    const col = (k: 's429' | 's403' | 's5xx') => days.map((d) => by.get(d)?.[k] ?? 0);
+    return [
+      { label: '429', values: col('s429'), color: '--warn' },
+      { label: '403', values: col('s403'), color: '--ph-tool' },
+      { label: '5xx', values: col('s5xx'), color: '--danger' },
+    ];
+  }, [rows, days]);
+  return (
+    <Chart
+      title="HTTP errors per day"
+      x={x}
+      series={series}
+      unit="calls"
+      bars
+      table={
+        <table class="ins-table" data-testid="ins-errors-per-day">
+          <thead>
+            <tr>
+              <th scope="col">Day (UTC)</th>
+              <th scope="col">429</th>
+              <th scope="col">403</th>
+              <th scope="col">5xx</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.day}>
+                <td>{r.day}</td>
+                <td>{r.s429}</td>
+                <td>{r.s403}</td>
+                <td>{r.s5xx}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
+  );
+}
+
+function CallsChart({ calls, days, x }: { calls: InsightsData['calls']; days: string[]; x: number[] }) {
+  const rows = useMemo(() => callVolume(calls), [calls]);
+  const series = useMemo(() => {
+    const totals = new Map<string, number>();
+    for (const r of rows) totals.set(r.kind, (totals.get(r.kind) ?? 0) + r.calls);
+    const kinds = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+    const index = new Map(days.map((d, i) => [d, i]));
+    return kinds.slice(0, 8).map((kind) => {
+      const values = days.map(() => 0);
+      for (const r of rows) {
+        if (r.kind !== kind) continue;
+        const i = index.get(r.day);
+        if (i !== undefined) values[i] = r.calls;
+      }
+      return { label: kind, values, color: `--k-${kind}` };
+    });
+  }, [rows, days]);
+  return (
+    <Chart
+      title="Calls per day, by kind"
+      x={x}
+      series={series}
+      unit="calls"
+      table={
+        <table class="ins-table" data-testid="ins-calls-per-day">
+          <thead>
+            <tr>
+              <th scope="col">Day (UTC)</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Calls</th>
+              <th scope="col">Bytes up</th>
+              <th scope="col">Bytes down</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={`${r.day}-${r.kind}`}>
+                <td>{r.day}</td>
+                <td>{r.kind}</td>
+                <td>{r.calls}</td>
+                <td>{r.bytesUp}</td>
+                <td>{r.bytesDown}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      }
+    />
+  );
+}
+
+function KindTable({ calls }: { calls: InsightsData['calls'] }) {
+  const rows = useMemo(() => {
+    const by = new Map<string, { kind: string; calls: number; up: number; down: number }>();
+    for (const r of callVolume(calls)) {
+      const t = by.get(r.kind) ?? { kind: r.kind, calls: 0, up: 0, down: 0 };
+      t.calls += r.calls;
+      t.up += r.bytesUp;
+      t.down += r.bytesDown;
+      by.set(r.kind, t);
+    }
+    return [...by.values()].sort((a, b) => b.calls - a.calls);
+  }, [calls]);
+  return (
+    <table class="ins-table" data-testid="ins-kinds">
+      <caption>Calls and bytes per kind (up: request bodies; down: response bytes read)</caption>
+      <thead>
+        <tr>
+          <th scope="col">Kind</th>
+          <th scope="col">Calls</th>
+          <th scope="col">Up</th>
+          <th scope="col">Down</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.kind} data-kind={r.kind}>
+            <th scope="row">{r.kind}</th>
+            <td>{r.calls}</td>
+            <td>{fmtBytes(r.up)}</td>
+            <td>{fmtBytes(r.down)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function TelemetryTable({ rows }: { rows: ReturnType<typeof telemetryTable> }) {
+  if (rows.length === 0) return <p class="ins-empty">No telemetry recorded in this range.</p>;
+  return (
+    <table class="ins-table" data-testid="ins-telemetry">
+      <thead>
+        <tr>
+          <th scope="col">Source</th>
+          <th scope="col">Event</th>
+          <th scope="col">Count</th>
+          <th scope="col">First seen (UTC)</th>
+          <th scope="col">Last seen (UTC)</th>
+          <th scope="col">Bytes</th>
+          <th scope="col">Sample</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.slice(0, 500).map((r) => (
+          <tr key={`${r.source}-${r.name}`} data-event={r.name}>
+            <td>{r.source}</td>
+            <th scope="row">{r.name}</th>
+            <td>{r.count}</td>
+            <td>{iso(r.firstSeen)}</td>
+            <td>{iso(r.lastSeen)}</td>
+            <td>{r.bytes}</td>
+            <td>
+              <details>
+                <summary>payload</summary>
+                <pre class="ins-sample">{JSON.stringify(r.sample, null, 2)?.slice(0, 4000)}</pre>
+              </details>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function DriftTable({ calls, turns }: { calls: InsightsData['calls']; turns: InsightsData['turns'] }) {
+  const rows = useMemo(() => driftTable(driftObservations(calls, turns)), [calls, turns]);
+  if (rows.length === 0) return <p class="ins-empty">No shapes observed in this range.</p>;
+  return (
+    <table class="ins-table" data-testid="ins-drift">
+      <caption>Request fields per kind and stream frame types, with the first UTC day each was seen</caption>
+      <thead>
+        <tr>
+          <th scope="col">Kind</th>
+          <th scope="col">What</th>
+          <th scope="col">Name</th>
+          <th scope="col">First seen</th>
+          <th scope="col">Last seen</th>
+          <th scope="col">Days</th>
+          <th scope="col">Change</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.slice(0, 1000).map((r) => (
+          <tr key={`${r.kind}-${r.subject}-${r.name}`}>
+            <td>{r.kind}</td>
+            <td>{r.subject}</td>
+            <th scope="row">{r.name}</th>
+            <td>{r.firstDay}</td>
+            <td>{r.lastDay}</td>
+            <td>{r.days}</td>
+            <td>
+              {[r.appeared ? 'appeared' : '', r.vanished ? 'vanished' : ''].filter(Boolean).join(', ') || '–'}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
