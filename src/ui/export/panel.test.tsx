@@ -81,7 +81,9 @@ describe('ExportImportPanel', () => {
     await screen.findByText(/^Saved chatgpt-flows-.*\.parquet\.zip: 10 calls\.$/, {}, { timeout: 15_000 });
     expect(saved[1]?.blob.type).toBe('application/zip');
     // A zip starts with a local file header, PK\x03\x04.
-    const head = new Uint8Array(await (saved[1]?.blob as Blob).arrayBuffer()).subarray(0, 4);
+    const zip = saved[1]?.blob;
+    if (!zip) throw new Error('no zip saved');
+    const head = new Uint8Array(await zip.arrayBuffer()).subarray(0, 4);
     expect([...head]).toEqual([0x50, 0x4b, 3, 4]);
   }, 30_000);
 
