@@ -9,14 +9,22 @@
  * the same (redacted, share-safe) records, so it can never show what the raw part hides.
  */
 
-import pkg from '../../package.json' with { type: 'json' };
 import type { ChunkMap } from '../analysis';
 import { EXPORT_ANALYSIS_BODY_CHARS, EXPORT_IDENTITY_BODY_BYTES } from '../capture/limits';
 import { redactStoredCall, redactStoredChunk } from '../capture/sanitize';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import { analyseForExport } from './analysis';
-import { type ExportedCall, type ExportFile, FORMAT_NAME, FORMAT_VERSION } from './format';
+import {
+  type ExportedAnalysis,
+  type ExportedCall,
+  type ExportFile,
+  FORMAT_NAME,
+  FORMAT_VERSION,
+} from './format';
+import { GENERATOR } from './generator';
 import { harEntry, harPage } from './har';
+import { type ChunkMeta, writeOtlp } from './otlp';
+import { parquetTables, writeParquetZip } from './parquet';
 import { redactBodyChunks } from './redact';
 import { ShareSafe } from './share-safe';
 import { Slicer, textUnits } from './slicer';
@@ -29,7 +37,28 @@ export interface CaptureSource {
   chunksOf?(callIds: readonly string[]): Promise<Map<string, StoredChunk[]>>;
 }
 
-export type ExportFormat = 'json' | 'har';
+/**
+ * `json`: our format (docs/export-format.md); `har`: HAR 1.2; `otlp`: OpenTelemetry traces, OTLP/JSON
+ * (src/export/otlp.ts); `parquet`: a zip of Parquet tables (src/export/parquet.ts). All honour share-safe.
+ */
+export type ExportFormat = 'json' | 'har' | 'otlp' | 'parquet';
+
+/** File name extension of each format. */
+export const FORMAT_EXTENSIONS: Record<ExportFormat, string> = {
+  json: 'json',
+  har: 'har',
+  otlp: 'otlp.json',
+  parquet: 'parquet.zip',
+};
+
+/** MIME type of each format's file. */
+const MIME_TYPES: Record<ExportFormat, string> = {
+  json: 'application/json',
+  // HAR files are JSON; browsers and DevTools recognise them by the .har extension.
+  har: 'application/json',
+  otlp: 'application/json',
+  parquet: 'application/zip',
+};
 
 export interface ExportScopeInput {
   label: string;
@@ -43,6 +72,8 @@ export interface ExportOptions {
   scope: ExportScopeInput;
   now?: Date;
   slicer?: Slicer;
+  /** Parquet only: also write the `chunks` table (default true). */
+  parquetChunks?: boolean;
 }
 
 export type ExportPhase = 'reading' | 'scanning' | 'writing' | 'analysing';
@@ -54,7 +85,8 @@ export interface ExportProgress {
 }
 
 export interface ExportResult {
-  parts: string[];
+  /** The file: text parts, or for Parquet one binary part (the zip). Give them to `new Blob(parts)`. */
+  parts: (string | Uint8Array<ArrayBuffer>)[];
   mimeType: string;
   filename: string;
   calls: number;
@@ -62,7 +94,7 @@ export interface ExportResult {
   conversations: number;
 }
 
-export const GENERATOR = { name: 'ChatGPT Flow Recorder', version: pkg.version } as const;
+export { GENERATOR };
 
 /** `chatgpt-flows-2026-05-01T12-30-05Z.json`: UTC, sortable, no colons (not allowed in Windows names). */
 export function exportFilename(format: ExportFormat, now: Date): string {
@@ -70,7 +102,7 @@ export function exportFilename(format: ExportFormat, now: Date): string {
     .toISOString()
     .replace(/\.\d+Z$/, 'Z')
     .replace(/:/g, '-');
-  return `chatgpt-flows-${stamp}.${format === 'json' ? 'json' : 'har'}`;
+  return `chatgpt-flows-${stamp}.${FORMAT_EXTENSIONS[format]}`;
 }
 
 /** Reads chunks a few batches ahead of the writer, in batches through `chunksOf` when the source has it. */
@@ -165,7 +197,7 @@ export async function* exportCaptures(
     }
   }
 
-  const parts: string[] = [];
+  const parts: (string | Uint8Array<ArrayBuffer>)[] = [];
   const exportedAt = now.toISOString();
   const scope = { label: opts.scope.label, all: opts.scope.callIds === null };
   if (opts.format === 'json') {
@@ -173,7 +205,7 @@ export async function* exportCaptures(
       `{"format":${JSON.stringify(FORMAT_NAME)},"version":${FORMAT_VERSION},"exportedAt":${JSON.stringify(exportedAt)},` +
         `"generator":${JSON.stringify(GENERATOR)},"scope":${JSON.stringify(scope)},"shareSafe":${safe !== null},\n"calls":[\n`,
     );
-  } else {
+  } else if (opts.format === 'har') {
     // Pages first (one per page session, at its first call), then the entries.
     const pages = new Map<string, string>();
     for (const c of calls) {
@@ -193,6 +225,10 @@ export async function* exportCaptures(
     );
   }
 
+  // JSON, OTLP and Parquet carry the analysis; OTLP and Parquet need only the chunks' times and sizes.
+  const analysed = opts.format !== 'har';
+  const metaOnly = opts.format === 'otlp' || opts.format === 'parquet';
+  const chunkMeta = new Map<string, ChunkMeta[]>();
   const kept: StoredCall[] = [];
   const bodies = new Map<string, StoredChunk[]>();
   let chunkCount = 0;
@@ -209,9 +245,21 @@ export async function* exportCaptures(
     if (safe) ({ call, chunks } = safe.scrubCall(call, chunks));
     chunkCount += chunks.length;
     const sep = i === 0 ? '' : ',\n';
-    if (opts.format === 'json') {
-      const exported: ExportedCall = { ...call, chunks: chunks.map(({ callId: _c, ...rest }) => rest) };
-      parts.push(sep + JSON.stringify(exported));
+    if (analysed) {
+      if (opts.format === 'json') {
+        const exported: ExportedCall = { ...call, chunks: chunks.map(({ callId: _c, ...rest }) => rest) };
+        parts.push(sep + JSON.stringify(exported));
+      } else {
+        chunkMeta.set(
+          call.callId,
+          chunks.map((ch) => ({
+            seq: ch.seq,
+            time: ch.time,
+            bytes: ch.bytes,
+            ...(ch.direction ? { direction: ch.direction } : {}),
+          })),
+        );
+      }
       kept.push(call);
       const size = chars(chunks);
       if (
@@ -224,7 +272,9 @@ export async function* exportCaptures(
     } else {
       parts.push(sep + JSON.stringify(harEntry(call, chunks)));
     }
-    slicer.spend(costFactor * (1 + textUnits((call.requestBody?.length ?? 0) + chars(chunks))));
+    // Without writing the bodies, OTLP and Parquet only redact (and scrub) them here.
+    const weight = metaOnly && !safe ? 0.25 : 1;
+    slicer.spend(costFactor * (1 + weight * textUnits((call.requestBody?.length ?? 0) + chars(chunks))));
     if (slicer.due()) {
       yield { phase: 'writing', done: i + 1, total };
       await slicer.pause();
@@ -232,15 +282,31 @@ export async function* exportCaptures(
   }
 
   let conversations = 0;
-  if (opts.format === 'json') {
-    const analysing = analyseForExport(kept, bodies as ChunkMap, slicer);
-    let step = await analysing.next();
+  const analysis = analysed ? yield* runAnalysis(kept, bodies as ChunkMap, slicer) : null;
+  if (analysis) conversations = analysis.conversations.length;
+  if (analysis && opts.format === 'otlp') {
+    const writing = writeOtlp(kept, chunkMeta, analysis, slicer);
+    let step = await writing.next();
     while (!step.done) {
-      yield { phase: 'analysing', done: step.value.done, total: step.value.total };
-      step = await analysing.next();
+      yield { phase: 'writing', done: total, total };
+      step = await writing.next();
     }
-    const analysis = step.value;
-    conversations = analysis.conversations.length;
+    parts.push(...step.value);
+  } else if (analysis && opts.format === 'parquet') {
+    const building = parquetTables(kept, chunkMeta, analysis, slicer, { chunks: opts.parquetChunks ?? true });
+    let step = await building.next();
+    while (!step.done) {
+      yield { phase: 'writing', done: total, total };
+      step = await building.next();
+    }
+    const writing = writeParquetZip(step.value, slicer);
+    let w = await writing.next();
+    while (!w.done) {
+      yield { phase: 'writing', done: total, total };
+      w = await writing.next();
+    }
+    parts.push(w.value);
+  } else if (analysis) {
     parts.push('\n],\n"analysis":{"pageSessions":[\n');
     analysis.pageSessions.forEach((p, i) => {
       parts.push((i === 0 ? '' : ',\n') + JSON.stringify(p));
@@ -268,8 +334,7 @@ export async function* exportCaptures(
   slicer.finish();
   return {
     parts,
-    // HAR files are JSON; browsers and DevTools recognise them by the .har extension.
-    mimeType: 'application/json',
+    mimeType: MIME_TYPES[opts.format],
     filename: exportFilename(opts.format, now),
     calls: total,
     chunks: chunkCount,
@@ -277,7 +342,25 @@ export async function* exportCaptures(
   };
 }
 
-/** Runs an export to the end (tests, scripts): the file's text and the result. */
+/** The analysis of the exported calls, in slices, reporting progress. */
+async function* runAnalysis(
+  kept: readonly StoredCall[],
+  bodies: ChunkMap,
+  slicer: Slicer,
+): AsyncGenerator<ExportProgress, ExportedAnalysis, void> {
+  const analysing = analyseForExport(kept, bodies, slicer);
+  let step = await analysing.next();
+  while (!step.done) {
+    yield { phase: 'analysing', done: step.value.done, total: step.value.total };
+    step = await analysing.next();
+  }
+  return step.value;
+}
+
+/**
+ * Runs an export to the end (tests, scripts): the file's text and the result. `text` is empty for a binary
+ * format (Parquet): read `result.parts`.
+ */
 export async function exportToText(
   source: CaptureSource,
   opts: ExportOptions,
@@ -289,5 +372,7 @@ export async function exportToText(
     onProgress?.(step.value);
     step = await gen.next();
   }
-  return { text: step.value.parts.join(''), result: step.value };
+  const parts = step.value.parts;
+  const text = parts.every((p) => typeof p === 'string') ? parts.join('') : '';
+  return { text, result: step.value };
 }

@@ -70,6 +70,23 @@ describe('ExportImportPanel', () => {
     expect(har.log.comment).toContain('share-safe');
   });
 
+  // Generous waits: the first Parquet export loads and compiles the writer (a lazy chunk).
+  it('exports OTLP traces and a Parquet zip', async () => {
+    render(<ExportImportPanel scope={ALL} client={clientWith([seedCapture()])} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Export OTLP' }));
+    await screen.findByText(/^Saved chatgpt-flows-.*\.otlp\.json: 10 calls\.$/, {}, { timeout: 15_000 });
+    const otlp = JSON.parse((await saved[0]?.blob.text()) ?? '{}') as { resourceSpans: unknown[] };
+    expect(otlp.resourceSpans).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Export Parquet' }));
+    await screen.findByText(/^Saved chatgpt-flows-.*\.parquet\.zip: 10 calls\.$/, {}, { timeout: 15_000 });
+    expect(saved[1]?.blob.type).toBe('application/zip');
+    // A zip starts with a local file header, PK\x03\x04.
+    const zip = saved[1]?.blob;
+    if (!zip) throw new Error('no zip saved');
+    const head = new Uint8Array(await zip.arrayBuffer()).subarray(0, 4);
+    expect([...head]).toEqual([0x50, 0x4b, 3, 4]);
+  }, 30_000);
+
   it('shows progress while an export runs, and can cancel it', async () => {
     let release: () => void = () => {};
     const client = clientWith([seedCapture()]);

@@ -1,5 +1,5 @@
 /**
- * Export (JSON, HAR; optionally share-safe) and import, for a scope: everything, the current filter or one
+ * Export (JSON, HAR, OTLP traces, Parquet tables; optionally share-safe) and import, for a scope: everything, the current filter or one
  * conversation. Long work runs in slices (src/export/slicer.ts), so the view stays responsive and shows
  * progress in a live region and a progress bar. Errors say what is wrong with a file and where; a refused
  * import writes nothing (the background commits an import in one transaction).
@@ -46,8 +46,22 @@ type Notice = { kind: 'ok' | 'error'; text: string } | null;
 const fmt = (n: number) => n.toLocaleString('en');
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** Button and progress names of the formats. */
+const FORMAT_LABELS: Record<ExportFormat, string> = {
+  json: 'JSON',
+  har: 'HAR',
+  otlp: 'OTLP',
+  parquet: 'Parquet',
+};
+
+/** Hover help of the formats beyond JSON and HAR. */
+const FORMAT_HINTS: Partial<Record<ExportFormat, string>> = {
+  otlp: 'OpenTelemetry traces (OTLP/JSON): a trace per conversation, a span per turn and per call. Send it to a collector on /v1/traces.',
+  parquet: 'Parquet tables (calls, turns, chunks) in a zip, for DuckDB, pandas or Spark.',
+};
+
 function exportText(p: ExportProgress, format: ExportFormat): Busy {
-  const what = format === 'json' ? 'JSON' : 'HAR';
+  const what = FORMAT_LABELS[format];
   switch (p.phase) {
     case 'reading':
       return { task: 'export', text: `Exporting ${what}: reading captures…`, done: 0, total: 0 };
@@ -245,6 +259,18 @@ export function ExportImportPanel({ scope, client, onImported }: ExportImportPan
       <button type="button" class="btn" disabled={working || empty} onClick={() => void runExport('har')}>
         Export HAR
       </button>
+      {(['otlp', 'parquet'] as const).map((f) => (
+        <button
+          key={f}
+          type="button"
+          class="btn"
+          title={FORMAT_HINTS[f]}
+          disabled={working || empty}
+          onClick={() => void runExport(f)}
+        >
+          Export {FORMAT_LABELS[f]}
+        </button>
+      ))}
       <button type="button" class="btn" disabled={working} onClick={() => fileInput.current?.click()}>
         Import
       </button>
