@@ -11,64 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convert } from '../scripts/convert';
 import { type CaptureSource, type ExportFormat, exportCaptures, exportToText, Slicer } from '../src/export';
-import type { StoredCall, StoredChunk } from '../src/store/schema';
+import { syntheticCaptures } from '../src/export/test-data';
 
 export const CALLS = 100_000;
-
-/** `count` small calls in page sessions of 20, each with one streamed conversation turn (as export.test.ts). */
-export function syntheticSource(count: number): CaptureSource {
-  const calls: StoredCall[] = [];
-  const chunks = new Map<string, StoredChunk[]>();
-  const t0 = Date.parse('2026-01-01T00:00:00Z');
-  for (let i = 0; i < count; i++) {
-    const session = Math.floor(i / 20);
-    const conv = `${session.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
-    const send = i % 20 === 5;
-    const callId = `c${i}`;
-    const startTime = t0 + i * 10;
-    calls.push({
-      callId,
-      pageSessionId: `p${session}`,
-      tabId: 1,
-      transport: 'fetch',
-      method: 'POST',
-      url: send ? 'https://chatgpt.com/backend-api/f/conversation' : 'https://chatgpt.com/ces/v1/t',
-      pageUrl: 'https://chatgpt.com/',
-      kind: send ? 'conversation' : 'ces',
-      conversationId: send ? conv : null,
-      requestHeaders: [['content-type', 'application/json']],
-      requestBody: send
-        ? JSON.stringify({ action: 'next', conversation_id: conv, messages: [] })
-        : '{"event":"x"}',
-      requestBodyEncoding: 'text',
-      requestTruncated: false,
-      startTime,
-      status: 200,
-      statusText: 'OK',
-      responseHeaders: [['content-type', send ? 'text/event-stream' : 'application/json']],
-      responseBodyEncoding: 'text',
-      headersTime: startTime + 2,
-      endTime: startTime + 8,
-      outcome: 'complete',
-      bodyBytes: 20,
-      chunkCount: 1,
-    });
-    chunks.set(callId, [
-      {
-        callId,
-        seq: 0,
-        time: startTime + 5,
-        bytes: 20,
-        data: send ? `data: {"conversation_id": "${conv}"}\n\ndata: [DONE]\n\n` : '{"success":true}',
-      },
-    ]);
-  }
-  return {
-    allCalls: async () => calls,
-    chunks: async (id) => chunks.get(id) ?? [],
-    chunksOf: async (ids) => new Map(ids.map((id) => [id, chunks.get(id) ?? []])),
-  };
-}
 
 export interface ExportBenchRow {
   format: ExportFormat;
@@ -135,7 +80,7 @@ async function timedExport(
 }
 
 export async function benchExport(): Promise<ExportBench> {
-  const source = syntheticSource(CALLS);
+  const { source } = syntheticCaptures(CALLS);
   // The Parquet libraries are a lazily loaded chunk: in the extension the dynamic import() loads and
   // compiles it off the export's critical path (the export awaits it); under tsx, the first import would
   // transform it synchronously and count that as export work. Load it once, as the browser would have.

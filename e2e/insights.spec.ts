@@ -108,9 +108,12 @@ test('Insights: latency per model, reported thought time, 429s, telemetry, drift
   await page.getByText('Table: Turns per day').click();
   await page.getByText('Table: HTTP errors per day').click();
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: 'docs/screenshot-insights.png', fullPage: false });
+  // The README's screenshot is refreshed on request only: a test run must not change tracked files.
+  const light = process.env.UPDATE_SCREENSHOTS
+    ? 'docs/screenshot-insights.png'
+    : testInfo.outputPath('insights.png');
+  await page.screenshot({ path: light, fullPage: false });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.waitForTimeout(200);
   await page.screenshot({ path: testInfo.outputPath('insights-dark.png'), fullPage: false });
-  await page.screenshot({ path: '/tmp/insights-dark.png', fullPage: false });
 });

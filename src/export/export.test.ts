@@ -2,12 +2,11 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { allCalls, getChunks, openCaptureDb } from '../store/db';
 import { importCalls } from '../store/import';
-import type { StoredCall, StoredChunk } from '../store/schema';
 import { type CaptureSource, exportCaptures, exportFilename, exportToText } from './export';
 import { type ExportFile, exportFile } from './format';
 import { parseImportText } from './import';
 import { DEFAULT_MAX_UNITS, Slicer } from './slicer';
-import { memorySource, SEED_CONV, seedAndReal } from './test-data';
+import { memorySource, SEED_CONV, seedAndReal, syntheticCaptures } from './test-data';
 
 const ALL = { label: 'All captures', callIds: null };
 const NOW = new Date('2026-05-01T12:30:05.123Z');
@@ -116,65 +115,8 @@ describe('JSON export', () => {
 });
 
 describe('large exports', () => {
-  /** `count` small synthetic calls in page sessions of 20, each with one streamed conversation turn. */
-  function synthetic(count: number): { source: CaptureSource; calls: StoredCall[] } {
-    const calls: StoredCall[] = [];
-    const chunks = new Map<string, StoredChunk[]>();
-    const t0 = Date.parse('2026-01-01T00:00:00Z');
-    for (let i = 0; i < count; i++) {
-      const session = Math.floor(i / 20);
-      const conv = `${session.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
-      const send = i % 20 === 5;
-      const callId = `c${i}`;
-      const startTime = t0 + i * 10;
-      calls.push({
-        callId,
-        pageSessionId: `p${session}`,
-        tabId: 1,
-        transport: 'fetch',
-        method: 'POST',
-        url: send ? 'https://chatgpt.com/backend-api/f/conversation' : 'https://chatgpt.com/ces/v1/t',
-        pageUrl: 'https://chatgpt.com/',
-        kind: send ? 'conversation' : 'ces',
-        conversationId: send ? conv : null,
-        requestHeaders: [['content-type', 'application/json']],
-        requestBody: send
-          ? JSON.stringify({ action: 'next', conversation_id: conv, messages: [] })
-          : '{"event":"x"}',
-        requestBodyEncoding: 'text',
-        requestTruncated: false,
-        startTime,
-        status: 200,
-        statusText: 'OK',
-        responseHeaders: [['content-type', send ? 'text/event-stream' : 'application/json']],
-        responseBodyEncoding: 'text',
-        headersTime: startTime + 2,
-        endTime: startTime + 8,
-        outcome: 'complete',
-        bodyBytes: 20,
-        chunkCount: 1,
-      });
-      chunks.set(callId, [
-        {
-          callId,
-          seq: 0,
-          time: startTime + 5,
-          bytes: 20,
-          data: send ? `data: {"conversation_id": "${conv}"}\n\ndata: [DONE]\n\n` : '{"success":true}',
-        },
-      ]);
-    }
-    const source: CaptureSource = {
-      allCalls: async () => calls,
-      chunks: async (id) => chunks.get(id) ?? [],
-      // The extension's client reads many calls' chunks in one transaction.
-      chunksOf: async (ids) => new Map(ids.map((id) => [id, chunks.get(id) ?? []])),
-    };
-    return { source, calls };
-  }
-
   it('exports 100,000 calls in slices of bounded work, reporting progress', async () => {
-    const { source } = synthetic(100_000);
+    const { source } = syntheticCaptures(100_000);
     // A frozen clock: slices are cut by the work-unit cap alone, so the test cannot flake on timing.
     const slicer = new Slicer({ now: () => 0, pause: async () => {} });
     const phases = new Set<string>();
@@ -200,7 +142,7 @@ describe('large exports', () => {
   }, 60_000);
 
   it('exports 100,000 calls as HAR and share-safe in bounded slices too', async () => {
-    const { source } = synthetic(100_000);
+    const { source } = syntheticCaptures(100_000);
     const slicer = new Slicer({ now: () => 0, pause: async () => {} });
     const { result } = await exportToText(source, { format: 'har', shareSafe: true, scope: ALL, slicer });
     expect(result.calls).toBe(100_000);

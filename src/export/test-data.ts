@@ -498,3 +498,63 @@ export function merge(...caps: Captured[]): Captured {
   }
   return out;
 }
+
+/**
+ * `count` small synthetic calls in page sessions of 20, each with one streamed conversation turn: the
+ * 100,000-call stores of the export tests and the export bench.
+ */
+export function syntheticCaptures(count: number): { source: CaptureSource; calls: StoredCall[] } {
+  const calls: StoredCall[] = [];
+  const chunks = new Map<string, StoredChunk[]>();
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+  for (let i = 0; i < count; i++) {
+    const session = Math.floor(i / 20);
+    const conv = `${session.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`;
+    const send = i % 20 === 5;
+    const callId = `c${i}`;
+    const startTime = t0 + i * 10;
+    calls.push({
+      callId,
+      pageSessionId: `p${session}`,
+      tabId: 1,
+      transport: 'fetch',
+      method: 'POST',
+      url: send ? 'https://chatgpt.com/backend-api/f/conversation' : 'https://chatgpt.com/ces/v1/t',
+      pageUrl: 'https://chatgpt.com/',
+      kind: send ? 'conversation' : 'ces',
+      conversationId: send ? conv : null,
+      requestHeaders: [['content-type', 'application/json']],
+      requestBody: send
+        ? JSON.stringify({ action: 'next', conversation_id: conv, messages: [] })
+        : '{"event":"x"}',
+      requestBodyEncoding: 'text',
+      requestTruncated: false,
+      startTime,
+      status: 200,
+      statusText: 'OK',
+      responseHeaders: [['content-type', send ? 'text/event-stream' : 'application/json']],
+      responseBodyEncoding: 'text',
+      headersTime: startTime + 2,
+      endTime: startTime + 8,
+      outcome: 'complete',
+      bodyBytes: 20,
+      chunkCount: 1,
+    });
+    chunks.set(callId, [
+      {
+        callId,
+        seq: 0,
+        time: startTime + 5,
+        bytes: 20,
+        data: send ? `data: {"conversation_id": "${conv}"}\n\ndata: [DONE]\n\n` : '{"success":true}',
+      },
+    ]);
+  }
+  const source: CaptureSource = {
+    allCalls: async () => calls,
+    chunks: async (id) => chunks.get(id) ?? [],
+    // The extension's client reads many calls' chunks in one transaction.
+    chunksOf: async (ids) => new Map(ids.map((id) => [id, chunks.get(id) ?? []])),
+  };
+  return { source, calls };
+}
