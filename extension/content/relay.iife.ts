@@ -47,7 +47,7 @@ let droppedReported = 0;
 
 const queue = new RelayQueue({
   deliver: (batchId, events) =>
-    new Promise<boolean>((resolve) => {
+    new Promise<boolean | 'unsendable'>((resolve) => {
       const dropped = queue.dropped - droppedReported;
       try {
         const port = backgroundPort();
@@ -61,8 +61,15 @@ const queue = new RelayQueue({
           resolve(ok);
         });
         port.postMessage({ batchId, events, dropped } satisfies Request<'capture/batch'>);
-      } catch {
-        // A dead port (or a message too large to post): drop it, so the retry opens a fresh one.
+      } catch (err) {
+        acks.delete(batchId);
+        // Chrome refuses a message over 64 MiB ("Message length exceeded maximum allowed length"): the
+        // port is fine, the batch is not; the queue splits it (or drops the one bundle that is too large).
+        if (browser.runtime?.id && /length|too large|exceed/i.test(String((err as Error)?.message ?? err))) {
+          resolve('unsendable');
+          return;
+        }
+        // A dead port: drop it, so the retry opens a fresh one.
         try {
           bg?.disconnect();
         } catch {}

@@ -122,4 +122,22 @@ describe('RelayQueue bounds', () => {
     await clock.runAll();
     expect(batches.at(-1)).toEqual(['eeeeeeeeeeeeeeee']);
   });
+
+  it('splits a batch too large to post, and drops (and counts) only a single bundle that never fits (found in review)', async () => {
+    const clock = manualTimers();
+    const delivered: string[] = [];
+    const q = new RelayQueue({
+      setTimer: clock.setTimer,
+      deliver: async (_id, bundles) => {
+        if (bundles.some((b) => b === 'huge') || bundles.length > 2) return 'unsendable';
+        delivered.push(...bundles);
+        return true;
+      },
+    });
+    for (const b of ['a', 'b', 'c', 'huge', 'd', 'e']) q.push(b);
+    await clock.runAll();
+    expect(delivered).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(q.dropped).toBe(1);
+    expect(q.pending).toBe(0);
+  });
 });

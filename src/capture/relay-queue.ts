@@ -12,8 +12,12 @@
 import { RELAY_MAX_BATCH_CHARS, RELAY_MAX_ITEM_CHARS, RELAY_MAX_QUEUE_CHARS } from './limits';
 
 export interface RelayQueueOptions {
-  /** Delivers a batch; resolves when committed, rejects (or returns false) when it must be retried. */
-  deliver: (batchId: string, bundles: string[]) => Promise<boolean>;
+  /**
+   * Delivers a batch; resolves true when committed, false (or rejects) when it must be retried, and
+   * `'unsendable'` when the batch could not even be handed over (too large to post): it is then split,
+   * and a single bundle that still cannot be sent is dropped and counted.
+   */
+  deliver: (batchId: string, bundles: string[]) => Promise<boolean | 'unsendable'>;
   /** How long bundles may wait to be batched with later ones. */
   flushDelayMs?: number;
   maxBatch?: number;
@@ -32,6 +36,8 @@ export class RelayQueue {
   private timer: unknown = null;
   private retryMs: number;
   private batchNo = 0;
+  /** After an unsendable batch: how many bundles the next batch may hold at most (halved each time). */
+  private splitTo = Number.POSITIVE_INFINITY;
   private closed = false;
   /** Bundles given up on (too large, or the queue was full). */
   dropped = 0;
@@ -90,7 +96,7 @@ export class RelayQueue {
   private nextBatch(): string[] {
     let chars = 0;
     let n = 0;
-    while (n < this.queue.length && n < this.o.maxBatch) {
+    while (n < this.queue.length && n < this.o.maxBatch && n < this.splitTo) {
       const len = this.queue[n]!.length;
       if (n > 0 && chars + len > this.o.maxBatchChars) break;
       chars += len;
@@ -104,7 +110,7 @@ export class RelayQueue {
     this.inFlight = true;
     const batch = this.nextBatch();
     const batchId = `${Date.now().toString(36)}-${++this.batchNo}`;
-    let ok = false;
+    let ok: boolean | 'unsendable' = false;
     try {
       ok = await this.o.deliver(batchId, batch);
     } catch {
@@ -112,7 +118,20 @@ export class RelayQueue {
     }
     this.inFlight = false;
     if (this.closed) return;
+    if (ok === 'unsendable') {
+      if (batch.length > 1) this.splitTo = Math.max(1, Math.floor(batch.length / 2));
+      else {
+        // One bundle that can never be posted would block everything behind it: give it up, counted.
+        this.queue.splice(0, 1);
+        this.queuedChars -= batch[0]!.length;
+        this.dropped++;
+        this.splitTo = Number.POSITIVE_INFINITY;
+      }
+      this.schedule(0);
+      return;
+    }
     if (ok) {
+      if (batch.length < this.o.maxBatch) this.splitTo = Number.POSITIVE_INFINITY;
       this.queue.splice(0, batch.length);
       for (const b of batch) this.queuedChars -= b.length;
       this.retryMs = this.o.retryMinMs;
