@@ -4,8 +4,10 @@
  * Summaries are derived from the raw captures and deleted with them (db.ts deleteCalls/clearAll, retention).
  */
 import { isTurnPost } from '../analysis/bodies';
+import { RollupDelta } from '../insights/rollup';
 import { type CallSummary, summarizeCall, summarizeTurn, type TurnSummary } from '../insights/summary';
 import type { CaptureDb } from './db';
+import { flushRollups } from './rollups';
 import type { StoredCall } from './schema';
 
 /** A send that can be summarized: a turn POST whose end is recorded. */
@@ -42,24 +44,29 @@ export async function summarizeCalls(db: CaptureDb, callIds: readonly string[]):
     if (f.chunks) summaries.push(summarizeTurn(f.call, f.chunks));
   }
   if (calls.length === 0) return [];
-  const tx = db.transaction(['calls', 'turnSummaries', 'callSummaries'], 'readwrite', {
+  const tx = db.transaction(['calls', 'turnSummaries', 'callSummaries', 'dailyRollups'], 'readwrite', {
     durability: 'relaxed',
   });
+  const delta = new RollupDelta();
   // A call deleted between the two transactions gets no summary (deleteCalls removed it already).
   const exists = (id: string) =>
     tx
       .objectStore('calls')
       .getKey(id)
       .then((k) => k !== undefined);
-  await Promise.all([
+  const work = Promise.all([
     ...summaries.map(async (s) => {
-      if (await exists(s.callId)) await tx.objectStore('turnSummaries').put(s);
+      if (!(await exists(s.callId))) return;
+      delta.turn(await tx.objectStore('turnSummaries').get(s.callId), s);
+      await tx.objectStore('turnSummaries').put(s);
     }),
     ...calls.map(async (c) => {
-      if (await exists(c.callId)) await tx.objectStore('callSummaries').put(c);
+      if (!(await exists(c.callId))) return;
+      delta.call(await tx.objectStore('callSummaries').get(c.callId), c);
+      await tx.objectStore('callSummaries').put(c);
     }),
-    tx.done,
   ]);
+  await Promise.all([work.then(() => flushRollups(tx, delta)), tx.done]);
   return summaries;
 }
 
