@@ -20,6 +20,7 @@ import {
 import { HEALTH_KEY, readHealth, type StoreHealth } from '../src/store/health';
 import { planImportParts } from '../src/store/import';
 import { storageUsage, type UsageReport } from '../src/store/retention';
+import { type RollupSnapshot, readRollups } from '../src/store/rollups';
 import type { StoredCall, StoredChunk } from '../src/store/schema';
 import { allCallSummaries, summariesBetween } from '../src/store/summaries';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
@@ -217,6 +218,10 @@ export class ExtensionClient implements UiClient {
 
   async callSummaries(): Promise<CallSummary[]> {
     return allCallSummaries(await this.db());
+  }
+
+  async rollups(): Promise<RollupSnapshot> {
+    return readRollups(await this.db());
   }
 
   async callIds(): Promise<string[]> {

@@ -13,7 +13,10 @@ import {
 import { summarizeCall, type TurnSummary } from '../insights/summary';
 import { clearAll, deleteCalls, openCaptureDb, putCalls } from './db';
 import { applyRetention } from './retention';
-import { readRollups, rebuildRollups } from './rollups';
+import { ensureRollups, rebuildRollups, readRollups as snapshot } from './rollups';
+
+const readRollups = async (db: Awaited<ReturnType<typeof openCaptureDb>>) => (await snapshot(db)).rows;
+
 import { summarizeCalls } from './summaries';
 import { testCall } from './test-call';
 
@@ -65,8 +68,11 @@ describe('daily rollups', () => {
     const db = await openCaptureDb(`roll-${++n}`);
     await putCalls(db, calls(), []);
     expect(await totals(db)).toMatchObject({ calls: 3, turns: 0, s429: 1, s5xx: 1, bytesDown: 40, sends: 2 });
+    // Two ended sends without turn summaries: not complete until they are summarized.
+    expect((await snapshot(db)).complete).toBe(false);
     await summarizeCalls(db, ['s1', 'rl']);
     expect(await totals(db)).toMatchObject({ calls: 3, turns: 2, failed: 1 });
+    expect((await snapshot(db)).complete).toBe(true);
     // Re-summarizing replaces (subtract old, add new): nothing doubles.
     await summarizeCalls(db, ['s1', 'rl', 'g']);
     const incremental = await readRollups(db);
@@ -103,6 +109,8 @@ describe('daily rollups', () => {
     await putCalls(db, calls(), []);
     const before = await readRollups(db);
     await db.put('rollupMeta', { key: 'version', value: ROLLUP_VERSION - 1 });
+    expect((await snapshot(db)).complete).toBe(false);
+    await ensureRollups(db);
     expect((await readRollups(db)).length).toBe(before.length);
     expect(callRollup(summarizeCall(calls()[0]!)).calls).toBe(1);
   });

@@ -11,6 +11,7 @@ import {
   ROLLUP_VERSION,
   RollupDelta,
 } from '../insights/rollup';
+import { ANALYSIS_VERSION } from '../insights/summary';
 import type { CaptureDB } from './schema';
 
 // biome-ignore lint/suspicious/noExplicitAny: any transaction whose scope includes dailyRollups
@@ -50,12 +51,39 @@ export async function rebuildRollups(tx: RollupTx): Promise<void> {
   await tx.objectStore('rollupMeta').put({ key: 'version', value: ROLLUP_VERSION });
 }
 
-/** Every rollup row, after rebuilding them if they were built by another ROLLUP_VERSION. */
-export async function readRollups(db: IDBPDatabase<CaptureDB>): Promise<DailyRollup[]> {
+/** Rebuilds the rollup rows when they were built by another ROLLUP_VERSION (the background, on open). */
+export async function ensureRollups(db: IDBPDatabase<CaptureDB>): Promise<void> {
   const meta = await db.get('rollupMeta', 'version');
-  if (meta?.value !== ROLLUP_VERSION) {
-    const tx = db.transaction(['callSummaries', 'turnSummaries', 'dailyRollups', 'rollupMeta'], 'readwrite');
-    await Promise.all([rebuildRollups(tx), tx.done]);
-  }
-  return db.getAll('dailyRollups');
+  if (meta?.value === ROLLUP_VERSION) return;
+  const tx = db.transaction(['callSummaries', 'turnSummaries', 'dailyRollups', 'rollupMeta'], 'readwrite');
+  await Promise.all([rebuildRollups(tx), tx.done]);
+}
+
+/** Every rollup row, plus whether they cover every call and every ended send (see `complete`). */
+export interface RollupSnapshot {
+  rows: DailyRollup[];
+  /**
+   * The rows are of the current ROLLUP_VERSION, every call has a call summary and every ended send a turn
+   * summary of the current ANALYSIS_VERSION: the rows say what the summaries would. False: summarize first.
+   */
+  complete: boolean;
+}
+
+/** Reads the rollups and the counts that say whether they are complete, in one read-only transaction. */
+export async function readRollups(db: IDBPDatabase<CaptureDB>): Promise<RollupSnapshot> {
+  const tx = db.transaction(
+    ['calls', 'callSummaries', 'turnSummaries', 'dailyRollups', 'rollupMeta'],
+    'readonly',
+  );
+  const [meta, rows, calls, callSummaries, current] = await Promise.all([
+    tx.objectStore('rollupMeta').get('version'),
+    tx.objectStore('dailyRollups').getAll(),
+    tx.objectStore('calls').count(),
+    tx.objectStore('callSummaries').count(),
+    tx.objectStore('turnSummaries').index('byVersion').count(ANALYSIS_VERSION),
+  ]);
+  await tx.done;
+  const sends = rows.reduce((n, r) => n + r.sends, 0);
+  const complete = meta?.value === ROLLUP_VERSION && calls === callSummaries && sends === current;
+  return { rows, complete };
 }
