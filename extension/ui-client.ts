@@ -22,7 +22,7 @@ import { planImportParts } from '../src/store/import';
 import { storageUsage, type UsageReport } from '../src/store/retention';
 import { type RollupSnapshot, readRollups } from '../src/store/rollups';
 import type { StoredCall, StoredChunk } from '../src/store/schema';
-import { allCallSummaries, summariesBetween } from '../src/store/summaries';
+import { allCallSummaries, allTurnSummaries } from '../src/store/summaries';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
 import { browser } from './browser';
 import { hostAccess, requestHostAccess } from './permissions';
@@ -213,7 +213,7 @@ export class ExtensionClient implements UiClient {
   }
 
   async turnSummaries(): Promise<TurnSummary[]> {
-    return summariesBetween(await this.db());
+    return allTurnSummaries(await this.db());
   }
 
   async callSummaries(): Promise<CallSummary[]> {

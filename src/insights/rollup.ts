@@ -60,6 +60,8 @@ export interface DailyRollup {
   moderated: number;
   /** Per metric, the histogram of the non-failed turns' values. */
   hist: Partial<Record<RollupMetric, Histogram>>;
+  /** Turn summaries by the ANALYSIS_VERSION that computed them (is every send summarized by this one?). */
+  versions: Record<string, number>;
   /** Drift observations: `${subject}\u0000${name}` → how many calls/turns showed it (request fields, frames…). */
   drift: Record<string, number>;
 }
@@ -151,6 +153,7 @@ export function emptyRollup(
     failed: 0,
     moderated: 0,
     hist: {},
+    versions: {},
     drift: {},
   };
 }
@@ -180,6 +183,7 @@ export function mergeRollup(row: DailyRollup, delta: DailyRollup, sign: number):
     if (Object.keys(h).length > 0) row.hist[m] = h;
     else delete row.hist[m];
   }
+  addCounts(row.versions, delta.versions, sign);
   addCounts(row.drift, delta.drift, sign);
   return row;
 }
@@ -189,6 +193,7 @@ export function isEmptyRollup(row: DailyRollup): boolean {
   return (
     COUNTS.every((k) => row[k] === 0) &&
     Object.keys(row.hist).length === 0 &&
+    Object.keys(row.versions).length === 0 &&
     Object.keys(row.drift).length === 0
   );
 }
@@ -220,6 +225,7 @@ export function rollupMetricValue(t: TurnSummary, m: RollupMetric): number | nul
 export function turnRollup(t: TurnSummary): DailyRollup {
   const r = emptyRollup(t.day, t.host, modelOf(t), 'conversation');
   r.turns = 1;
+  r.versions[t.version] = 1;
   if (t.stopped) r.stopped = 1;
   if (t.failed) r.failed = 1;
   if (t.moderationFlagged || t.moderationBlocked) r.moderated = 1;

@@ -35,8 +35,32 @@ export async function flushRollups(tx: RollupTx, delta: RollupDelta): Promise<vo
 }
 
 /**
+ * Counts the calls that have no call summary (recorded before DB version 2) into `rollupMeta`
+ * `unsummarizedCalls`: O(calls), so done by the background (on start, and with a rebuild), never while a
+ * page waits. `summarizeCalls` lowers it as it summarizes them.
+ */
+export async function countUnsummarized(tx: RollupTx): Promise<number> {
+  const [calls, summaries] = await Promise.all([
+    tx.objectStore('calls').count(),
+    tx.objectStore('callSummaries').count(),
+  ]);
+  const n = Math.max(0, calls - summaries);
+  await tx.objectStore('rollupMeta').put({ key: 'unsummarizedCalls', value: n });
+  return n;
+}
+
+/** Lowers `unsummarizedCalls` by `n` (calls that just got their first call summary). */
+export async function lowerUnsummarized(tx: RollupTx, n: number): Promise<void> {
+  if (n === 0) return;
+  const meta = tx.objectStore('rollupMeta');
+  const v = ((await meta.get('unsummarizedCalls')) as { value: number } | undefined)?.value ?? 0;
+  await meta.put({ key: 'unsummarizedCalls', value: Math.max(0, v - n) });
+}
+
+/**
  * Rebuilds every rollup row from the stored call and turn summaries (after an upgrade, or when the rows
- * were built by another ROLLUP_VERSION), in the given transaction.
+ * were built by another ROLLUP_VERSION), in the given transaction (scope: calls, callSummaries,
+ * turnSummaries, dailyRollups, rollupMeta).
  */
 export async function rebuildRollups(tx: RollupTx): Promise<void> {
   const [calls, turns] = await Promise.all([
@@ -48,15 +72,37 @@ export async function rebuildRollups(tx: RollupTx): Promise<void> {
   for (const t of turns) delta.turn(undefined, t);
   await tx.objectStore('dailyRollups').clear();
   await Promise.all([...delta.rows.values()].map((r) => tx.objectStore('dailyRollups').put(r)));
+  await countUnsummarized(tx);
   await tx.objectStore('rollupMeta').put({ key: 'version', value: ROLLUP_VERSION });
 }
 
-/** Rebuilds the rollup rows when they were built by another ROLLUP_VERSION (the background, on open). */
+const META_SCOPE = ['calls', 'callSummaries', 'turnSummaries', 'dailyRollups', 'rollupMeta'] as const;
+
+/**
+ * Background, on start: rebuilds the rollup rows when they were built by another ROLLUP_VERSION, and
+ * recounts the calls without a call summary while any are left (the count is O(calls), so it runs in a
+ * read-only transaction that blocks no reader, and only until it reaches 0: every write since DB version 2
+ * stores a call with its summary, so 0 stays 0).
+ */
 export async function ensureRollups(db: IDBPDatabase<CaptureDB>): Promise<void> {
-  const meta = await db.get('rollupMeta', 'version');
-  if (meta?.value === ROLLUP_VERSION) return;
-  const tx = db.transaction(['callSummaries', 'turnSummaries', 'dailyRollups', 'rollupMeta'], 'readwrite');
-  await Promise.all([rebuildRollups(tx), tx.done]);
+  const [version, unsummarized] = await Promise.all([
+    db.get('rollupMeta', 'version'),
+    db.get('rollupMeta', 'unsummarizedCalls'),
+  ]);
+  if (version?.value !== ROLLUP_VERSION) {
+    const tx = db.transaction([...META_SCOPE], 'readwrite');
+    await Promise.all([rebuildRollups(tx), tx.done]);
+    return;
+  }
+  if (unsummarized?.value === 0) return;
+  const read = db.transaction(['calls', 'callSummaries'], 'readonly');
+  const [calls, summaries] = await Promise.all([
+    read.objectStore('calls').count(),
+    read.objectStore('callSummaries').count(),
+  ]);
+  // A summarize that ran meanwhile only lowered the true count: storing this one errs on "not complete".
+  const n = Math.max(0, calls - summaries);
+  if (n !== unsummarized?.value) await db.put('rollupMeta', { key: 'unsummarizedCalls', value: n });
 }
 
 /** Every rollup row, plus whether they cover every call and every ended send (see `complete`). */
@@ -69,21 +115,28 @@ export interface RollupSnapshot {
   complete: boolean;
 }
 
-/** Reads the rollups and the counts that say whether they are complete, in one read-only transaction. */
+/**
+ * Reads the rollup rows and the meta that says whether they are complete, in one read-only transaction:
+ * no count over the large stores (Chromium counts by iterating), so it costs O(rows), not O(calls).
+ */
 export async function readRollups(db: IDBPDatabase<CaptureDB>): Promise<RollupSnapshot> {
-  const tx = db.transaction(
-    ['calls', 'callSummaries', 'turnSummaries', 'dailyRollups', 'rollupMeta'],
-    'readonly',
-  );
-  const [meta, rows, calls, callSummaries, current] = await Promise.all([
+  const tx = db.transaction(['dailyRollups', 'rollupMeta'], 'readonly');
+  const [meta, unsummarized, rows] = await Promise.all([
     tx.objectStore('rollupMeta').get('version'),
+    tx.objectStore('rollupMeta').get('unsummarizedCalls'),
     tx.objectStore('dailyRollups').getAll(),
-    tx.objectStore('calls').count(),
-    tx.objectStore('callSummaries').count(),
-    tx.objectStore('turnSummaries').index('byVersion').count(ANALYSIS_VERSION),
   ]);
   await tx.done;
-  const sends = rows.reduce((n, r) => n + r.sends, 0);
-  const complete = meta?.value === ROLLUP_VERSION && calls === callSummaries && sends === current;
+  let sends = 0;
+  let current = 0;
+  for (const r of rows) {
+    sends += r.sends;
+    current += r.versions[ANALYSIS_VERSION] ?? 0;
+  }
+  const complete =
+    meta?.value === ROLLUP_VERSION &&
+    unsummarized !== undefined &&
+    unsummarized.value === 0 &&
+    sends === current;
   return { rows, complete };
 }
