@@ -5,6 +5,7 @@
  * README screenshot (light) and a dark one.
  */
 import { type Flow, makeCanaries, seedFlow, thinkingFlow2026 } from '../test/flows';
+import { audit, describeViolations } from './axe';
 import { expect, test, until } from './fixtures';
 import { PopupPage } from './pages/popup';
 
@@ -114,5 +115,10 @@ test('Insights: latency per model, reported thought time, 429s, telemetry, drift
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.waitForTimeout(200);
   await page.screenshot({ path: testInfo.outputPath('insights-dark.png'), fullPage: false });
+  // axe-core, dark then light, with the details loaded (as in phases.spec.ts for the popup's views).
+  expect(describeViolations(await audit(page)), 'insights (dark)').toBe('');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.waitForTimeout(200);
+  expect(describeViolations(await audit(page)), 'insights (light)').toBe('');
   await page.screenshot({ path: '/tmp/insights-dark.png', fullPage: false });
 });
