@@ -17,7 +17,7 @@ import { ensureRollups, rebuildRollups, readRollups as snapshot } from './rollup
 
 const readRollups = async (db: Awaited<ReturnType<typeof openCaptureDb>>) => (await snapshot(db)).rows;
 
-import { summarizeCalls } from './summaries';
+import { allCallSummaries, PAGE, summarizeCalls } from './summaries';
 import { testCall } from './test-call';
 
 let n = 0;
@@ -182,5 +182,19 @@ describe('histogram percentiles', () => {
       'ttfbMs',
     ]);
     expect(turnRollup({ ...t, failed: true }).hist).toEqual({});
+  });
+});
+
+describe('paged summary reads', () => {
+  it('read every record across pages, oldest first', async () => {
+    const db = await openCaptureDb(`roll-${++n}`);
+    const many = Array.from({ length: PAGE + 7 }, (_, i) =>
+      testCall({ callId: `k${String(i).padStart(6, '0')}`, kind: 'other', startTime: 10_000 - i }),
+    );
+    await putCalls(db, many, []);
+    const read = await allCallSummaries(db);
+    expect(read.length).toBe(PAGE + 7);
+    expect(read[0]?.startTime).toBe(10_000 - PAGE - 6);
+    expect(new Set(read.map((s) => s.callId)).size).toBe(PAGE + 7);
   });
 });
