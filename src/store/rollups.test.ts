@@ -12,6 +12,7 @@ import {
 } from '../insights/rollup';
 import { summarizeCall, type TurnSummary } from '../insights/summary';
 import { clearAll, deleteCalls, openCaptureDb, putCalls } from './db';
+import { importCalls } from './import';
 import { applyRetention } from './retention';
 import { ensureRollups, rebuildRollups, readRollups as snapshot } from './rollups';
 
@@ -119,6 +120,15 @@ describe('daily rollups', () => {
     expect((await db.get('rollupMeta', 'unsummarizedCalls'))?.value).toBe(1);
     expect((await snapshot(db)).complete).toBe(false);
     await summarizeCalls(db, ['g']);
+    expect((await snapshot(db)).complete).toBe(true);
+  });
+
+  it('count imported calls at once; imported sends make them incomplete until summarized', async () => {
+    const db = await openCaptureDb(`roll-${++n}`);
+    await importCalls(db, 'imp', calls(), []);
+    expect(await totals(db)).toMatchObject({ calls: 3, s429: 1, s5xx: 1, sends: 2, turns: 0 });
+    expect((await snapshot(db)).complete).toBe(false);
+    await summarizeCalls(db, ['s1', 'rl']);
     expect((await snapshot(db)).complete).toBe(true);
   });
 
