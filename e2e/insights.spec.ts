@@ -5,6 +5,7 @@
  * README screenshot (light) and a dark one.
  */
 import { type Flow, makeCanaries, seedFlow, thinkingFlow2026 } from '../test/flows';
+import { audit, describeViolations } from './axe';
 import { expect, test, until } from './fixtures';
 import { PopupPage } from './pages/popup';
 
@@ -66,6 +67,8 @@ test('Insights: latency per model, reported thought time, 429s, telemetry, drift
   await expect(page.getByTestId('ins-counts')).toHaveText(
     new RegExp(`^4 turns, \\d+ calls · ${today} to ${today}`),
   );
+  // The first screen comes from the daily rollups (approximate percentiles): the exact ones follow.
+  await expect(page.getByTestId('ins-details-status')).toHaveCount(0);
 
   // Latency: the thinking turn's thinking time beside ChatGPT's "Thought for 2 s".
   const dist = page.getByTestId('ins-distributions');
@@ -116,4 +119,9 @@ test('Insights: latency per model, reported thought time, 429s, telemetry, drift
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.waitForTimeout(200);
   await page.screenshot({ path: testInfo.outputPath('insights-dark.png'), fullPage: false });
+  // axe-core, dark then light, with the details loaded (as in phases.spec.ts for the popup's views).
+  expect(describeViolations(await audit(page)), 'insights (dark)').toBe('');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.waitForTimeout(200);
+  expect(describeViolations(await audit(page)), 'insights (light)').toBe('');
 });

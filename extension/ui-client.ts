@@ -20,8 +20,9 @@ import {
 import { HEALTH_KEY, readHealth, type StoreHealth } from '../src/store/health';
 import { planImportParts } from '../src/store/import';
 import { storageUsage, type UsageReport } from '../src/store/retention';
+import { type RollupSnapshot, readRollups } from '../src/store/rollups';
 import type { StoredCall, StoredChunk } from '../src/store/schema';
-import { allCallSummaries, summariesBetween } from '../src/store/summaries';
+import { allCallSummaries, allTurnSummaries } from '../src/store/summaries';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
 import { browser } from './browser';
 import { hostAccess, requestHostAccess } from './permissions';
@@ -212,11 +213,15 @@ export class ExtensionClient implements UiClient {
   }
 
   async turnSummaries(): Promise<TurnSummary[]> {
-    return summariesBetween(await this.db());
+    return allTurnSummaries(await this.db());
   }
 
   async callSummaries(): Promise<CallSummary[]> {
     return allCallSummaries(await this.db());
+  }
+
+  async rollups(): Promise<RollupSnapshot> {
+    return readRollups(await this.db());
   }
 
   async callIds(): Promise<string[]> {

@@ -54,13 +54,19 @@ if (__TEST_BUILD__) {
     if (opts.summaries) {
       const { summarizeTurn } = await import('../../src/insights/summary');
       const { summarizable } = await import('../../src/store/summaries');
+      const { RollupDelta } = await import('../../src/insights/rollup');
+      const { flushRollups } = await import('../../src/store/rollups');
       const sends = sample.calls.filter(summarizable);
       for (let i = 0; i < sends.length; i += BATCH) {
-        const tx = db.transaction('turnSummaries', 'readwrite');
-        await Promise.all([
-          ...sends.slice(i, i + BATCH).map((c) => tx.store.put(summarizeTurn(c, chunksOf.get(c.callId)))),
-          tx.done,
-        ]);
+        // With their rollups, as the background writes them (src/store/summaries.ts).
+        const tx = db.transaction(['turnSummaries', 'dailyRollups'], 'readwrite');
+        const delta = new RollupDelta();
+        const puts = sends.slice(i, i + BATCH).map((c) => {
+          const s = summarizeTurn(c, chunksOf.get(c.callId));
+          delta.turn(undefined, s);
+          return tx.objectStore('turnSummaries').put(s);
+        });
+        await Promise.all([Promise.all(puts).then(() => flushRollups(tx, delta)), tx.done]);
       }
     }
     db.close();

@@ -12,6 +12,7 @@ import {
 import { readSettings, SETTINGS_KEY } from '../../src/settings';
 import { interruptOpenCalls, interruptOpenCallsBetween, openCaptureDb } from '../../src/store/db';
 import { HEALTH_KEY, readHealth, type StoreHealth } from '../../src/store/health';
+import { ensureRollups } from '../../src/store/rollups';
 import { createService } from '../../src/store/service';
 import { browser } from '../browser';
 import { installTestChannel, isBrokenForTest } from './test-channel';
@@ -19,10 +20,16 @@ import { installTestChannel, isBrokenForTest } from './test-channel';
 let dbPromise: ReturnType<typeof openCaptureDb> | null = null;
 const db = () => {
   if (isBrokenForTest()) return Promise.reject(new Error('store broken on purpose (test build)'));
-  dbPromise ??= openCaptureDb().catch((err) => {
-    dbPromise = null;
-    throw err;
-  });
+  // Rollups built by another ROLLUP_VERSION are rebuilt once, by the single writer.
+  dbPromise ??= openCaptureDb()
+    .then(async (d) => {
+      await ensureRollups(d).catch(() => undefined); // derived data: never fails the store
+      return d;
+    })
+    .catch((err) => {
+      dbPromise = null;
+      throw err;
+    });
   return dbPromise;
 };
 

@@ -77,11 +77,18 @@ describe('capture store', () => {
     const db = await fresh();
     opened.push(db);
     expect(db.version).toBe(DB_VERSION);
-    // Version 2 added the derived summary stores (Insights); calls and chunks are unchanged.
-    expect([...db.objectStoreNames].sort()).toEqual(['callSummaries', 'calls', 'chunks', 'turnSummaries']);
+    // Version 2 added the derived summary stores (Insights), version 3 the rollups; calls and chunks are unchanged.
+    expect([...db.objectStoreNames].sort()).toEqual([
+      'callSummaries',
+      'calls',
+      'chunks',
+      'dailyRollups',
+      'rollupMeta',
+      'turnSummaries',
+    ]);
     const idx = [...db.transaction('calls').store.indexNames].sort();
     expect(idx).toEqual(['byConversation', 'byKind', 'byPageSession', 'byTab', 'byTime']);
-    expect([...db.transaction('turnSummaries').store.indexNames]).toEqual(['byTime']);
+    expect([...db.transaction('turnSummaries').store.indexNames].sort()).toEqual(['byTime', 'byVersion']);
   });
 
   it('writes a batch: merged call record, chunks keyed by seq, kind and conversation id derived', async () => {

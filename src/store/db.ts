@@ -5,15 +5,17 @@
 import { type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, openDB } from 'idb';
 import type { CaptureEvent } from '../capture/events';
 import { redactAfter } from '../capture/redact';
+import { RollupDelta } from '../insights/rollup';
 import { summarizeCall } from '../insights/summary';
 import { classify, conversationIdFromUrl } from '../protocol/classify';
+import { flushRollups, rebuildRollups } from './rollups';
 import { type CaptureDB, DB_NAME, DB_VERSION, type StoredCall, type StoredChunk } from './schema';
 
 export type CaptureDb = IDBPDatabase<CaptureDB>;
 
 export function openCaptureDb(name: string = DB_NAME): Promise<CaptureDb> {
   return openDB<CaptureDB>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, tx) {
       // Cumulative steps: a database at version N runs every step after N.
       if (oldVersion < 1) {
         const calls = db.createObjectStore('calls', { keyPath: 'callId' });
@@ -30,6 +32,13 @@ export function openCaptureDb(name: string = DB_NAME): Promise<CaptureDb> {
         summaries.createIndex('byTime', 'startTime');
         const callSummaries = db.createObjectStore('callSummaries', { keyPath: 'callId' });
         callSummaries.createIndex('byTime', 'startTime');
+      }
+      if (oldVersion < 3) {
+        tx.objectStore('turnSummaries').createIndex('byVersion', 'version');
+        db.createObjectStore('dailyRollups', { keyPath: 'key' });
+        db.createObjectStore('rollupMeta', { keyPath: 'key' });
+        // Summaries stored before: rolled up once, here (no-op on a new database).
+        void rebuildRollups(tx);
       }
     },
   });
@@ -180,7 +189,10 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
     if (list) list.push(e);
     else byCall.set(e.callId, [e]);
   }
-  const tx = db.transaction(['calls', 'chunks', 'callSummaries'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['calls', 'chunks', 'callSummaries', 'dailyRollups'], 'readwrite', {
+    durability: 'strict',
+  });
+  const delta = new RollupDelta();
   const calls = tx.objectStore('calls');
   const chunks = tx.objectStore('chunks');
   const callSummaries = tx.objectStore('callSummaries');
@@ -226,24 +238,38 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
           }),
         );
         const merged = applyEvents(existing, list, ctx);
-        if (merged && merged !== existing)
-          writes.push(calls.put(merged), callSummaries.put(summarizeCall(merged)));
+        if (merged && merged !== existing) {
+          const next = summarizeCall(merged);
+          writes.push(
+            calls.put(merged),
+            callSummaries.get(callId).then((old) => {
+              delta.call(old, next);
+              return callSummaries.put(next);
+            }),
+          );
+        }
         return Promise.all(writes);
       }),
     );
   }
-  await Promise.all([...work, tx.done]);
+  await Promise.all([Promise.all(work).then(() => flushRollups(tx, delta)), tx.done]);
   return { calls: byCall.size, events: events.length - refused, refused };
 }
 
-/** Puts a call record and its call summary (Insights) in the same transaction. */
-function putWithSummary(
-  tx: IDBPTransaction<CaptureDB, ('calls' | 'callSummaries')[], 'readwrite'>,
-  call: StoredCall,
-) {
+type SummaryTx = IDBPTransaction<CaptureDB, ('calls' | 'callSummaries' | 'dailyRollups')[], 'readwrite'>;
+
+/** Puts a call record and its call summary (Insights) in the same transaction; the rollup change into `delta`. */
+function putWithSummary(tx: SummaryTx, delta: RollupDelta, call: StoredCall) {
+  const next = summarizeCall(call);
   return Promise.all([
     tx.objectStore('calls').put(call),
-    tx.objectStore('callSummaries').put(summarizeCall(call)),
+    tx
+      .objectStore('callSummaries')
+      .get(call.callId)
+      .then((old) => {
+        delta.call(old, next);
+        return tx.objectStore('callSummaries').put(next);
+      }),
   ]);
 }
 
@@ -264,7 +290,10 @@ export async function interruptOpenCalls(
   pageSessionIds: readonly string[],
   reason: string,
 ): Promise<string[]> {
-  const tx = db.transaction(['calls', 'callSummaries'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['calls', 'callSummaries', 'dailyRollups'], 'readwrite', {
+    durability: 'strict',
+  });
+  const delta = new RollupDelta();
   const store = tx.objectStore('calls');
   const index = store.index('byPageSession');
   const ended: string[] = [];
@@ -274,11 +303,11 @@ export async function interruptOpenCalls(
       index.getAll(IDBKeyRange.bound([id, 0], [id, Number.MAX_VALUE])).then((calls) => {
         const open = calls.filter((c) => c.endTime === undefined);
         for (const c of open) ended.push(c.callId);
-        return Promise.all(open.map((c) => putWithSummary(tx, interrupted(c, reason))));
+        return Promise.all(open.map((c) => putWithSummary(tx, delta, interrupted(c, reason))));
       }),
     );
   }
-  await Promise.all([...work, tx.done]);
+  await Promise.all([Promise.all(work).then(() => flushRollups(tx, delta)), tx.done]);
   return ended;
 }
 
@@ -293,14 +322,27 @@ export async function interruptOpenCallsBetween(
   before: number,
   reason: string,
 ): Promise<string[]> {
-  const tx = db.transaction(['calls', 'callSummaries'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['calls', 'callSummaries', 'dailyRollups'], 'readwrite', {
+    durability: 'strict',
+  });
+  const delta = new RollupDelta();
   const calls = await tx.objectStore('calls').index('byTime').getAll(IDBKeyRange.bound(since, before));
   const open = calls.filter((c) => c.endTime === undefined);
-  await Promise.all([...open.map((c) => putWithSummary(tx, interrupted(c, reason))), tx.done]);
+  await Promise.all([
+    Promise.all(open.map((c) => putWithSummary(tx, delta, interrupted(c, reason)))).then(() =>
+      flushRollups(tx, delta),
+    ),
+    tx.done,
+  ]);
   return open.map((c) => c.callId);
 }
 
-type ChunkStore = IDBPObjectStore<CaptureDB, ('calls' | 'chunks' | 'callSummaries')[], 'chunks', 'readwrite'>;
+type ChunkStore = IDBPObjectStore<
+  CaptureDB,
+  ('calls' | 'chunks' | 'callSummaries' | 'dailyRollups')[],
+  'chunks',
+  'readwrite'
+>;
 
 /**
  * One call's text body chunks: redacted after their predecessors, then stored; stored successors too.
@@ -326,13 +368,16 @@ async function putBodyChunks(store: ChunkStore, body: StoredChunk[], hasStored =
   await Promise.all(writes);
 }
 
+/** Puts call records (with their call summaries and rollups) and chunks in one transaction (imports). */
 export async function putCalls(db: CaptureDb, calls: readonly StoredCall[], chunks: readonly StoredChunk[]) {
-  const tx = db.transaction(['calls', 'chunks', 'callSummaries'], 'readwrite', { durability: 'strict' });
+  const tx = db.transaction(['calls', 'chunks', 'callSummaries', 'dailyRollups'], 'readwrite', {
+    durability: 'strict',
+  });
+  const delta = new RollupDelta();
   const work: Promise<unknown>[] = [];
-  for (const c of calls)
-    work.push(tx.objectStore('calls').put(c), tx.objectStore('callSummaries').put(summarizeCall(c)));
+  for (const c of calls) work.push(putWithSummary(tx as unknown as SummaryTx, delta, c));
   for (const c of chunks) work.push(tx.objectStore('chunks').put(c));
-  await Promise.all([...work, tx.done]);
+  await Promise.all([Promise.all(work).then(() => flushRollups(tx, delta)), tx.done]);
 }
 
 export function getCall(db: CaptureDb, callId: string) {
@@ -372,25 +417,59 @@ export function countCallsInTab(db: CaptureDb, tabId: number, since = 0): Promis
   return db.countFromIndex('calls', 'byTab', IDBKeyRange.bound([tabId, since], [tabId, Number.MAX_VALUE]));
 }
 
-/** Deletes calls, their chunks and their summaries (turn, call) in one transaction. */
-export async function deleteCalls(db: CaptureDb, callIds: readonly string[]) {
-  const tx = db.transaction(['calls', 'chunks', 'turnSummaries', 'callSummaries'], 'readwrite', {
-    durability: 'strict',
-  });
-  const work: Promise<unknown>[] = [];
-  for (const id of callIds) {
-    work.push(tx.objectStore('calls').delete(id));
-    work.push(tx.objectStore('turnSummaries').delete(id), tx.objectStore('callSummaries').delete(id));
-    work.push(tx.objectStore('chunks').delete(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER])));
-  }
-  await Promise.all([...work, tx.done]);
+type DeleteTx = IDBPTransaction<
+  CaptureDB,
+  ('calls' | 'chunks' | 'turnSummaries' | 'callSummaries' | 'dailyRollups')[],
+  'readwrite'
+>;
+
+/** Deletes one call's summaries (turn, call), subtracting them from the rollups (`delta`). */
+export function deleteSummaries(tx: DeleteTx, delta: RollupDelta, id: string): Promise<unknown> {
+  const turns = tx.objectStore('turnSummaries');
+  const calls = tx.objectStore('callSummaries');
+  return Promise.all([
+    turns.get(id).then((old) => {
+      if (!old) return undefined;
+      delta.turn(old, undefined);
+      return turns.delete(id);
+    }),
+    calls.get(id).then((old) => {
+      if (!old) return undefined;
+      delta.call(old, undefined);
+      return calls.delete(id);
+    }),
+  ]);
 }
 
+/** Deletes calls, their chunks and their summaries (turn, call; subtracted from the rollups) in one transaction. */
+export async function deleteCalls(db: CaptureDb, callIds: readonly string[]) {
+  const tx = db.transaction(
+    ['calls', 'chunks', 'turnSummaries', 'callSummaries', 'dailyRollups'],
+    'readwrite',
+    {
+      durability: 'strict',
+    },
+  );
+  const delta = new RollupDelta();
+  const work: Promise<unknown>[] = [];
+  for (const id of callIds) {
+    work.push(tx.objectStore('calls').delete(id), deleteSummaries(tx, delta, id));
+    work.push(tx.objectStore('chunks').delete(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER])));
+  }
+  await Promise.all([Promise.all(work).then(() => flushRollups(tx, delta)), tx.done]);
+}
+
+/** Deletes everything (calls, chunks, summaries, rollups). */
 export async function clearAll(db: CaptureDb) {
-  const tx = db.transaction(['calls', 'chunks', 'turnSummaries', 'callSummaries'], 'readwrite', {
-    durability: 'strict',
-  });
+  const tx = db.transaction(
+    ['calls', 'chunks', 'turnSummaries', 'callSummaries', 'dailyRollups'],
+    'readwrite',
+    {
+      durability: 'strict',
+    },
+  );
   await Promise.all([
+    tx.objectStore('dailyRollups').clear(),
     tx.objectStore('calls').clear(),
     tx.objectStore('chunks').clear(),
     tx.objectStore('turnSummaries').clear(),

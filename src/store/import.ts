@@ -10,7 +10,10 @@
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import { IMPORT_PART_CHARS } from '../capture/limits';
+import { RollupDelta } from '../insights/rollup';
+import { summarizeCall } from '../insights/summary';
 import type { CaptureDb } from './db';
+import { flushRollups } from './rollups';
 import type { StoredCall, StoredChunk } from './schema';
 
 export interface ImportWriteResult {
@@ -38,7 +41,11 @@ export async function importCalls(
     else chunksOf.set(ch.callId, [ch]);
   }
   const seen = new Set<string>();
-  const tx = db.transaction(['calls', 'chunks'], 'readwrite', { durability: 'strict' });
+  // With their call summaries and rollups (Insights), as every other write of a call.
+  const tx = db.transaction(['calls', 'chunks', 'callSummaries', 'dailyRollups'], 'readwrite', {
+    durability: 'strict',
+  });
+  const delta = new RollupDelta();
   const callStore = tx.objectStore('calls');
   const chunkStore = tx.objectStore('chunks');
   let added = 0;
@@ -59,7 +66,10 @@ export async function importCalls(
         added++;
         const put: Promise<unknown>[] = [];
         try {
-          put.push(callStore.put({ ...call, importId, tabId: null }));
+          const stored: StoredCall = { ...call, importId, tabId: null };
+          const summary = summarizeCall(stored);
+          put.push(callStore.put(stored), tx.objectStore('callSummaries').put(summary));
+          delta.call(undefined, summary);
           for (const ch of chunksOf.get(call.callId) ?? []) put.push(chunkStore.put(ch));
           return Promise.all(put);
         } catch (err) {
@@ -74,7 +84,7 @@ export async function importCalls(
     );
   }
   // A failed request aborts the transaction (so does the abort above); nothing is written then.
-  await Promise.all([...work, tx.done]);
+  await Promise.all([Promise.all(work).then(() => flushRollups(tx, delta)), tx.done]);
   return { added, skipped };
 }
 

@@ -4,8 +4,11 @@
  * Sizes are UTF-16 code units of the stored strings (bodies, chunk data, headers, URLs): what IndexedDB
  * keeps, to within its own overhead; the browser's `navigator.storage.estimate()` gives the on-disk total.
  */
+
+import { RollupDelta } from '../insights/rollup';
 import type { Kind } from '../protocol/classify';
-import type { CaptureDb } from './db';
+import { type CaptureDb, deleteSummaries } from './db';
+import { flushRollups } from './rollups';
 import type { StoredCall } from './schema';
 
 const DAY_MS = 86_400_000;
@@ -151,17 +154,21 @@ export async function applyRetention(
   const plan = planRetention(calls, bytes, policy, now);
   if (!plan.deleted.length && !plan.stripped.length) return plan;
   const byId = new Map(calls.map((c) => [c.callId, c]));
-  const tx = db.transaction(['calls', 'chunks', 'turnSummaries', 'callSummaries'], 'readwrite', {
-    durability: 'strict',
-  });
+  const tx = db.transaction(
+    ['calls', 'chunks', 'turnSummaries', 'callSummaries', 'dailyRollups'],
+    'readwrite',
+    {
+      durability: 'strict',
+    },
+  );
+  const delta = new RollupDelta();
   const work: Promise<unknown>[] = [];
   const chunkRange = (id: string) => IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]);
   for (const id of plan.deleted) {
     work.push(
       tx.objectStore('calls').delete(id),
       tx.objectStore('chunks').delete(chunkRange(id)),
-      tx.objectStore('turnSummaries').delete(id),
-      tx.objectStore('callSummaries').delete(id),
+      deleteSummaries(tx, delta, id),
     );
   }
   for (const id of plan.stripped) {
@@ -172,6 +179,6 @@ export async function applyRetention(
       tx.objectStore('chunks').delete(chunkRange(id)),
     );
   }
-  await Promise.all([...work, tx.done]);
+  await Promise.all([Promise.all(work).then(() => flushRollups(tx, delta)), tx.done]);
   return plan;
 }

@@ -6,12 +6,17 @@
 import type { DBSchema } from 'idb';
 import { z } from 'zod';
 import { bodyEncoding, callOutcome, epochMs, headerList, transport } from '../capture/events';
+import type { DailyRollup } from '../insights/rollup';
 import type { CallSummary, TurnSummary } from '../insights/summary';
 import { KINDS } from '../protocol/classify';
 
 export const DB_NAME = 'chatgpt-flow-recorder';
-/** 1: calls, chunks. 2: turnSummaries and callSummaries (Insights: derived from calls and chunks). */
-export const DB_VERSION = 2;
+/**
+ * 1: calls, chunks. 2: turnSummaries and callSummaries (Insights: derived from calls and chunks).
+ * 3: dailyRollups and rollupMeta (Insights' first screen: derived from the summaries), and turnSummaries
+ * indexed by version (counting current summaries without reading them).
+ */
+export const DB_VERSION = 3;
 
 export const storedCall = z.object({
   callId: z.string(),
@@ -86,7 +91,7 @@ export interface CaptureDB extends DBSchema {
   turnSummaries: {
     key: string;
     value: TurnSummary;
-    indexes: { byTime: number };
+    indexes: { byTime: number; byVersion: number };
   };
   /**
    * One small summary per call (src/insights/summary.ts `summarizeCall`), keyed by callId, written with the
@@ -96,5 +101,18 @@ export interface CaptureDB extends DBSchema {
     key: string;
     value: CallSummary;
     indexes: { byTime: number };
+  };
+  /**
+   * Daily rollups of the call and turn summaries (src/insights/rollup.ts), keyed by JSON [day, host, model,
+   * kind]: merged in the same transaction as each summary put or delete.
+   */
+  dailyRollups: {
+    key: string;
+    value: DailyRollup;
+  };
+  /** `version`: the ROLLUP_VERSION the dailyRollups rows were built with. */
+  rollupMeta: {
+    key: string;
+    value: { key: string; value: number };
   };
 }

@@ -4,9 +4,11 @@
  * Summaries are derived from the raw captures and deleted with them (db.ts deleteCalls/clearAll, retention).
  */
 import { isTurnPost } from '../analysis/bodies';
+import { RollupDelta } from '../insights/rollup';
 import { type CallSummary, summarizeCall, summarizeTurn, type TurnSummary } from '../insights/summary';
 import type { CaptureDb } from './db';
-import type { StoredCall } from './schema';
+import { flushRollups, lowerUnsummarized } from './rollups';
+import type { CaptureDB, StoredCall } from './schema';
 
 /** A send that can be summarized: a turn POST whose end is recorded. */
 export function summarizable(call: StoredCall): boolean {
@@ -42,30 +44,75 @@ export async function summarizeCalls(db: CaptureDb, callIds: readonly string[]):
     if (f.chunks) summaries.push(summarizeTurn(f.call, f.chunks));
   }
   if (calls.length === 0) return [];
-  const tx = db.transaction(['calls', 'turnSummaries', 'callSummaries'], 'readwrite', {
-    durability: 'relaxed',
-  });
+  const tx = db.transaction(
+    ['calls', 'turnSummaries', 'callSummaries', 'dailyRollups', 'rollupMeta'],
+    'readwrite',
+    {
+      durability: 'relaxed',
+    },
+  );
+  const delta = new RollupDelta();
+  let firstSummaries = 0;
   // A call deleted between the two transactions gets no summary (deleteCalls removed it already).
   const exists = (id: string) =>
     tx
       .objectStore('calls')
       .getKey(id)
       .then((k) => k !== undefined);
-  await Promise.all([
+  const work = Promise.all([
     ...summaries.map(async (s) => {
-      if (await exists(s.callId)) await tx.objectStore('turnSummaries').put(s);
+      if (!(await exists(s.callId))) return;
+      delta.turn(await tx.objectStore('turnSummaries').get(s.callId), s);
+      await tx.objectStore('turnSummaries').put(s);
     }),
     ...calls.map(async (c) => {
-      if (await exists(c.callId)) await tx.objectStore('callSummaries').put(c);
+      if (!(await exists(c.callId))) return;
+      const old = await tx.objectStore('callSummaries').get(c.callId);
+      if (!old) firstSummaries++;
+      delta.call(old, c);
+      await tx.objectStore('callSummaries').put(c);
     }),
+  ]);
+  await Promise.all([
+    work.then(() => Promise.all([flushRollups(tx, delta), lowerUnsummarized(tx, firstSummaries)])),
     tx.done,
   ]);
   return summaries;
 }
 
-/** Every call summary, oldest first. */
+/** Records per page of `pagedAll`. */
+export const PAGE = 5000;
+
+/**
+ * Every record of a summary store, read in pages of PAGE by key, each page its own short read-only
+ * transaction: a page closed mid-read stops after the current page instead of keeping the database busy
+ * (and the next open waiting) for the whole read. Not one snapshot: a summary written meanwhile may or may
+ * not be included. Sorted by `startTime` (epoch ms), oldest first.
+ */
+async function pagedAll<S extends 'callSummaries' | 'turnSummaries'>(
+  db: CaptureDb,
+  store: S,
+): Promise<CaptureDB[S]['value'][]> {
+  const out: CaptureDB[S]['value'][] = [];
+  let after: string | null = null;
+  for (;;) {
+    const range: IDBKeyRange | undefined = after === null ? undefined : IDBKeyRange.lowerBound(after, true);
+    const page = (await db.getAll(store, range, PAGE)) as CaptureDB[S]['value'][];
+    out.push(...page);
+    if (page.length < PAGE) break;
+    after = page[page.length - 1]?.callId ?? null;
+  }
+  return out.sort((a, b) => a.startTime - b.startTime);
+}
+
+/** Every call summary, oldest first (read in pages: `pagedAll`). */
 export function allCallSummaries(db: CaptureDb): Promise<CallSummary[]> {
-  return db.getAllFromIndex('callSummaries', 'byTime');
+  return pagedAll(db, 'callSummaries');
+}
+
+/** Every turn summary (any version), oldest first (read in pages: `pagedAll`). */
+export function allTurnSummaries(db: CaptureDb): Promise<TurnSummary[]> {
+  return pagedAll(db, 'turnSummaries');
 }
 
 /** Summaries of sends that started in [from, to] (epoch ms), oldest first; every version. */

@@ -9,6 +9,7 @@ import type { CallSummary, TurnSummary } from '../insights/summary';
 import type { Settings } from '../settings';
 import type { StoreHealth } from '../store/health';
 import type { UsageReport } from '../store/retention';
+import type { RollupSnapshot } from '../store/rollups';
 import type { StoredCall, StoredChunk } from '../store/schema';
 
 export interface HostAccess {
@@ -112,6 +113,11 @@ export interface UiClient {
   turnSummaries?(): Promise<TurnSummary[]>;
   /** Every stored call summary, oldest first. */
   callSummaries?(): Promise<CallSummary[]>;
+  /**
+   * The daily rollups (a few rows per day: what Insights draws first) and whether they cover every call
+   * and every ended send (src/store/rollups.ts `readRollups`).
+   */
+  rollups?(): Promise<RollupSnapshot>;
   /** Ids of every stored call (keys only). */
   callIds?(): Promise<string[]>;
   /** Calls of these kinds (full records, no chunks), oldest first per kind. */

@@ -4,10 +4,18 @@
  * read back what the UI asked for (`deleted`, `opened`, settings).
  */
 import type { ConversationSummary } from '../analysis/types';
-import { type CallSummary, summarizeCall, summarizeTurn, type TurnSummary } from '../insights/summary';
+import { RollupDelta } from '../insights/rollup';
+import {
+  ANALYSIS_VERSION,
+  type CallSummary,
+  summarizeCall,
+  summarizeTurn,
+  type TurnSummary,
+} from '../insights/summary';
 import { readSettings, type Settings } from '../settings';
 import { dismissHealth, HEALTHY, type StoreHealth } from '../store/health';
 import { NO_RETENTION, planRetention, type UsageReport } from '../store/retention';
+import type { RollupSnapshot } from '../store/rollups';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import { summarizable } from '../store/summaries';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from './client';
@@ -284,6 +292,18 @@ export class MockClient implements UiClient {
     return [...this.callSummaryMap.values()]
       .filter((s) => this.calls.has(s.callId))
       .sort((a, b) => a.startTime - b.startTime);
+  }
+
+  /** Rollups as the store would keep them: computed from the summaries held (complete when none is missing). */
+  async rollups(): Promise<RollupSnapshot> {
+    const delta = new RollupDelta();
+    const calls = await this.callSummaries();
+    const turns = (await this.turnSummaries()).filter((t) => t.version === ANALYSIS_VERSION);
+    for (const c of calls) delta.call(undefined, c);
+    for (const t of turns) delta.turn(undefined, t);
+    const rows = [...delta.rows.values()];
+    const sends = rows.reduce((n, r) => n + r.sends, 0);
+    return { rows, complete: calls.length === this.calls.size && sends === turns.length };
   }
 
   async callIds(): Promise<string[]> {

@@ -2,6 +2,7 @@
 /** The Insights page on the mock client: lazy summaries with progress, then the tables with known numbers. */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
+import { HIST_RELATIVE_ERROR } from '../../insights/rollup';
 import { testCall } from '../../store/test-call';
 import type { MockClient } from '../mock-client';
 import { clientWith, seedCapture, thinkingCapture } from '../test-data';
@@ -101,6 +102,43 @@ describe('Insights view', () => {
     fireEvent.change(screen.getByLabelText('Model'), { target: { value: '' } });
     fireEvent.input(screen.getByLabelText('From'), { target: { value: THINK_DAY } });
     await waitFor(() => expect(screen.getByTestId('ins-counts').textContent).toMatch(/^2 turns/));
+  });
+
+  it('draws from the rollups first (approximate percentiles), then the exact figures with the details', async () => {
+    const c = client();
+    render(<InsightsView client={c} />);
+    await waitFor(() => expect(screen.getByTestId('ins-counts').textContent).toMatch(/^4 turns/));
+    cleanup();
+    // Hold the details back (the lat/r read): the page shows what the rollups say meanwhile.
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const callsOfKinds = c.callsOfKinds.bind(c);
+    c.callsOfKinds = async (kinds) => {
+      await gate;
+      return callsOfKinds(kinds);
+    };
+    render(<InsightsView client={c} />);
+    await waitFor(() => expect(screen.getByTestId('ins-details-status')).toBeDefined());
+    expect(screen.getByTestId('ins-counts').textContent).toMatch(/^4 turns/);
+    expect(row('ins-errors-per-day', (r) => r[0] === THINK_DAY)).toEqual([THINK_DAY, '1', '0', '0']);
+    expect(row('ins-turns-per-day', (r) => r[0] === THINK_DAY)?.slice(0, 4)).toEqual([
+      THINK_DAY,
+      '2',
+      '0',
+      '1',
+    ]);
+    const approx = row('ins-distributions', (r) => r[0] === 'Thinking time');
+    expect(approx?.[2]).toBe('1');
+    expect(Math.abs(Number(approx?.[4]) - 1740)).toBeLessThanOrEqual(1740 * HIST_RELATIVE_ERROR + 0.5);
+    expect(screen.getByTestId('ins-distributions').querySelector('caption')?.textContent).toContain(
+      'approximate',
+    );
+    release();
+    await waitFor(() => expect(screen.queryByTestId('ins-details-status')).toBeNull());
+    const thinking = row('ins-distributions', (r) => r[0] === 'Thinking time');
+    expect(thinking?.slice(2, 7)).toEqual(['1', '1740', '1740', '1740', '1740']);
   });
 
   it('shows progress while it summarizes', async () => {

@@ -1,27 +1,47 @@
 /**
- * The Insights page: what all the recorded traffic says, in plots with tables beside them. Reads every
- * call record (no chunks) and every turn summary once (src/insights/load.ts), then aggregates in memory as
- * the filter (UTC days, host, model) changes.
+ * The Insights page: what all the recorded traffic says, in plots with tables beside them. Draws first from
+ * the daily rollups (a few rows per day, src/insights/rollup.ts: counts exact, percentiles approximate from
+ * log-bucket histograms), then, once the plots are on screen, reads the details — every call and turn
+ * summary and the lat/r reports (src/insights/load.ts), then the telemetry bodies — and redraws with the
+ * exact figures. Aggregates in memory as the filter (UTC days, host, model) changes.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
   callVolume,
+  type DailyPercentiles,
+  type Distribution,
   dailyPercentiles,
   daysBetween,
   distributionByModel,
+  type ErrorDay,
   filterCalls,
   filterTurns,
   httpErrorsPerDay,
   type InsightsFilter,
+  type KindDay,
   LATENCY_METRICS,
   type LatencyMetric,
   modelOf,
   NO_FILTER,
+  type TurnDay,
   turnsCsv,
   turnsPerDay,
 } from '../../insights/aggregate';
-import { driftObservations, driftTable } from '../../insights/drift';
+import { type DriftRow, driftObservations, driftTable } from '../../insights/drift';
 import { type InsightsData, loadInsights, loadTelemetry } from '../../insights/load';
+import { type DailyRollup, HIST_RELATIVE_ERROR } from '../../insights/rollup';
+import {
+  filterRollups,
+  rollupCallVolume,
+  rollupChoices,
+  rollupCounts,
+  rollupDailyPercentiles,
+  rollupDaySpan,
+  rollupDistributionByModel,
+  rollupDrift,
+  rollupErrorsPerDay,
+  rollupTurnsPerDay,
+} from '../../insights/rollup-view';
 import { utcDay } from '../../insights/summary';
 import { type TelemetryEvent, telemetryTable } from '../../insights/telemetry';
 import type { UiClient } from '../client';
@@ -45,7 +65,92 @@ function fmtBytes(n: number): string {
 
 const iso = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 19);
 
+/** What the page shows for one filter, from the rollups (approximate percentiles) or the details (exact). */
+interface View {
+  /** Percentiles, min and max come from histograms (details still loading). */
+  approximate: boolean;
+  turnCount: number;
+  callCount: number;
+  /** Every UTC day plotted (a day of margin either side). */
+  days: string[];
+  distributions: { metric: (typeof LATENCY_METRICS)[number]; model: string; dist: Distribution }[];
+  daily: Map<LatencyMetric, DailyPercentiles[]>;
+  turnsPerDay: TurnDay[];
+  errorsPerDay: ErrorDay[];
+  callVolume: KindDay[];
+  drift: DriftRow[];
+  /** The filtered turns (details only: the CSV). */
+  turns: InsightsData['turns'] | null;
+}
+
+function span(first: string | null, last: string | null): string[] {
+  if (first === null || last === null) return [];
+  // A day of margin either side, so that one day of data plots as a day, not as an auto-scaled span.
+  const t = (d: string) => Date.parse(`${d}T00:00:00Z`);
+  return daysBetween(utcDay(t(first) - 86_400_000), utcDay(t(last) + 86_400_000));
+}
+
+function detailView(data: InsightsData, filter: InsightsFilter): View {
+  const turns = filterTurns(data.turns, filter);
+  // Calls have no model: the model filter narrows turns only.
+  const calls = filterCalls(data.calls, filter);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const t of turns) {
+    if (t.startTime < lo) lo = t.startTime;
+    if (t.startTime > hi) hi = t.startTime;
+  }
+  for (const c of calls) {
+    if (c.startTime < lo) lo = c.startTime;
+    if (c.startTime > hi) hi = c.startTime;
+  }
+  return {
+    approximate: false,
+    turnCount: turns.length,
+    callCount: calls.length,
+    days: lo > hi ? [] : span(utcDay(lo), utcDay(hi)),
+    distributions: LATENCY_METRICS.flatMap((m) =>
+      distributionByModel(turns, m.key).map((r) => ({ metric: m, ...r })),
+    ),
+    daily: new Map(LATENCY_METRICS.map((m) => [m.key, dailyPercentiles(turns, m.key)])),
+    turnsPerDay: turnsPerDay(turns),
+    errorsPerDay: httpErrorsPerDay(calls),
+    callVolume: callVolume(calls),
+    drift: driftTable(driftObservations(calls, turns)),
+    turns,
+  };
+}
+
+function rollupView(all: readonly DailyRollup[], filter: InsightsFilter): View {
+  const rows = filterRollups(all, filter);
+  const counts = rollupCounts(rows);
+  const s = rollupDaySpan(rows);
+  return {
+    approximate: true,
+    turnCount: counts.turns,
+    callCount: counts.calls,
+    days: span(s?.first ?? null, s?.last ?? null),
+    distributions: LATENCY_METRICS.flatMap((m) =>
+      rollupDistributionByModel(rows, m.key).map((r) => ({ metric: m, ...r })),
+    ),
+    daily: new Map(LATENCY_METRICS.map((m) => [m.key, rollupDailyPercentiles(rows, m.key)])),
+    turnsPerDay: rollupTurnsPerDay(rows),
+    errorsPerDay: rollupErrorsPerDay(rows),
+    callVolume: rollupCallVolume(rows),
+    drift: rollupDrift(rows),
+    turns: null,
+  };
+}
+
+const APPROX = `approximate until the details load: log-bucket histograms, within ±${(HIST_RELATIVE_ERROR * 100).toFixed(1)} %`;
+
+/**
+ * The page. Reads the rollups first (when they cover every call and send) and draws from them; the
+ * details are read after the plots are on screen. Without complete rollups (calls recorded or imported
+ * before summaries existed), summarizes first, with progress, and draws from the details.
+ */
 export function InsightsView({ client }: { client: UiClient }) {
+  const [rollups, setRollups] = useState<DailyRollup[] | null>(null);
   const [data, setData] = useState<InsightsData | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -53,17 +158,31 @@ export function InsightsView({ client }: { client: UiClient }) {
 
   useEffect(() => {
     let alive = true;
-    loadInsights(client, (done, total) => alive && setProgress({ done, total })).then(
-      (d) => {
+    const fail = (err: unknown) => alive && setError(err instanceof Error ? err.message : String(err));
+    // Plots draw in effects after the render: the frame after it has them on screen (the bench's mark).
+    const afterDraw = (then: () => void) =>
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          performance.mark('cfr:insights-drawn');
+          then();
+        }, 0),
+      );
+    const details = (first: boolean) =>
+      loadInsights(client, (done, total) => alive && setProgress({ done, total })).then((d) => {
         if (!alive) return;
         performance.mark('cfr:insights-read');
         setData(d);
         setProgress(null);
-        // Plots draw in effects after this render: the frame after it has them on screen (the bench's mark).
-        requestAnimationFrame(() => setTimeout(() => performance.mark('cfr:insights-drawn'), 0));
-      },
-      (err: unknown) => alive && setError(err instanceof Error ? err.message : String(err)),
-    );
+        if (first) afterDraw(() => undefined);
+      }, fail);
+    (client.rollups ? client.rollups() : Promise.resolve(null)).then((snap) => {
+      if (!alive) return;
+      if (!snap?.complete) return details(true);
+      performance.mark('cfr:insights-rollups-read');
+      setRollups(snap.rows);
+      afterDraw(() => alive && details(false));
+      return undefined;
+    }, fail);
     return () => {
       alive = false;
     };
@@ -75,7 +194,7 @@ export function InsightsView({ client }: { client: UiClient }) {
         Could not read the store: {error}
       </p>
     );
-  if (!data)
+  if (!data && !rollups)
     return (
       <p class="ins-loading" role="status">
         {progress
@@ -83,23 +202,27 @@ export function InsightsView({ client }: { client: UiClient }) {
           : 'Reading the store…'}
       </p>
     );
-  return <InsightsBody data={data} filter={filter} setFilter={setFilter} client={client} />;
+  return <InsightsBody data={data} rollups={rollups} filter={filter} setFilter={setFilter} client={client} />;
 }
 
 function InsightsBody({
   data,
+  rollups,
   filter,
   setFilter,
   client,
 }: {
-  data: InsightsData;
+  data: InsightsData | null;
+  rollups: DailyRollup[] | null;
   filter: InsightsFilter;
   setFilter: (f: InsightsFilter) => void;
   client: UiClient;
 }) {
-  // Telemetry bodies are read after the plots are drawn: they are the largest part of what Insights reads.
+  // Telemetry bodies are read after the details: they are the largest part of what Insights reads.
   const [events, setEvents] = useState<TelemetryEvent[] | null>(null);
+  const haveDetails = data !== null;
   useEffect(() => {
+    if (!haveDetails) return;
     let alive = true;
     const t = setTimeout(() => {
       loadTelemetry(client).then(
@@ -111,15 +234,20 @@ function InsightsBody({
       alive = false;
       clearTimeout(t);
     };
-  }, [client]);
-  const hosts = useMemo(
-    () => [...new Set(data.turns.map((t) => t.host).filter((h): h is string => h !== null))].sort(),
-    [data],
+  }, [client, haveDetails]);
+  const choices = useMemo(() => {
+    if (data)
+      return {
+        hosts: [...new Set(data.turns.map((t) => t.host).filter((h): h is string => h !== null))].sort(),
+        models: [...new Set(data.turns.map(modelOf))].sort(),
+      };
+    return rollupChoices(rollups ?? []);
+  }, [data, rollups]);
+  const { hosts, models } = choices;
+  const view = useMemo(
+    () => (data ? detailView(data, filter) : rollupView(rollups ?? [], filter)),
+    [data, rollups, filter],
   );
-  const models = useMemo(() => [...new Set(data.turns.map(modelOf))].sort(), [data]);
-  const turns = useMemo(() => filterTurns(data.turns, filter), [data, filter]);
-  // Calls have no model: the model filter narrows turns only.
-  const calls = useMemo(() => filterCalls(data.calls, filter), [data, filter]);
   const telemetry = useMemo(
     () =>
       (events ?? []).filter((e) => {
@@ -130,34 +258,30 @@ function InsightsBody({
       }),
     [events, filter],
   );
-  const allDays = useMemo(() => {
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (const t of turns) {
-      if (t.startTime < lo) lo = t.startTime;
-      if (t.startTime > hi) hi = t.startTime;
-    }
-    for (const c of calls) {
-      if (c.startTime < lo) lo = c.startTime;
-      if (c.startTime > hi) hi = c.startTime;
-    }
-    if (lo > hi) return [];
-    // A day of margin either side, so that one day of data plots as a day, not as an auto-scaled span.
-    return daysBetween(utcDay(lo - 86_400_000), utcDay(hi + 86_400_000));
-  }, [turns, calls]);
+  const allDays = view.days;
   const x = useMemo(() => allDays.map(dayX), [allDays]);
 
-  const download = () => saveFile([turnsCsv(turns)], 'text/csv', 'chatgpt-turns.csv');
+  const download = () => view.turns && saveFile([turnsCsv(view.turns)], 'text/csv', 'chatgpt-turns.csv');
 
   return (
     <main class="insights">
       <header class="ins-header">
         <h1>Insights</h1>
         <p class="ins-counts" data-testid="ins-counts">
-          {turns.length} turns, {calls.length} calls
+          {view.turnCount} turns, {view.callCount} calls
           {allDays.length > 2 && ` · ${allDays[1]} to ${allDays.at(-2)} (UTC days)`}
         </p>
-        <button type="button" class="btn" onClick={download} disabled={turns.length === 0}>
+        {!data && (
+          <p class="ins-loading" role="status" data-testid="ins-details-status">
+            Loading details… (percentiles {APPROX})
+          </p>
+        )}
+        <button
+          type="button"
+          class="btn"
+          onClick={download}
+          disabled={!view.turns || view.turns.length === 0}
+        >
           Download per-turn metrics (CSV)
         </button>
       </header>
@@ -210,7 +334,7 @@ function InsightsBody({
 
       <section aria-labelledby="ins-latency">
         <h2 id="ins-latency">Latency</h2>
-        <DistributionTable turns={turns} />
+        <DistributionTable rows={view.distributions} approximate={view.approximate} />
         <div class="ins-grid">
           {LATENCY_METRICS.map((m) => (
             <LatencyChart
@@ -218,7 +342,8 @@ function InsightsBody({
               metric={m.key}
               label={m.label}
               unit={m.unit}
-              turns={turns}
+              rows={view.daily.get(m.key) ?? []}
+              approximate={view.approximate}
               days={allDays}
               x={x}
             />
@@ -229,11 +354,11 @@ function InsightsBody({
       <section aria-labelledby="ins-volume">
         <h2 id="ins-volume">Volume and errors</h2>
         <div class="ins-grid">
-          <TurnsChart turns={turns} days={allDays} x={x} />
-          <ErrorsChart calls={calls} days={allDays} x={x} />
-          <CallsChart calls={calls} days={allDays} x={x} />
+          <TurnsChart rows={view.turnsPerDay} days={allDays} x={x} />
+          <ErrorsChart rows={view.errorsPerDay} days={allDays} x={x} />
+          <CallsChart rows={view.callVolume} days={allDays} x={x} />
         </div>
-        <KindTable calls={calls} />
+        <KindTable volume={view.callVolume} />
       </section>
 
       <section aria-labelledby="ins-telemetry">
@@ -249,19 +374,19 @@ function InsightsBody({
 
       <section aria-labelledby="ins-drift">
         <h2 id="ins-drift">Protocol drift</h2>
-        <DriftTable calls={calls} turns={turns} />
+        <DriftTable rows={view.drift} />
       </section>
     </main>
   );
 }
 
-function DistributionTable({ turns }: { turns: InsightsData['turns'] }) {
-  const rows = LATENCY_METRICS.flatMap((m) =>
-    distributionByModel(turns, m.key).map((r) => ({ metric: m, ...r })),
-  );
+function DistributionTable({ rows, approximate }: { rows: View['distributions']; approximate: boolean }) {
   return (
-    <table class="ins-table" data-testid="ins-distributions">
-      <caption>Distributions per model (percentiles: linear interpolation between closest ranks)</caption>
+    <table class="ins-table" data-testid="ins-distributions" data-approximate={approximate}>
+      <caption>
+        Distributions per model (percentiles: linear interpolation between closest ranks
+        {approximate ? `; ${APPROX}` : ''})
+      </caption>
       <thead>
         <tr>
           <th scope="col">Metric</th>
@@ -296,12 +421,12 @@ function LatencyChart(props: {
   metric: LatencyMetric;
   label: string;
   unit: string;
-  turns: InsightsData['turns'];
+  rows: DailyPercentiles[];
+  approximate: boolean;
   days: string[];
   x: number[];
 }) {
-  const { metric, label, unit, turns, days, x } = props;
-  const rows = useMemo(() => dailyPercentiles(turns, metric), [turns, metric]);
+  const { metric, label, unit, rows, approximate, days, x } = props;
   const series = useMemo(() => {
     const models = [...new Set(rows.map((r) => r.model))].sort();
     const index = new Map(days.map((d, i) => [d, i]));
@@ -330,6 +455,7 @@ function LatencyChart(props: {
       unit={unit}
       table={
         <table class="ins-table" data-testid={`ins-daily-${metric}`}>
+          {approximate && <caption>Percentiles {APPROX}</caption>}
           <thead>
             <tr>
               <th scope="col">Day (UTC)</th>
@@ -356,8 +482,7 @@ function LatencyChart(props: {
   );
 }
 
-function TurnsChart({ turns, days, x }: { turns: InsightsData['turns']; days: string[]; x: number[] }) {
-  const rows = useMemo(() => turnsPerDay(turns), [turns]);
+function TurnsChart({ rows, days, x }: { rows: TurnDay[]; days: string[]; x: number[] }) {
   const series = useMemo(() => {
     const by = new Map(rows.map((r) => [r.day, r]));
     const col = (k: 'turns' | 'stopped' | 'failed' | 'moderated') => days.map((d) => by.get(d)?.[k] ?? 0);
@@ -403,8 +528,7 @@ function TurnsChart({ turns, days, x }: { turns: InsightsData['turns']; days: st
   );
 }
 
-function ErrorsChart({ calls, days, x }: { calls: InsightsData['calls']; days: string[]; x: number[] }) {
-  const rows = useMemo(() => httpErrorsPerDay(calls), [calls]);
+function ErrorsChart({ rows, days, x }: { rows: ErrorDay[]; days: string[]; x: number[] }) {
   const series = useMemo(() => {
     const by = new Map(rows.map((r) => [r.day, r]));
     const col = (k: 's429' | 's403' | 's5xx') => days.map((d) => by.get(d)?.[k] ?? 0);
@@ -447,8 +571,7 @@ function ErrorsChart({ calls, days, x }: { calls: InsightsData['calls']; days: s
   );
 }
 
-function CallsChart({ calls, days, x }: { calls: InsightsData['calls']; days: string[]; x: number[] }) {
-  const rows = useMemo(() => callVolume(calls), [calls]);
+function CallsChart({ rows, days, x }: { rows: KindDay[]; days: string[]; x: number[] }) {
   const series = useMemo(() => {
     const totals = new Map<string, number>();
     for (const r of rows) totals.set(r.kind, (totals.get(r.kind) ?? 0) + r.calls);
@@ -498,10 +621,10 @@ function CallsChart({ calls, days, x }: { calls: InsightsData['calls']; days: st
   );
 }
 
-function KindTable({ calls }: { calls: InsightsData['calls'] }) {
+function KindTable({ volume }: { volume: KindDay[] }) {
   const rows = useMemo(() => {
     const by = new Map<string, { kind: string; calls: number; up: number; down: number }>();
-    for (const r of callVolume(calls)) {
+    for (const r of volume) {
       const t = by.get(r.kind) ?? { kind: r.kind, calls: 0, up: 0, down: 0 };
       t.calls += r.calls;
       t.up += r.bytesUp;
@@ -509,7 +632,7 @@ function KindTable({ calls }: { calls: InsightsData['calls'] }) {
       by.set(r.kind, t);
     }
     return [...by.values()].sort((a, b) => b.calls - a.calls);
-  }, [calls]);
+  }, [volume]);
   return (
     <table class="ins-table" data-testid="ins-kinds">
       <caption>Calls and bytes per kind (up: request bodies; down: response bytes read)</caption>
@@ -572,8 +695,7 @@ function TelemetryTable({ rows }: { rows: ReturnType<typeof telemetryTable> }) {
   );
 }
 
-function DriftTable({ calls, turns }: { calls: InsightsData['calls']; turns: InsightsData['turns'] }) {
-  const rows = useMemo(() => driftTable(driftObservations(calls, turns)), [calls, turns]);
+function DriftTable({ rows }: { rows: DriftRow[] }) {
   if (rows.length === 0) return <p class="ins-empty">No shapes observed in this range.</p>;
   return (
     <table class="ins-table" data-testid="ins-drift">
