@@ -5,6 +5,7 @@
  * summary and the lat/r reports (src/insights/load.ts), then the telemetry bodies — and redraws with the
  * exact figures. Aggregates in memory as the filter (UTC days, host, model) changes.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
   callVolume,
@@ -454,29 +455,19 @@ function LatencyChart(props: {
       series={series}
       unit={unit}
       table={
-        <table class="ins-table" data-testid={`ins-daily-${metric}`}>
-          {approximate && <caption>Percentiles {APPROX}</caption>}
-          <thead>
-            <tr>
-              <th scope="col">Day (UTC)</th>
-              <th scope="col">Model</th>
-              <th scope="col">n</th>
-              <th scope="col">p50</th>
-              <th scope="col">p95</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.day}-${r.model}`}>
-                <td>{r.day}</td>
-                <td>{r.model}</td>
-                <td>{r.n}</td>
-                <td>{fmt(r.p50, unit)}</td>
-                <td>{fmt(r.p95, unit)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          testId={`ins-daily-${metric}`}
+          caption={approximate ? `Percentiles ${APPROX}` : undefined}
+          rows={rows}
+          rowKey={(r) => `${r.day}-${r.model}`}
+          columns={[
+            ['Day (UTC)', (r) => r.day],
+            ['Model', (r) => r.model],
+            ['n', (r) => r.n],
+            ['p50', (r) => fmt(r.p50, unit)],
+            ['p95', (r) => fmt(r.p95, unit)],
+          ]}
+        />
       }
     />
   );
@@ -501,28 +492,18 @@ function TurnsChart({ rows, days, x }: { rows: TurnDay[]; days: string[]; x: num
       unit="turns"
       bars
       table={
-        <table class="ins-table" data-testid="ins-turns-per-day">
-          <thead>
-            <tr>
-              <th scope="col">Day (UTC)</th>
-              <th scope="col">Turns</th>
-              <th scope="col">Stopped</th>
-              <th scope="col">Failed</th>
-              <th scope="col">Moderation flags</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.day}>
-                <td>{r.day}</td>
-                <td>{r.turns}</td>
-                <td>{r.stopped}</td>
-                <td>{r.failed}</td>
-                <td>{r.moderated}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          testId="ins-turns-per-day"
+          rows={rows}
+          rowKey={(r) => r.day}
+          columns={[
+            ['Day (UTC)', (r) => r.day],
+            ['Turns', (r) => r.turns],
+            ['Stopped', (r) => r.stopped],
+            ['Failed', (r) => r.failed],
+            ['Moderation flags', (r) => r.moderated],
+          ]}
+        />
       }
     />
   );
@@ -546,26 +527,17 @@ function ErrorsChart({ rows, days, x }: { rows: ErrorDay[]; days: string[]; x: n
       unit="calls"
       bars
       table={
-        <table class="ins-table" data-testid="ins-errors-per-day">
-          <thead>
-            <tr>
-              <th scope="col">Day (UTC)</th>
-              <th scope="col">429</th>
-              <th scope="col">403</th>
-              <th scope="col">5xx</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.day}>
-                <td>{r.day}</td>
-                <td>{r.s429}</td>
-                <td>{r.s403}</td>
-                <td>{r.s5xx}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          testId="ins-errors-per-day"
+          rows={rows}
+          rowKey={(r) => r.day}
+          columns={[
+            ['Day (UTC)', (r) => r.day],
+            ['429', (r) => r.s429],
+            ['403', (r) => r.s403],
+            ['5xx', (r) => r.s5xx],
+          ]}
+        />
       }
     />
   );
@@ -594,28 +566,18 @@ function CallsChart({ rows, days, x }: { rows: KindDay[]; days: string[]; x: num
       series={series}
       unit="calls"
       table={
-        <table class="ins-table" data-testid="ins-calls-per-day">
-          <thead>
-            <tr>
-              <th scope="col">Day (UTC)</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Calls</th>
-              <th scope="col">Bytes up</th>
-              <th scope="col">Bytes down</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.day}-${r.kind}`}>
-                <td>{r.day}</td>
-                <td>{r.kind}</td>
-                <td>{r.calls}</td>
-                <td>{r.bytesUp}</td>
-                <td>{r.bytesDown}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          testId="ins-calls-per-day"
+          rows={rows}
+          rowKey={(r) => `${r.day}-${r.kind}`}
+          columns={[
+            ['Day (UTC)', (r) => r.day],
+            ['Kind', (r) => r.kind],
+            ['Calls', (r) => r.calls],
+            ['Bytes up', (r) => r.bytesUp],
+            ['Bytes down', (r) => r.bytesDown],
+          ]}
+        />
       }
     />
   );
@@ -723,6 +685,48 @@ function DriftTable({ rows }: { rows: DriftRow[] }) {
             <td>
               {[r.appeared ? 'appeared' : '', r.vanished ? 'vanished' : ''].filter(Boolean).join(', ') || '–'}
             </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * A plot's table alternative (accessible, copyable): one header cell per column, one row per record, each
+ * cell rendered by its column's function.
+ */
+function DataTable<R>({
+  testId,
+  caption,
+  rows,
+  rowKey,
+  columns,
+}: {
+  testId: string;
+  caption?: string | undefined;
+  rows: readonly R[];
+  rowKey: (r: R) => string;
+  columns: [string, (r: R) => ComponentChildren][];
+}) {
+  return (
+    <table class="ins-table" data-testid={testId}>
+      {caption && <caption>{caption}</caption>}
+      <thead>
+        <tr>
+          {columns.map(([name]) => (
+            <th key={name} scope="col">
+              {name}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={rowKey(r)}>
+            {columns.map(([name, cell]) => (
+              <td key={name}>{cell(r)}</td>
+            ))}
           </tr>
         ))}
       </tbody>
