@@ -21,7 +21,7 @@ export function wrapBeacon(rec: Recorder): void {
         // biome-ignore lint/complexity/noArguments: pass through exactly as given
         const queued: boolean = js.apply(origBeacon, this, arguments);
         try {
-          if (rec.records(String(url))) {
+          if (rec.records(() => String(url))) {
             const callId = rec.newId();
             const href = new js.URL(String(url), win.location.href).href;
             const started = rec.start(

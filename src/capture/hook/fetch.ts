@@ -16,6 +16,13 @@ interface FetchRec {
 }
 
 /**
+ * How a fetch that failed ended: `aborted` when its signal fired (an abort with a reason of the page's own
+ * rejects with that reason, not an AbortError), else `error`.
+ */
+const failure = (r: FetchRec, err: unknown): 'aborted' | 'error' =>
+  abortLike(err) || r.signal?.aborted === true ? 'aborted' : 'error';
+
+/**
  * How far ahead of the page the hook reads the network body, in bytes: enough that chunk times are
  * arrival times for a page that reads as it goes (ChatGPT does), bounded like the browser's own network
  * buffer, so a body the page stops reading stops downloading instead of filling memory.
@@ -177,7 +184,7 @@ export function wrapFetch(rec: Recorder): void {
       try {
         c.error(err);
       } catch {}
-      body.end(cancelled ? 'cancelled' : abortLike(err) ? 'aborted' : 'error', errText(err));
+      body.end(cancelled ? 'cancelled' : failure(r, err), errText(err));
     };
     endOnCancel = () => {
       if (ended) return;
@@ -238,15 +245,13 @@ export function wrapFetch(rec: Recorder): void {
       }
       body.end('complete');
     } catch (err) {
-      body.end(abortLike(err) ? 'aborted' : 'error', errText(err));
+      body.end(failure(r, err), errText(err));
     }
   };
 
   const failedBeforeResponse = async (r: FetchRec, err: unknown) => {
     await r.started;
-    // An abort with a reason of the page's own rejects with that reason, not an AbortError.
-    const aborted = abortLike(err) || r.signal?.aborted === true;
-    rec.bodyRecorder(r.callId, 'bytes').end(aborted ? 'aborted' : 'error', errText(err));
+    rec.bodyRecorder(r.callId, 'bytes').end(failure(r, err), errText(err));
   };
 
   const wrappedFetch = {
@@ -254,7 +259,7 @@ export function wrapFetch(rec: Recorder): void {
       const startTime = rec.now();
       let r: FetchRec | undefined;
       try {
-        const target =
+        const target = () =>
           input instanceof win.Request ? input.url : String(input instanceof js.URL ? input.href : input);
         if (rec.records(target)) r = recordFetch(input, init, startTime);
       } catch {}

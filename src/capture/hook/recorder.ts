@@ -33,14 +33,16 @@ export class Recorder {
     return this.settings.recording;
   }
   /**
-   * Whether a new call to `url` (absolute, or relative to the page) is recorded: recording is on and the
-   * URL is in the recording scope. A URL that cannot be parsed is recorded (the call will fail as it would).
+   * Whether a new call to the URL `url()` gives (absolute, or relative to the page) is recorded: recording
+   * is on and the URL is in the recording scope. `url` runs only for the `chatgpt` scope, so in the default
+   * scope nothing of the page's arguments is read before the native call. A URL that cannot be parsed is
+   * recorded (the call will fail as it would).
    */
-  records(url: string): boolean {
+  records(url: () => string): boolean {
     if (!this.settings.recording) return false;
     if (this.settings.scope === 'all') return true;
     try {
-      return isChatGptHost(new this.js.URL(url, this.win.location.href).hostname);
+      return isChatGptHost(new this.js.URL(url(), this.win.location.href).hostname);
     } catch {
       return true;
     }

@@ -34,7 +34,7 @@ export function wrapWebSocket(rec: Recorder): void {
     construct(target, args, newTarget) {
       const ws: WebSocket = js.construct(target, args, newTarget);
       try {
-        if (rec.records(ws.url)) {
+        if (rec.records(() => ws.url)) {
           const callId = rec.newId();
           const chunks = rec.bodyRecorder(callId, 'frames');
           const socket: Socket = { chunks, failed: 0, firstFailure: '' };

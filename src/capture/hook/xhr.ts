@@ -64,7 +64,7 @@ export function wrapXhr(rec: Recorder): void {
         let abandon: ((err: unknown) => void) | undefined;
         try {
           const r = js.weakGet(xhrs, this);
-          if (r && rec.records(r.url)) abandon = watchXhr(this, r, rec.body.snapshot(body));
+          if (r && rec.records(() => r.url)) abandon = watchXhr(this, r, rec.body.snapshot(body));
         } catch {}
         try {
           // biome-ignore lint/complexity/noArguments: pass through exactly as given
