@@ -14,7 +14,9 @@ import {
 } from './limits';
 
 /** Milliseconds since the Unix epoch, as `performance.timeOrigin + performance.now()` (sub-ms precision). */
-export const epochMs = z.number().finite().nonnegative();
+/** The largest time a JavaScript Date can hold (ECMA-262, "Time Values and Time Range"): later ones cannot be written as dates. */
+export const MAX_EPOCH_MS = 8.64e15;
+export const epochMs = z.number().finite().nonnegative().max(MAX_EPOCH_MS);
 const time = epochMs;
 const id = z.string().min(1).max(128);
 

@@ -9,7 +9,7 @@
  * Bodies above the recorder's cap are cut and flagged `truncated`, as a recording would be.
  */
 import { z } from 'zod';
-import { type CaptureEvent, captureEvent } from '../capture/events';
+import { type CaptureEvent, captureEvent, epochMs } from '../capture/events';
 import {
   DEFAULT_MAX_BODY_BYTES,
   MAX_HEADER_NAME_CHARS,
@@ -27,7 +27,7 @@ import { splitSseBlocks } from './sse-blocks';
 const nameValue = z.object({ name: z.string(), value: z.string() });
 
 const id = z.string().min(1).max(128);
-const time = z.number().finite().nonnegative();
+const time = epochMs;
 /** What the importer reads of `_flowRecorder`: the identity fields required, the rest optional, bounded. */
 const flowRecorder = harFlowRecorder
   .pick({
@@ -66,7 +66,8 @@ function dropNulls(v: unknown, depth = 0): unknown {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || depth > 2) return v;
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(v)) {
-    if (x === null) continue;
+    // A `__proto__` member would become the copy's prototype and supply fields it does not own.
+    if (x === null || k === '__proto__') continue;
     out[k] = k === '_flowRecorder' ? x : dropNulls(x, depth + 1);
   }
   return out;

@@ -196,6 +196,21 @@ describe('import: HAR from elsewhere', () => {
       },
     });
 
+  it('refuses times no date can hold, and a __proto__ member supplies nothing (found by an attack run)', async () => {
+    const huge = await failure(
+      chromeHar([entry(1, { _flowRecorder: { callId: 'a', pageSessionId: 'p', startTime: 1e308 } })]),
+    );
+    expect(huge.path).toContain('startTime');
+    await expect(parseImportText(chromeHar([entry(1, { time: 1e308 })]))).rejects.toThrow();
+    const { request: _r, ...noRequest } = entry(1);
+    const sneaky = JSON.parse(chromeHar([noRequest])) as { log: { entries: Record<string, unknown>[] } };
+    const text = JSON.stringify(sneaky).replace(
+      '"pageref"',
+      '"__proto__":{"request":{"method":"GET","url":"https://evil.example/","headers":[]}},"pageref"',
+    );
+    expect((await failure(text)).path).toMatch(/request/);
+  });
+
   it('maps entries to calls: kind by the classifier, timings, page, one body chunk', async () => {
     const parsed = await parseImportText(chromeHar([entry(1), entry(2)]));
     expect(parsed.source).toBe('har');
