@@ -54,4 +54,18 @@ describe('LineBuffer', () => {
       expect(out.length).toBeGreaterThan(2 * max);
     }
   });
+
+  it('a secret array or object that opens on a later line than its key stays redacted to its end (found by an attack run)', () => {
+    for (const text of [
+      '{\n"sessionToken"\n:\n[\n "CANARYarr1",\n "CANARYarr2"\n],\n"ok": 1\n}\n',
+      '{\n"sessionToken":\n{\n "a": "CANARYobj"\n},\n"ok": 1\n}\n',
+    ]) {
+      const b = new LineBuffer();
+      let out = '';
+      for (const line of text.split(/(?<=\n)/)) out += b.push(line);
+      out += b.end();
+      expect(out).not.toContain('CANARY');
+      expect(out).toContain('"ok": 1');
+    }
+  });
 });

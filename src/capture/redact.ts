@@ -306,7 +306,9 @@ export function redactPiece(text: string, carry: Carry): { text: string; carry: 
     head = r.head;
     t = r.rest;
     next = r.carry;
-    if (next && t === '') return { text: redactShapes(head, 0), carry: next };
+    // A carry out of `resume` means the secret value runs past this piece: what `rest` holds was already
+    // redacted with the value (an array or object opened here), and re-scanning it would drop the carry.
+    if (next) return { text: redactShapes(head + t, 0), carry: next };
   }
   const m = redactMembers(t);
   return { text: redactShapes(head + m.text, 0), carry: m.carry ?? null };
