@@ -207,6 +207,7 @@ export async function* exportCaptures(
     );
   } else if (opts.format === 'har') {
     // Pages first (one per page session, at its first call), then the entries.
+    // In slices too: 100,000 calls from 5,000 page loads took 70-140 ms in one go.
     const pages = new Map<string, string>();
     for (const c of calls) {
       if (pages.has(c.pageSessionId)) continue;
@@ -215,6 +216,11 @@ export async function* exportCaptures(
         c.pageSessionId,
         JSON.stringify(harPage(c.pageSessionId, c.startTime, safe ? safe.scrubUrl(pageUrl) : pageUrl)),
       );
+      slicer.spend(costFactor);
+      if (slicer.due()) {
+        yield { phase: 'writing', done: 0, total };
+        await slicer.pause();
+      }
     }
     const comment = safe
       ? 'Exported by ChatGPT Flow Recorder, share-safe: prompt/reply text and identifying values are placeholders.'
