@@ -3,14 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { unzipSync } from 'fflate';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeCanaries, THINKING_PACE, thinkingFlow2026 } from '../../test/flows';
 import { percentile } from '../analysis';
 import { captureFlow } from '../analysis/test-captures';
 import { exportToText } from './export';
 import { exportFile } from './format';
-import { CALL_COLUMNS, CHUNK_COLUMNS, TURN_COLUMNS } from './parquet';
+import {
+  CALL_COLUMNS,
+  CHUNK_COLUMNS,
+  rowGroupRows,
+  type Table,
+  TURN_COLUMNS,
+  writeParquetZip,
+} from './parquet';
+import { Slicer } from './slicer';
 import { memorySource, merge, seedAndReal } from './test-data';
 
 const ALL = { label: 'All captures', callIds: null };
@@ -68,6 +76,54 @@ describe('Parquet export', () => {
     const chunks = await read('chunks.parquet');
     expect(Object.keys(chunks[0] ?? {})).toEqual(CHUNK_COLUMNS.map(([n]) => n));
     expect(chunks).toHaveLength([...cap.chunks.values()].reduce((n, l) => n + l.length, 0));
+  });
+
+  it('writes a large table in ramped row groups that read back whole, the zip in table order', async () => {
+    const t0 = Date.parse('2026-03-10T10:00:00Z');
+    const chunks: Table = {
+      name: 'chunks',
+      columns: CHUNK_COLUMNS,
+      rows: Array.from({ length: 20_000 }, (_, i) => [
+        `c${i >> 4}`,
+        i & 15,
+        new Date(t0 + i),
+        t0 + i,
+        i & 15,
+        100 + (i % 7),
+        i % 3 === 0 ? 'in' : null,
+      ]),
+    };
+    const turns: Table = { name: 'turns', columns: TURN_COLUMNS, rows: [] };
+    // A frozen clock: the slices are cut by work units, as in a throttled tab.
+    const gen = writeParquetZip([chunks, turns], new Slicer({ now: () => 0, pause: async () => {} }));
+    let step = await gen.next();
+    let yields = 0;
+    for (; !step.done; step = await gen.next()) yields++;
+    const files = unzipSync(step.value);
+    expect(Object.keys(files)).toEqual(['chunks.parquet', 'turns.parquet']);
+    const u8 = files['chunks.parquet'] as Uint8Array;
+    const file = u8.buffer.slice(u8.byteOffset, u8.byteOffset + u8.byteLength) as ArrayBuffer;
+    const sizes = parquetMetadata(file).row_groups.map((g) => Number(g.num_rows));
+    const expected: number[] = [];
+    for (let n = 0, g = 0; n < 20_000; g++) {
+      expected.push(Math.min(20_000 - n, rowGroupRows(CHUNK_COLUMNS.length, g)));
+      n += expected[g] ?? 0;
+    }
+    expect(sizes).toEqual(expected);
+    expect(sizes.slice(0, 5)).toEqual([491, 982, 1964, 3928, 7857]);
+    // Every full row group ends a slice, even with a frozen clock.
+    expect(yields).toBeGreaterThanOrEqual(sizes.filter((n) => n === 7857).length);
+    const back = await parquetReadObjects({ file });
+    expect(back).toHaveLength(20_000);
+    expect(back[12_345]).toEqual({
+      call_id: 'c771',
+      seq: 9,
+      time: new Date(t0 + 12_345),
+      time_ms: t0 + 12_345,
+      offset_ms: 9,
+      bytes: 100 + (12_345 % 7),
+      direction: 'in',
+    });
   });
 
   it('DuckDB reads the files: median TTFB and thinking time per model equal the extension analysis', async () => {

@@ -6,8 +6,9 @@
  * Libraries: hyparquet-writer (pure JS, no WASM, Snappy built in) writes the files; fflate zips them. Both
  * are loaded with a dynamic `import()` when a Parquet export starts, so no other page pays for them.
  *
- * Row building is cheap and runs in slices; the files are written a row group (PARQUET_ROW_GROUP rows) per
- * slice with hyparquet-writer's incremental `ParquetWriter`.
+ * Row building is cheap and runs in slices; the files are written a row group per slice with
+ * hyparquet-writer's incremental `ParquetWriter` (sizes: `rowGroupRows`). The file footer is written in one
+ * call and costs in proportion to row groups × columns, which is why row groups are sized in cells.
  */
 import type { ColumnSource } from 'hyparquet-writer';
 import type { StoredCall } from '../store/schema';
@@ -16,10 +17,24 @@ import { GENERATOR } from './generator';
 import { type ChunkMeta, callEnd, finishReasons, requestBodyBytes } from './otlp';
 import type { Slicer } from './slicer';
 
-/** Rows per row group, and per slice of writing: a 22-column row group of 2,500 rows takes ~20 ms to encode. */
-export const PARQUET_ROW_GROUP = 2_500;
-/** Rows of the first row group of each file (see writeTable). */
-export const PARQUET_FIRST_ROW_GROUP = 250;
+/**
+ * Cells (rows × columns) of a full row group, the unit of one slice of writing: 2,500 rows of `calls`
+ * (22 columns) take ~15 ms to encode once the encoder's code is optimised. Sizing by cells rather than
+ * rows keeps narrow tables (`chunks`, 7 columns) from having three times the row groups, and with them
+ * three times the footer, which hyparquet-writer writes in one synchronous call (~17 µs per row group and
+ * column when warm, about four times that cold).
+ */
+export const PARQUET_ROW_GROUP_CELLS = 55_000;
+
+/**
+ * Rows of row group `index` (0-based) of a table with `columns` columns: the first four row groups ramp
+ * up (1/16, 1/8, 1/4, 1/2 of a full one) while the encoder's code is still cold, which made a full first
+ * row group take 50-60 ms instead of ~15 ms; then PARQUET_ROW_GROUP_CELLS / `columns`.
+ */
+export function rowGroupRows(columns: number, index: number): number {
+  const full = Math.floor(PARQUET_ROW_GROUP_CELLS / Math.max(1, columns));
+  return Math.max(1, Math.floor(full / 2 ** Math.max(0, 4 - index)));
+}
 
 type ColType = 'STRING' | 'INT32' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMP';
 type Cell = string | number | boolean | Date | null;
@@ -230,8 +245,8 @@ export async function* parquetTables(
 }
 
 /**
- * Writes one table as a Parquet file, a row group per slice. Column-major data is cut from the rows one
- * row group at a time, so memory stays one row group above the rows themselves.
+ * Writes one table as a Parquet file, a row group (rowGroupRows) per slice, then the footer. Column-major
+ * data is cut from the rows one row group at a time, so memory stays one row group above the rows themselves.
  */
 async function* writeTable(
   table: Table,
@@ -252,17 +267,16 @@ async function* writeTable(
     schema,
     createdBy: `${GENERATOR.name} ${GENERATOR.version} (hyparquet-writer)`,
   });
-  for (let from = 0; from < table.rows.length; ) {
-    // A small first row group: the writer's code is still cold (not yet optimised by the JIT), and a
-    // full row group at that speed was measured at 100-300 ms.
-    const to = Math.min(table.rows.length, from + (from === 0 ? PARQUET_FIRST_ROW_GROUP : PARQUET_ROW_GROUP));
+  for (let from = 0, group = 0; from < table.rows.length; group++) {
+    const to = Math.min(table.rows.length, from + rowGroupRows(table.columns.length, group));
     // Untyped columns: the schema already fixes the types.
     const columnData = columnsOf(from, to).map(({ name, data }) => ({ name, data }));
     await pq.write({ columnData, rowGroupSize: to - from });
-    // Writing a row is about as much work as serialising a small call.
-    slicer.spend(Math.ceil((to - from) / 8));
+    // ~64 cells per unit (~20 µs): a full row group fills a slice even when the clock is frozen.
+    slicer.spend(Math.ceil(((to - from) * table.columns.length) / 64));
     from = to;
-    if (slicer.due()) {
+    // After the last row group too: the footer (one synchronous call) gets a slice of its own.
+    if (slicer.due() || from === table.rows.length) {
       yield;
       await slicer.pause();
     }
@@ -274,14 +288,24 @@ async function* writeTable(
 /** The zip entry name of a table. */
 export const parquetFileName = (t: Table['name']) => `${t}.parquet`;
 
-/** Writes the tables as Parquet files and zips them (stored). Returns the zip's bytes. */
+const cells = (t: Table) => t.rows.length * t.columns.length;
+
+/**
+ * Writes the tables as Parquet files and zips them (stored), the entries in the order of `tables`. Returns
+ * the zip's bytes. The smallest table is written first: its row groups and footer run the library's code
+ * while it is cold, and the footers grow from table to table as that code gets optimised.
+ */
 export async function* writeParquetZip(
   tables: readonly Table[],
   slicer: Slicer,
 ): AsyncGenerator<void, Uint8Array<ArrayBuffer>, void> {
   const lib = await import('./parquet-lib');
-  const files: Record<string, Uint8Array> = {};
-  for (const t of tables) files[parquetFileName(t.name)] = yield* writeTable(t, slicer, lib);
+  // The keys in the order of `tables` first: the zip's entries follow it.
+  const files: Record<string, Uint8Array> = Object.fromEntries(
+    tables.map((t) => [parquetFileName(t.name), new Uint8Array()]),
+  );
+  for (const t of [...tables].sort((a, b) => cells(a) - cells(b)))
+    files[parquetFileName(t.name)] = yield* writeTable(t, slicer, lib);
   if (slicer.due()) {
     yield;
     await slicer.pause();
