@@ -4,31 +4,55 @@
  * interleaved so both see the same machine load. Reports ratios (with / without), never absolute targets.
  */
 
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { Page } from '@playwright/test';
 import { FakeChatGPT, UNHOOKED_HOST } from '../e2e/fake-chatgpt/server';
 import { launchChromium } from '../e2e/fixtures';
 import { readFixture } from '../test/fixtures';
-import { median } from './stats';
+import { chromiumCpu, cpuPerCall, type PhaseRow, startProfile, stopProfile } from './breakdown';
 
 const RUNS = 30;
 /** Back-to-back calls per run (a burst: the background's work competes with the page's). */
 const BURST_CALLS = 200;
 /** Calls per run made one at a time, 30 ms apart (how ChatGPT's page actually calls: a few per second). */
 const SPACED_CALLS = 40;
+/**
+ * Pause after each side's measurements, ms: the recorder's writes wait for a pause in the page's calls (up
+ * to 1 s, src/capture/relay-queue.ts), so the hooked side's deferred work must not land in the next
+ * side's measurement (nor the bare side's in the hooked one).
+ */
+const SETTLE_MS = 1500;
+/** Calls in the profiled burst and in each side's CPU measurement. */
+const BREAKDOWN_CALLS = 300;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface CaptureBench {
-  ttfcRatio: number;
-  totalRatio: number;
-  /** Median (over runs) of the per-run trimmed-mean call duration with − without, calls 30 ms apart. */
-  addedMsPerCall: number;
-  /** Median (over runs) of mean call duration with − without, in a burst of back-to-back calls. */
-  addedMsPerBurstCall: number;
+  /** Per run: median time to first chunk with / without (same run). */
+  ttfcRatio: number[];
+  totalRatio: number[];
+  /** Per run: trimmed-mean call duration with − without, ms, calls 30 ms apart. */
+  addedMsPerCall: number[];
+  /** Per run: mean call duration with − without, ms, in a burst of back-to-back calls. */
+  addedMsPerBurstCall: number[];
+  /** Per run: time until the response headers reach the page (the fetch promise settles), with − without, ms. */
+  addedHeadersMs: number[];
   hookGzipBytes: number;
-  /** Medians in ms, for context: [with, without]. */
-  ttfcMs: [number, number];
-  totalMs: [number, number];
-  headersMs: [number, number];
+  /** Per run, ms: [with, without]. */
+  ttfcMs: [number[], number[]];
+  totalMs: [number[], number[]];
+  headersMs: [number[], number[]];
+  /** Where a profiled burst spends the page's main thread, ms per call (unminified build of the hook). */
+  phases: PhaseRow[];
+  /** The recorder's own functions with the most self time in that burst, ms per call. */
+  functions: PhaseRow[];
+  /** CPU ms per call by process role over a burst, with and without the hook. */
+  cpu: { with: Map<string, number>; without: Map<string, number> };
+  burstMsPerCall: { with: number; without: number };
 }
 
 export async function benchCapture(): Promise<CaptureBench> {
@@ -99,6 +123,7 @@ export async function benchCapture(): Promise<CaptureBench> {
     await stream(p);
     await burst(p, 50);
   }
+  await sleep(SETTLE_MS);
   const ttfc = { with: [] as number[], without: [] as number[] };
   const headers = { with: [] as number[], without: [] as number[] };
   const total = { with: [] as number[], without: [] as number[] };
@@ -117,21 +142,74 @@ export async function benchCapture(): Promise<CaptureBench> {
       total[side].push(s.total);
       one[side] = await spaced(p, SPACED_CALLS);
       many[side] = await burst(p, BURST_CALLS);
+      await sleep(SETTLE_MS);
     }
     added.push(one.with - one.without);
     addedBurst.push(many.with - many.without);
   }
   await context.close();
-  await fake.close();
   const hook = readFileSync('dist/chrome/extension/content/page-hook.iife.js');
+  const breakdown = await profileBurst(fake, burst);
+  await fake.close();
+  const pairs = (w: number[], wo: number[]) => w.map((x, k) => x / wo[k]!);
   return {
-    ttfcRatio: median(ttfc.with) / median(ttfc.without),
-    totalRatio: median(total.with) / median(total.without),
-    addedMsPerCall: median(added),
-    addedMsPerBurstCall: median(addedBurst),
+    ttfcRatio: pairs(ttfc.with, ttfc.without),
+    totalRatio: pairs(total.with, total.without),
+    addedMsPerCall: added,
+    addedMsPerBurstCall: addedBurst,
+    addedHeadersMs: headers.with.map((x, k) => x - headers.without[k]!),
     hookGzipBytes: gzipSync(hook).length,
-    ttfcMs: [median(ttfc.with), median(ttfc.without)],
-    totalMs: [median(total.with), median(total.without)],
-    headersMs: [median(headers.with), median(headers.without)],
+    ttfcMs: [ttfc.with, ttfc.without],
+    totalMs: [total.with, total.without],
+    headersMs: [headers.with, headers.without],
+    ...breakdown,
   };
+}
+
+/**
+ * The breakdown: an unminified build of the extension (so the profile names the hook's functions), a
+ * burst with and without the hook while every Chromium process's CPU time is read, then a profiled burst.
+ */
+async function profileBurst(
+  fake: FakeChatGPT,
+  burst: (page: Page, n: number) => Promise<number>,
+): Promise<Pick<CaptureBench, 'phases' | 'functions' | 'cpu' | 'burstMsPerCall'>> {
+  const dir = mkdtempSync(join(tmpdir(), 'cfr-bench-unminified-'));
+  try {
+    const built = spawnSync(
+      'npx',
+      ['vite', 'build', '--logLevel', 'error', '--minify', 'false', '--outDir', dir],
+      { env: { ...process.env, BROWSER: 'chrome', TEST_BUILD: '0' }, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    if (built.status !== 0) throw new Error('benchmark setup: the unminified build failed');
+    const context = await launchChromium(fake, dir);
+    try {
+      const hooked = await context.newPage();
+      await hooked.goto('https://chatgpt.com/');
+      const bare = await context.newPage();
+      await bare.goto(`https://${UNHOOKED_HOST}/`);
+      for (const p of [hooked, bare]) await burst(p, 100);
+      await sleep(SETTLE_MS);
+      const cpu = { with: new Map<string, number>(), without: new Map<string, number>() };
+      const burstMsPerCall = { with: 0, without: 0 };
+      for (const p of [bare, hooked]) {
+        const side = p === hooked ? 'with' : 'without';
+        const before = chromiumCpu();
+        burstMsPerCall[side] = await burst(p, BREAKDOWN_CALLS);
+        // The deferred work (the relay's batch, the background's writes) belongs to the burst too.
+        await sleep(SETTLE_MS);
+        cpu[side] = cpuPerCall(before, chromiumCpu(), BREAKDOWN_CALLS);
+      }
+      const cdp = await context.newCDPSession(hooked);
+      await startProfile(cdp);
+      await burst(hooked, BREAKDOWN_CALLS);
+      // The last outbox flush and relay hand-off come after the last call.
+      await sleep(200);
+      return { ...(await stopProfile(cdp, BREAKDOWN_CALLS)), cpu, burstMsPerCall };
+    } finally {
+      await context.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -126,6 +126,6 @@ function connect(port: MessagePort) {
 }
 
 // The page is going away: send what is queued now rather than after the batching delay.
-window.addEventListener('pagehide', () => void queue.flush(), true);
+window.addEventListener('pagehide', () => queue.flushNow(), true);
 
 if (__TEST_BUILD__) installTestQuery();

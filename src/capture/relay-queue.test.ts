@@ -140,4 +140,60 @@ describe('RelayQueue bounds', () => {
     expect(q.dropped).toBe(1);
     expect(q.pending).toBe(0);
   });
+
+  it('waits for a pause in the bundles, but never longer than maxDelayMs', async () => {
+    const clock = manualTimers();
+    const delivered: string[][] = [];
+    const q = new RelayQueue({
+      setTimer: clock.setTimer,
+      flushDelayMs: 40,
+      maxDelayMs: 200,
+      deliver: async (_id, events) => {
+        delivered.push([...events]);
+        return true;
+      },
+    });
+    const fire = async () => {
+      clock.timers.shift()!.fn();
+      await new Promise((r) => setTimeout(r, 0));
+    };
+    // A bundle arrives within each 40 ms window: nothing is sent until 200 ms have been waited.
+    q.push('a');
+    for (let i = 0; i < 4; i++) {
+      q.push(`b${i}`);
+      await fire();
+      expect(delivered).toEqual([]);
+    }
+    q.push('c');
+    await fire();
+    expect(delivered).toEqual([['a', 'b0', 'b1', 'b2', 'b3', 'c']]);
+    // A lone bundle goes after one quiet window.
+    q.push('d');
+    expect(clock.timers.map((t) => t.ms)).toEqual([40]);
+    await fire();
+    expect(delivered[1]).toEqual(['d']);
+  });
+
+  it('on flushNow sends what waits behind the batch in flight at once, and still keeps it until acknowledged', async () => {
+    const clock = manualTimers();
+    const sent: string[][] = [];
+    const acks: ((ok: boolean) => void)[] = [];
+    const q = new RelayQueue({
+      setTimer: clock.setTimer,
+      deliver: (_id, events) => {
+        sent.push([...events]);
+        return new Promise<boolean>((r) => acks.push(r));
+      },
+    });
+    q.push('a');
+    clock.timers.shift()!.fn();
+    q.push('b');
+    q.push('c');
+    q.flushNow();
+    expect(sent).toEqual([['a'], ['b', 'c']]);
+    expect(q.pending).toBe(3);
+    acks[0]!(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(q.pending).toBe(2);
+  });
 });

@@ -8,6 +8,11 @@
  * at most `maxBatchChars` (well under a runtime message's cap); a single bundle larger than
  * `maxItemChars` could never be delivered and is dropped at once; past `maxQueueChars` new bundles are
  * dropped. Every drop is counted (`dropped`).
+ *
+ * Batching waits for a pause: bundles are sent once none has arrived for `flushDelayMs`, or once the
+ * oldest has waited `maxDelayMs`. While the page makes calls back to back (a bundle every ~10 ms), the
+ * background's writes, which compete with the page for the same cores, then come after the burst or at
+ * most once per `maxDelayMs`, in one transaction, instead of one every few milliseconds.
  */
 import { RELAY_MAX_BATCH_CHARS, RELAY_MAX_ITEM_CHARS, RELAY_MAX_QUEUE_CHARS } from './limits';
 
@@ -18,8 +23,10 @@ export interface RelayQueueOptions {
    * and a single bundle that still cannot be sent is dropped and counted.
    */
   deliver: (batchId: string, bundles: string[]) => Promise<boolean | 'unsendable'>;
-  /** How long bundles may wait to be batched with later ones. */
+  /** The pause (ms without a new bundle) after which queued bundles are sent. */
   flushDelayMs?: number;
+  /** The longest a bundle waits for a pause before it is sent anyway, ms. */
+  maxDelayMs?: number;
   maxBatch?: number;
   maxBatchChars?: number;
   maxItemChars?: number;
@@ -34,11 +41,17 @@ export class RelayQueue {
   private queuedChars = 0;
   private inFlight = false;
   private timer: unknown = null;
+  /** A bundle arrived after the pending timer was armed: the pause has not come yet. */
+  private pushedSinceArmed = false;
+  /** How long the queued bundles have waited for a pause so far, ms (sum of the delays armed). */
+  private waited = 0;
   private retryMs: number;
   private batchNo = 0;
   /** After an unsendable batch: how many bundles the next batch may hold at most (halved each time). */
   private splitTo = Number.POSITIVE_INFINITY;
   private closed = false;
+  /** Bundles in the batch being delivered (the first ones of `queue`). */
+  private inFlightCount = 0;
   /** Bundles given up on (too large, or the queue was full). */
   dropped = 0;
   private readonly o: Required<RelayQueueOptions>;
@@ -46,6 +59,7 @@ export class RelayQueue {
   constructor(options: RelayQueueOptions) {
     this.o = {
       flushDelayMs: 40,
+      maxDelayMs: 1000,
       maxBatch: 500,
       maxBatchChars: RELAY_MAX_BATCH_CHARS,
       maxItemChars: RELAY_MAX_ITEM_CHARS,
@@ -77,6 +91,7 @@ export class RelayQueue {
     }
     this.queue.push(bundle);
     this.queuedChars += bundle.length;
+    this.pushedSinceArmed = true;
     this.schedule(this.full() ? 0 : this.o.flushDelayMs);
   }
 
@@ -86,8 +101,19 @@ export class RelayQueue {
 
   private schedule(ms: number) {
     if (this.timer !== null || this.inFlight || this.closed) return;
+    this.arm(ms);
+  }
+
+  private arm(ms: number) {
+    this.pushedSinceArmed = false;
+    this.waited += ms;
     this.timer = this.o.setTimer(() => {
       this.timer = null;
+      // Still busy (a bundle came in meanwhile) and not yet waited long enough: wait for the pause.
+      if (this.pushedSinceArmed && !this.full() && this.waited < this.o.maxDelayMs) {
+        this.arm(Math.min(this.o.flushDelayMs, this.o.maxDelayMs - this.waited));
+        return;
+      }
       void this.flush();
     }, ms);
   }
@@ -105,10 +131,29 @@ export class RelayQueue {
     return this.queue.slice(0, n);
   }
 
+  /**
+   * The page is going away: sends what is queued at once, without waiting for a pause or for the batch in
+   * flight. What is sent this way stays queued until a normal batch holding it is acknowledged (if the
+   * page lives on, as from the back/forward cache, it is sent again; the background's writes are
+   * idempotent).
+   */
+  flushNow(): void {
+    if (this.closed || this.queue.length === 0) return;
+    if (!this.inFlight) {
+      void this.flush();
+      return;
+    }
+    const rest = this.queue.slice(this.inFlightCount, this.inFlightCount + this.o.maxBatch);
+    if (rest.length)
+      void this.o.deliver(`${Date.now().toString(36)}-${++this.batchNo}`, rest).catch(() => {});
+  }
+
   async flush(): Promise<void> {
     if (this.inFlight || this.queue.length === 0) return;
     this.inFlight = true;
+    this.waited = 0;
     const batch = this.nextBatch();
+    this.inFlightCount = batch.length;
     const batchId = `${Date.now().toString(36)}-${++this.batchNo}`;
     let ok: boolean | 'unsendable' = false;
     try {

@@ -10,6 +10,7 @@ import { summarizeCall } from '../insights/summary';
 import { classify, conversationIdFromUrl } from '../protocol/classify';
 import { flushRollups, rebuildRollups } from './rollups';
 import { type CaptureDB, DB_NAME, DB_VERSION, type StoredCall, type StoredChunk } from './schema';
+import { summarizable } from './summaries';
 
 export type CaptureDb = IDBPDatabase<CaptureDB>;
 
@@ -180,7 +181,8 @@ function placeholder(callId: string, ctx: BatchContext, call: StoredCall | undef
  * member whose key ends one chunk and whose value starts the next (pretty-printed JSON) is invisible to
  * chunk-by-chunk redaction. The neighbour may be in this batch or already stored (batches can arrive out
  * of order), so both directions are checked, inside the transaction (IndexedDB reads only).
- * @returns calls touched, events stored, events refused.
+ * @returns calls touched, events stored, events refused, and the sends whose end this batch stored (their
+ *   turn summaries are due: `summarizeCalls`).
  */
 export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[], ctx: BatchContext) {
   const byCall = new Map<string, CaptureEvent[]>();
@@ -198,6 +200,7 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
   const callSummaries = tx.objectStore('callSummaries');
   const work: Promise<unknown>[] = [];
   let refused = 0;
+  const turnsEnded: string[] = [];
   for (const [callId, list] of byCall) {
     const startSession = list.find((e) => e.type === 'start')?.pageSessionId;
     work.push(
@@ -239,11 +242,14 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
         );
         const merged = applyEvents(existing, list, ctx);
         if (merged && merged !== existing) {
+          if (summarizable(merged) && list.some((e) => e.type === 'end')) turnsEnded.push(callId);
           const next = summarizeCall(merged);
+          // A call's summary is written with its record, so a call not stored yet has none to replace.
+          const old = existing === undefined ? Promise.resolve(undefined) : callSummaries.get(callId);
           writes.push(
             calls.put(merged),
-            callSummaries.get(callId).then((old) => {
-              delta.call(old, next);
+            old.then((prev) => {
+              delta.call(prev, next);
               return callSummaries.put(next);
             }),
           );
@@ -253,7 +259,7 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
     );
   }
   await Promise.all([Promise.all(work).then(() => flushRollups(tx, delta)), tx.done]);
-  return { calls: byCall.size, events: events.length - refused, refused };
+  return { calls: byCall.size, events: events.length - refused, refused, turnsEnded };
 }
 
 type SummaryTx = IDBPTransaction<CaptureDB, ('calls' | 'callSummaries' | 'dailyRollups')[], 'readwrite'>;

@@ -92,11 +92,11 @@ export function createService(
       }
       await noteHealth((h) => noteDropped(noteWriteSuccess(h, now()), now(), body.dropped ?? 0));
       // A turn ends when its send's end is committed: summarize it for Insights (derived data: a failure
-      // here never fails the batch; Insights computes missing summaries when it opens).
-      const ended = [...new Set(events.filter((e) => e.type === 'end').map((e) => e.callId))];
-      if (ended.length > 0) {
+      // here never fails the batch; Insights computes missing summaries when it opens). Other calls'
+      // summaries were written with them, in the batch's own transaction.
+      if (r.turnsEnded.length > 0) {
         try {
-          await summarizeCalls(await db(), ended);
+          await summarizeCalls(await db(), r.turnsEnded);
         } catch {}
       }
       onStored?.(sender.tabId, [...new Set(events.map((e) => e.callId))]);

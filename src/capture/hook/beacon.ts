@@ -23,19 +23,18 @@ export function wrapBeacon(rec: Recorder): void {
         try {
           if (rec.records(() => String(url))) {
             const callId = rec.newId();
-            const href = new js.URL(String(url), win.location.href).href;
             const started = rec.start(
               callId,
               'beacon',
               'POST',
-              href,
+              String(url),
               [],
               rec.body.snapshot(data ?? null),
               startTime,
             );
             void quiet(
               (async () => {
-                await started;
+                if (started) await started;
                 rec
                   .bodyRecorder(callId, 'bytes')
                   .end(queued ? 'complete' : 'error', queued ? undefined : 'beacon not queued');

@@ -164,8 +164,13 @@ export class BodyReader {
   }
 }
 
-/** Awaits `p` and ignores its failure, without `Promise.prototype.catch` (the page may replace it). */
-export const quiet = async (p: Promise<unknown> | undefined): Promise<void> => {
+/**
+ * Awaits `p` and ignores its failure, without `Promise.prototype.catch` (the page may replace it). No
+ * promise is made when there is nothing to wait for (`p` undefined: the work was done synchronously).
+ */
+export const quiet = (p: Promise<unknown> | undefined): Promise<void> | undefined =>
+  p === undefined ? undefined : swallow(p);
+const swallow = async (p: Promise<unknown>): Promise<void> => {
   try {
     await p;
   } catch {}

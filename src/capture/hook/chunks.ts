@@ -27,13 +27,16 @@ export class BodyRecorder {
   /** The text body was not valid UTF-8: the decoder replaced bytes with U+FFFD (flagged on the end event). */
   malformed = false;
   private lines = new LineBuffer();
-  private decoder: TextDecoder | null;
+  /** The text mode's streaming decoder, made at flush time by the first piece that needs it. */
+  private decoder: TextDecoder | null = null;
   constructor(
     private readonly rec: Recorder,
     private readonly callId: string,
     private readonly mode: BodyMode,
-  ) {
-    this.decoder = mode === 'text' ? new rec.js.TextDecoder() : null;
+  ) {}
+  private textDecoder(): TextDecoder {
+    this.decoder ??= new this.rec.js.TextDecoder();
+    return this.decoder;
   }
   /**
    * Counts a piece against the cap and returns how much of it is kept: all of it, the part up to the cap
@@ -87,7 +90,7 @@ export class BodyRecorder {
       if (typeof value !== 'string' && binary) return this.rec.body.toBase64(value);
       if (this.mode === 'frames') return redactText(value as string);
       if (typeof value === 'string') return redactText(this.lines.push(value));
-      const text = this.rec.js.decode(this.decoder!, value, { stream: true });
+      const text = this.rec.js.decode(this.textDecoder(), value, { stream: true });
       this.checkMalformed(text, value);
       // The piece that crossed the cap: what the line buffer still holds is released with it (a partial
       // character at the cut stays in the decoder and is dropped).
@@ -119,12 +122,11 @@ export class BodyRecorder {
   end(outcome: CallEnd['outcome'], error?: string) {
     const endTime = this.rec.now();
     if (this.mode === 'text' && !this.truncated) {
-      const decoder = this.decoder!;
       this.emit(
         this.seq++,
         endTime,
         0,
-        () => redactText(this.lines.push(this.rec.js.decode(decoder)) + this.lines.end()),
+        () => redactText(this.lines.push(this.rec.js.decode(this.textDecoder())) + this.lines.end()),
         false,
       );
     }

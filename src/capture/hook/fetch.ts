@@ -9,8 +9,11 @@ import type { Recorder } from './recorder';
 
 interface FetchRec {
   callId: string;
-  /** Settles once the start event is queued (request bodies may be read asynchronously). */
-  started: Promise<void>;
+  /**
+   * Settles once the start event is queued, when a request body is still being read; undefined when the
+   * start event was queued at once.
+   */
+  started: Promise<void> | undefined;
   /** The request's AbortSignal, if it has one: aborting errors the body the page has not read yet. */
   signal?: AbortSignal | null;
 }
@@ -95,10 +98,9 @@ export function wrapFetch(rec: Recorder): void {
   ): FetchRec => {
     const callId = rec.newId();
     const isReq = input instanceof win.Request;
-    // Relative URLs are resolved as fetch resolves them, against the document's URL.
-    const url = isReq
-      ? input.url
-      : new js.URL(String(input instanceof js.URL ? input.href : input), win.location.href).href;
+    // The URL as fetch reads it now (a page object's toString runs once, here); relative URLs are resolved
+    // against the document's URL at flush time (Recorder.start).
+    const url = isReq ? input.url : String(input instanceof js.URL ? input.href : input);
     const method = init?.method ?? (isReq ? input.method : 'GET');
     const headers = init?.headers
       ? rec.body.headerPairs(init.headers)
@@ -121,8 +123,23 @@ export function wrapFetch(rec: Recorder): void {
   const head = (r: FetchRec, res: Response, headersTime: number): BodyRecorder => {
     const headers = js.responseHeaders(res);
     const text = isText(js.headerGet(headers, 'content-type'));
-    rec.response(r.callId, res.status, res.statusText, js.headerEntries(headers), text, headersTime);
+    // A Response's headers are immutable: the list is read at flush time, off the page's path.
+    rec.response(r.callId, res.status, res.statusText, () => js.headerEntries(headers), text, headersTime);
     return rec.bodyRecorder(r.callId, text ? 'text' : 'bytes');
+  };
+
+  /**
+   * True for a body the tap would read ahead whole anyway: a declared length within the read-ahead, and
+   * not an event stream (a stream's length is not declared, but a server may still declare one). Such a
+   * body is read from a clone: the page keeps the native Response and its native body, so nothing of the
+   * hook sits between the network and the page's read. A cancel by the page then does not stop our copy,
+   * which at most downloads the rest of those declared bytes, as the read-ahead would.
+   */
+  const bounded = (res: Response): boolean => {
+    const headers = js.responseHeaders(res);
+    const length = js.headerGet(headers, 'content-length');
+    if (length === null || !/^\d{1,7}$/.test(length) || +length > READ_AHEAD_BYTES) return false;
+    return !/event-stream/i.test(js.headerGet(headers, 'content-type') ?? '');
   };
 
   /**
@@ -138,7 +155,7 @@ export function wrapFetch(rec: Recorder): void {
     let cancelled = false;
     let pull: (() => Promise<void>) | undefined;
     let endOnCancel: (() => void) | undefined;
-    if (source && res.type !== 'opaque') {
+    if (source && res.type !== 'opaque' && !bounded(res)) {
       try {
         const pageStream = new js.ReadableStream(
           {
@@ -226,7 +243,7 @@ export function wrapFetch(rec: Recorder): void {
   /** The fallback: reads a clone of `res` (the page keeps `res` itself). */
   const readClone = async (r: FetchRec, res: Response, headersTime: number) => {
     const clone = js.cloneResponse(res);
-    await r.started;
+    if (r.started) await r.started;
     const body = head(r, res, headersTime);
     const stream = js.responseBody(clone);
     if (!stream) return body.end('complete');
@@ -250,7 +267,7 @@ export function wrapFetch(rec: Recorder): void {
   };
 
   const failedBeforeResponse = async (r: FetchRec, err: unknown) => {
-    await r.started;
+    if (r.started) await r.started;
     rec.bodyRecorder(r.callId, 'bytes').end(failure(r, err), errText(err));
   };
 
@@ -267,29 +284,24 @@ export function wrapFetch(rec: Recorder): void {
       const result: Promise<Response> = js.apply(origFetch, this, arguments);
       if (!r) return result;
       const call = r;
-      try {
-        // Our await marks `result` as handled; the page gets a promise of its own (the realm's original
-        // Promise, captured at install) that settles the same way, so a failed fetch the page ignores still
-        // raises `unhandledrejection` as it would without the extension.
-        return new js.Promise<Response>((resolve, reject) => {
-          void (async () => {
-            let res: Response;
-            try {
-              res = await result;
-            } catch (err) {
-              reject(err);
-              return quiet(failedBeforeResponse(call, err));
-            }
-            let page = res;
-            try {
-              page = tap(call, res);
-            } catch {}
-            resolve(page);
-          })();
-        });
-      } catch {
-        return result;
-      }
+      // The page gets the promise of an async function of the hook: a promise of the realm's original
+      // Promise whatever `window.Promise` is now, settling as `result` does, with the page's Response.
+      // Our await marks `result` as handled; the page's own promise is the one it may ignore, so a failed
+      // fetch the page ignores still raises `unhandledrejection` as it would without the extension.
+      return (async () => {
+        let res: Response;
+        try {
+          res = await result;
+        } catch (err) {
+          void quiet(failedBeforeResponse(call, err));
+          throw err;
+        }
+        try {
+          return tap(call, res);
+        } catch {
+          return res;
+        }
+      })();
     },
   }.fetch;
   win.fetch = like(wrappedFetch, origFetch) as typeof fetch;

@@ -26,7 +26,6 @@ export interface Intrinsics {
   /** `Object.keys`: own enumerable string keys, no prototype lookup. */
   keys: (o: object) => string[];
   isArray: (x: unknown) => x is unknown[];
-  Promise: PromiseConstructor;
   /** True for the realm's own promises (what async functions return), whatever `window.Promise` is now. */
   isPromise: (x: unknown) => x is Promise<unknown>;
   WeakMap: WeakMapConstructor;
@@ -113,7 +112,6 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     parse: win.JSON.parse,
     keys: win.Object.keys,
     isArray: win.Array.isArray,
-    Promise: win.Promise,
     isPromise: (x): x is Promise<unknown> => inherits(promiseProto, x) as boolean,
     WeakMap: win.WeakMap,
     Proxy: win.Proxy,

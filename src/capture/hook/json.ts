@@ -10,13 +10,17 @@
  */
 import type { Intrinsics } from './intrinsics';
 
+/** A key JSON writes as it is, between quotes: the event schema's own member names. */
+const SAFE_KEY = /^[A-Za-z_$][\w$]*$/;
+
 /** The JSON text of `value` (an event or a part of one). Throws only on cycles (the hook makes none). */
 export function toJson(js: Pick<Intrinsics, 'stringify' | 'keys' | 'isArray'>, value: unknown): string {
   switch (typeof value) {
     case 'string':
       return js.stringify(value);
     case 'number':
-      return Number.isFinite(value) ? js.stringify(value) : 'null';
+      // A finite number's JSON text is its String (ECMA-262 SerializeJSONProperty: Number::toString).
+      return Number.isFinite(value) ? `${value}` : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
@@ -37,7 +41,7 @@ export function toJson(js: Pick<Intrinsics, 'stringify' | 'keys' | 'isArray'>, v
         const k = keys[i]!;
         const v = toJson(js, (value as Record<string, unknown>)[k]);
         if (v === '') continue;
-        out += `${first ? '' : ','}${js.stringify(k)}:${v}`;
+        out += `${first ? '' : ','}${SAFE_KEY.test(k) ? `"${k}"` : js.stringify(k)}:${v}`;
         first = false;
       }
       return `${out}}`;

@@ -51,10 +51,15 @@ export class Recorder {
   now(): number {
     return this.js.now();
   }
-  /** A new call id: a full random UUID (a call id is the record's key, so a collision would merge calls). */
+  /**
+   * A new call id: this page load's random UUID and a counter (`<uuid>.<n>`). A call id is the record's
+   * key, so ids must never collide: the UUID keeps page loads apart and the counter keeps calls apart,
+   * without a random number per call on the page's path.
+   */
   newId(): string {
-    return this.js.randomUUID();
+    return `${this.pageSessionId}.${++this.calls}`;
   }
+  private calls = 0;
   /** Queues an event (or a thunk building one at flush time). */
   post(item: OutboxItem): void {
     this.outbox.post(item);
@@ -69,11 +74,13 @@ export class Recorder {
   }
 
   /**
-   * Records a call's start. `body` is what `BodyReader.snapshot` returned (or a promise of `Bytes`);
-   * resolves once the start event is queued (after an async body is read); rejects when that body cannot
-   * be read (then no start event is queued).
+   * Records a call's start. `url` is the URL as the page gave it (absolute, or relative to the page's URL
+   * at this moment): it is resolved at flush time, off the page's path. `body` is what
+   * `BodyReader.snapshot` returned (or a promise of `Bytes`). Returns undefined when the start event is
+   * queued at once, else a promise that settles once it is (after an async body is read) and rejects when
+   * that body cannot be read (then no start event is queued).
    */
-  async start(
+  start(
     callId: string,
     transport: CallStart['transport'],
     method: string,
@@ -82,18 +89,22 @@ export class Recorder {
     body: unknown,
     startTime: number,
     keepalive?: boolean,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const pageUrl = this.win.location.href;
     const queue = (raw: unknown) =>
       this.post(() => {
-        const b = this.body.bodyOf(url, raw);
+        let href = url;
+        try {
+          href = new this.js.URL(url, pageUrl).href;
+        } catch {}
+        const b = this.body.bodyOf(href, raw);
         const e: CallStart = {
           type: 'start',
           callId,
           pageSessionId: this.pageSessionId,
           transport,
           method: method.toUpperCase().slice(0, MAX_METHOD_CHARS),
-          url: clampUrl(redactUrl(url)),
+          url: clampUrl(redactUrl(href)),
           pageUrl: clampUrl(redactUrl(pageUrl)),
           requestHeaders: redactHeaders(clampHeaders(headers)),
           requestBody: b.body,
@@ -105,15 +116,22 @@ export class Recorder {
         return e;
       });
     // Synchronous unless the body is still being read: the start event is queued before any chunk.
-    queue(this.js.isPromise(body) ? await body : body);
+    if (!this.js.isPromise(body)) {
+      queue(body);
+      return undefined;
+    }
+    return (async () => queue(await body))();
   }
 
-  /** Records the response head; `text` picks how its body will be carried. */
+  /**
+   * Records the response head; `text` picks how its body will be carried. `headers` may be a function
+   * that reads them at flush time (a Response's headers cannot change, so reading them later is the same).
+   */
   response(
     callId: string,
     status: number,
     statusText: string,
-    headers: HeaderPairs,
+    headers: HeaderPairs | (() => HeaderPairs),
     text: boolean,
     headersTime = this.now(),
   ): void {
@@ -123,7 +141,7 @@ export class Recorder {
         callId,
         status,
         statusText: statusText.slice(0, MAX_STATUS_TEXT_CHARS),
-        responseHeaders: redactHeaders(clampHeaders(headers)),
+        responseHeaders: redactHeaders(clampHeaders(typeof headers === 'function' ? headers() : headers)),
         responseBodyEncoding: text ? 'text' : 'base64',
         headersTime,
       }),
