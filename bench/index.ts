@@ -50,8 +50,8 @@ if (run('capture')) {
   row(
     'page hook, gzipped',
     `${(c.hookGzipBytes / 1024).toFixed(2)} KB`,
-    '<= 8 KB',
-    c.hookGzipBytes <= 8 * 1024,
+    '<= 9 KB',
+    c.hookGzipBytes <= 9 * 1024,
   );
   console.log(
     `\nWhere a burst's time goes (unminified build; ${c.burstMsPerCall.with.toFixed(2)} ms per call with the hook,` +
