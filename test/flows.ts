@@ -29,6 +29,8 @@ export interface FakeResponse {
   status: number;
   headers: [string, string][];
   body?: string;
+  /** Send `body` gzip-compressed, with `content-encoding: gzip` (and its compressed length declared). */
+  gzip?: boolean;
   /**
    * Stream the body as SSE in chunks of this many bytes, this far apart; `firstDelayMs` holds the first
    * chunk back after the headers (the model "thinking", as the real service does); `dropAfterChunks`

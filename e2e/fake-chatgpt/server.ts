@@ -4,6 +4,7 @@
  * chat.openai.com, ab.chatgpt.com and ws.chatgpt.com through --host-resolver-rules (Chromium) or a proxy (Firefox), with
  * certificate errors ignored. Calls are matched to the flow's steps by method + URL, in order.
  */
+
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import type { FakeResponse, Flow } from '../../test/flows';
 
 export const FAKE_HOSTS = ['chatgpt.com', 'chat.openai.com', 'ab.chatgpt.com', 'ws.chatgpt.com'];
@@ -226,6 +228,16 @@ export class FakeChatGPT {
       return;
     }
     const headers = answer.headers.filter(([n]) => !/^access-control-/i.test(n)).concat(cors);
+    if (answer.gzip) {
+      const gz = gzipSync(Buffer.from(answer.body ?? '', 'utf8'));
+      res.writeHead(answer.status, [
+        ...headers,
+        ['content-encoding', 'gzip'],
+        ['content-length', String(gz.length)],
+      ]);
+      res.end(gz);
+      return;
+    }
     res.writeHead(answer.status, headers);
     if (answer.timed) {
       // Each piece after its own pause: a turn whose phases take measurable time.

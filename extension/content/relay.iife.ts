@@ -46,6 +46,7 @@ function backgroundPort(): Runtime.Port {
 let droppedReported = 0;
 
 const queue = new RelayQueue({
+  deliverNow: (batchId, events) => deliverNow(batchId, events),
   deliver: (batchId, events) =>
     new Promise<boolean | 'unsendable'>((resolve) => {
       const dropped = queue.dropped - droppedReported;
@@ -82,6 +83,16 @@ const queue = new RelayQueue({
       }
     }),
 });
+
+/**
+ * The page is going away: a batch sent without waiting for its acknowledgement. It reports no dropped
+ * bundles (those go with acknowledged batches only, so each is counted once).
+ */
+function deliverNow(batchId: string, events: string[]) {
+  try {
+    backgroundPort().postMessage({ batchId, events, dropped: 0 } satisfies Request<'capture/batch'>);
+  } catch {}
+}
 
 function stopHook() {
   queue.close();
@@ -126,6 +137,7 @@ function connect(port: MessagePort) {
 }
 
 // The page is going away: send what is queued now rather than after the batching delay.
-window.addEventListener('pagehide', () => queue.flushNow(), true);
+// Only the browser's own event: a page dispatching `pagehide` must not make the relay re-send its queue.
+window.addEventListener('pagehide', (e) => e.isTrusted && queue.flushNow(), true);
 
 if (__TEST_BUILD__) installTestQuery();

@@ -23,6 +23,11 @@ export interface RelayQueueOptions {
    * and a single bundle that still cannot be sent is dropped and counted.
    */
   deliver: (batchId: string, bundles: string[]) => Promise<boolean | 'unsendable'>;
+  /**
+   * Sends a batch without waiting for its acknowledgement (the page is going away: `flushNow`). Default:
+   * `deliver`, its result ignored.
+   */
+  deliverNow?: (batchId: string, bundles: string[]) => void;
   /** The pause (ms without a new bundle) after which queued bundles are sent. */
   flushDelayMs?: number;
   /** The longest a bundle waits for a pause before it is sent anyway, ms. */
@@ -67,6 +72,7 @@ export class RelayQueue {
       retryMinMs: 100,
       retryMaxMs: 2000,
       setTimer: (fn, ms) => setTimeout(fn, ms),
+      deliverNow: (batchId, bundles) => void options.deliver(batchId, bundles).catch(() => {}),
       ...options,
     };
     this.retryMs = this.o.retryMinMs;
@@ -132,20 +138,31 @@ export class RelayQueue {
   }
 
   /**
-   * The page is going away: sends what is queued at once, without waiting for a pause or for the batch in
-   * flight. What is sent this way stays queued until a normal batch holding it is acknowledged (if the
-   * page lives on, as from the back/forward cache, it is sent again; the background's writes are
-   * idempotent).
+   * The page is going away: sends everything queued at once, in batches within `maxBatch` and
+   * `maxBatchChars`, without waiting for a pause or for the batch in flight. Batches beyond the one in
+   * flight go through `deliverNow` (no acknowledgement is awaited: a closing page would never get it);
+   * they stay queued until a normal batch holding them is acknowledged, so if the page lives on (the
+   * back/forward cache) they are sent again, which the background's idempotent writes absorb.
    */
   flushNow(): void {
     if (this.closed || this.queue.length === 0) return;
-    if (!this.inFlight) {
-      void this.flush();
-      return;
+    if (!this.inFlight) void this.flush();
+    let at = this.inFlightCount;
+    while (at < this.queue.length) {
+      let chars = 0;
+      let n = 0;
+      while (at + n < this.queue.length && n < this.o.maxBatch) {
+        const len = this.queue[at + n]!.length;
+        if (n > 0 && chars + len > this.o.maxBatchChars) break;
+        chars += len;
+        n++;
+      }
+      const batch = this.queue.slice(at, at + n);
+      at += n;
+      try {
+        this.o.deliverNow(`${Date.now().toString(36)}-${++this.batchNo}`, batch);
+      } catch {}
     }
-    const rest = this.queue.slice(this.inFlightCount, this.inFlightCount + this.o.maxBatch);
-    if (rest.length)
-      void this.o.deliver(`${Date.now().toString(36)}-${++this.batchNo}`, rest).catch(() => {});
   }
 
   async flush(): Promise<void> {

@@ -241,8 +241,11 @@ export async function writeBatch(db: CaptureDb, events: readonly CaptureEvent[],
           }),
         );
         const merged = applyEvents(existing, list, ctx);
+        // A send whose end is in this batch is due a turn summary, also when the batch is one re-sent after
+        // its commit (the summary after that commit may not have been written).
+        const record = merged ?? existing;
+        if (record && summarizable(record) && list.some((e) => e.type === 'end')) turnsEnded.push(callId);
         if (merged && merged !== existing) {
-          if (summarizable(merged) && list.some((e) => e.type === 'end')) turnsEnded.push(callId);
           const next = summarizeCall(merged);
           // A call's summary is written with its record, so a call not stored yet has none to replace.
           const old = existing === undefined ? Promise.resolve(undefined) : callSummaries.get(callId);

@@ -12,6 +12,11 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'sid=CANARY' });
       res.end('{"accessToken":"eyJhbGciOi.eyJzdWIiOiJ4In0.sig","user":"u"}');
     })
+    .on('/sized', (_req, res) => {
+      const body = '{"user":"u","items":[1,2,3]}';
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+      res.end(body);
+    })
     .on('/big', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       const piece = Buffer.alloc(64 * 1024, 7);
@@ -292,5 +297,34 @@ describe('fetch hook', () => {
     expect(await res.json()).toEqual({ accessToken: 'eyJhbGciOi.eyJzdWIiOiJ4In0.sig', user: 'u' });
     expect(res.bodyUsed).toBe(true);
     await ended(1);
+  });
+
+  it('a body of declared length within the read-ahead is read from a clone: the page gets the native Response', async () => {
+    page = testPage();
+    const { win, ended } = page;
+    // What the network gave, before the hook wraps fetch.
+    const given: Response[] = [];
+    const native = win.fetch;
+    win.fetch = (async (...args: Parameters<typeof fetch>) => {
+      const r = await native(...args);
+      given.push(r);
+      return r;
+    }) as typeof fetch;
+    installHook(win);
+    const res = await win.fetch(`${server.origin}/sized`);
+    // The native Response itself, with its own body: nothing of the hook between the network and the page.
+    expect(res).toBe(given[0]);
+    expect(await res.json()).toEqual({ user: 'u', items: [1, 2, 3] });
+    // A streamed body (no declared length) is fed through the hook's tap instead.
+    expect(await (await win.fetch(`${server.origin}/sse`)).text()).toContain('[DONE]');
+    expect(given).toHaveLength(2);
+    const [call] = await ended(1);
+    expect(call!.end).toMatchObject({ outcome: 'complete', bodyBytes: 28 });
+    expect(call!.body).toBe('{"user":"u","items":[1,2,3]}');
+    // The page cancelling such a body does not cut the record: the declared bytes are read whole.
+    const again = await win.fetch(`${server.origin}/sized`);
+    await again.body!.cancel();
+    const calls = await ended(3);
+    expect(calls[2]!.end).toMatchObject({ outcome: 'complete', bodyBytes: 28 });
   });
 });

@@ -32,6 +32,12 @@ const failure = (r: FetchRec, err: unknown): 'aborted' | 'error' =>
  */
 const READ_AHEAD_BYTES = 1024 * 1024;
 
+/**
+ * The largest declared body read from a clone rather than through the tap (bytes): about what the network
+ * stack has in flight for one response anyway, so a page's cancel would rarely stop less of it.
+ */
+const CLONE_MAX_BYTES = 64 * 1024;
+
 type Reader = ReadableStreamDefaultReader<Uint8Array>;
 
 /** Replaces `win.fetch` with a recording wrapper (and Response.prototype's url, redirected, type, headers). */
@@ -129,16 +135,19 @@ export function wrapFetch(rec: Recorder): void {
   };
 
   /**
-   * True for a body the tap would read ahead whole anyway: a declared length within the read-ahead, and
-   * not an event stream (a stream's length is not declared, but a server may still declare one). Such a
+   * True for a small body of known size: a declared length of at most CLONE_MAX_BYTES, not compressed (a
+   * compressed body's declared length says nothing of its decoded size) and not an event stream. Such a
    * body is read from a clone: the page keeps the native Response and its native body, so nothing of the
-   * hook sits between the network and the page's read. A cancel by the page then does not stop our copy,
-   * which at most downloads the rest of those declared bytes, as the read-ahead would.
+   * hook sits between the network and the page's read. The cost: a page that cancels such a body does not
+   * stop our copy, which reads the rest of those few declared bytes (the record then ends `complete`, with
+   * the whole body), where a tapped body's cancel closes the connection and is recorded as `cancelled`.
    */
   const bounded = (res: Response): boolean => {
     const headers = js.responseHeaders(res);
     const length = js.headerGet(headers, 'content-length');
-    if (length === null || !/^\d{1,7}$/.test(length) || +length > READ_AHEAD_BYTES) return false;
+    if (length === null || !/^\d{1,6}$/.test(length) || +length > CLONE_MAX_BYTES) return false;
+    const encoding = js.headerGet(headers, 'content-encoding');
+    if (encoding !== null && !/^\s*(identity)?\s*$/i.test(encoding)) return false;
     return !/event-stream/i.test(js.headerGet(headers, 'content-type') ?? '');
   };
 

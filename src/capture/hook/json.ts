@@ -20,7 +20,8 @@ export function toJson(js: Pick<Intrinsics, 'stringify' | 'keys' | 'isArray'>, v
       return js.stringify(value);
     case 'number':
       // A finite number's JSON text is its String (ECMA-262 SerializeJSONProperty: Number::toString).
-      return Number.isFinite(value) ? `${value}` : 'null';
+      // Finite without a global a page could replace (`Number.isFinite`): NaN and ±Infinity give NaN here.
+      return value - value === 0 ? `${value}` : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
