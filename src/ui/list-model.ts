@@ -9,8 +9,10 @@
  *   the small bodies (gen_title, conversation/{id}, the newest sidebar list of each page); a conversation
  *   titled only in its stream (2026's title_generation frame) gets its title when its row is on screen.
  * - Reply text is searched through an index built on demand, the first time someone types a query.
+ * - The stream decoders (and the zod schemas they validate with) are imported the first time a stream is
+ *   read, after the first screen: the list's first rows need none of them.
  */
-import { decodeCall, summarizeConversations } from '../analysis/index';
+import { summarizeConversations } from '../analysis/group';
 import type { ConversationSummary } from '../analysis/types';
 import type { Kind } from '../protocol/classify';
 import { isOpen } from '../store/call-facts';
@@ -278,7 +280,10 @@ export class ConversationIndex {
     const gen = this.generation;
     const firstTurns = want.map((s) => s.turnCallIds[0]!);
     for (const s of want) this.titleTried.add(s.id);
-    const chunks = await readChunks(this.client, firstTurns);
+    const [chunks, { decodeCall }] = await Promise.all([
+      readChunks(this.client, firstTurns),
+      import('../analysis/decode'),
+    ]);
     if (gen !== this.generation) return;
     let found = false;
     want.forEach((s, i) => {
@@ -320,6 +325,7 @@ export class ConversationIndex {
     const BATCH = 60;
     this.replyProgress = { done: 0, total: todo.length };
     this.bump();
+    const { decodeCall } = await import('../analysis/decode');
     for (let i = 0; i < todo.length; i += BATCH) {
       const ids = todo.slice(i, i + BATCH);
       const chunks = await readChunks(this.client, ids);
