@@ -29,6 +29,18 @@ import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/
 import { browser } from './browser';
 import { hostAccess, requestHostAccess } from './permissions';
 
+/**
+ * IDBIndex.getAllRecords (Chrome 141+; not in TypeScript's DOM types yet), which idb wraps as it wraps
+ * getAll: records with their keys, in either direction, so the newest page is one request.
+ */
+interface NewestRecords {
+  getAllRecords?(options: {
+    query: IDBKeyRange | null;
+    count: number;
+    direction: IDBCursorDirection;
+  }): Promise<{ key: IDBValidKey; value: StoredCall }[]>;
+}
+
 /** extension/send.ts `send`, loaded with the message schemas on the first message sent. */
 const send: Send = async (name, body) => (await import('./send')).send(name, body);
 
@@ -87,6 +99,23 @@ export class ExtensionClient implements UiClient {
     const tx = db.transaction('calls', 'readonly');
     const index = tx.store.index('byTime');
     const upper = before === undefined ? null : IDBKeyRange.upperBound(before, true);
+    const newest = index as unknown as NewestRecords;
+    if (newest.getAllRecords) {
+      // One request, newest first, one record more than asked: when that one started at the same time as
+      // the page's oldest, the calls of that start time are read whole (the paging contract).
+      const records = await newest.getAllRecords({ query: upper, count: limit + 1, direction: 'prev' });
+      const oldest = records[limit - 1]?.key;
+      let page = records
+        .slice(0, limit)
+        .map((r) => r.value)
+        .reverse();
+      if (oldest !== undefined && records[limit]?.key === oldest) {
+        const ties = await index.getAll(IDBKeyRange.only(oldest));
+        page = [...ties, ...page.filter((c) => c.startTime !== oldest)];
+      }
+      await tx.done;
+      return page;
+    }
     // Walk keys only (no values) back `limit` entries to find the page's oldest start time, then read
     // the page with one getAll: far cheaper than a value cursor over thousands of records.
     let cursor = await index.openKeyCursor(upper, 'prev');
