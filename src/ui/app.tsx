@@ -91,6 +91,8 @@ function LazyConversationView(props: ConversationViewProps) {
 
 export function App({ client, mode }: { client: UiClient; mode: Mode }) {
   const [route, go] = useRoute();
+  // Opened on a conversation (#/c/<id>): its module is fetched now, alongside the store's first reads.
+  if (route.name === 'conversation' && !viewModule) void loadConversationView().catch(() => {});
   const list = useConversationList(client, route.name === 'list');
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState<Kind | null>(null);
