@@ -62,8 +62,8 @@ export class FrameThrottle {
 
 /**
  * The conversation list, live. While it is not `visible` (a conversation is open over it) changes are still
- * read, but the summaries — a pass over every loaded call — wait until the list is shown again, so a
- * large store does not slow the live conversation view down.
+ * read, but the summaries — a pass over every loaded call — and the older pages wait until the list is
+ * shown again, so a large store does not slow the conversation view down.
  */
 export function useConversationList(
   client: UiClient,
@@ -85,6 +85,7 @@ export function useConversationList(
       }
     });
     // Start reading now rather than in an effect (effects run after the first paint).
+    index.setVisible(visible);
     void index.start();
     // Re-summarizing 100,000 calls takes a while: then summarize at most every few of its own durations.
     const flush = new FrameThrottle(
@@ -113,7 +114,8 @@ export function useConversationList(
     };
   }, [client, index, render, flush]);
   useEffect(() => {
+    index.setVisible(visible);
     if (visible) flush.request();
-  }, [visible, flush]);
+  }, [visible, index, flush]);
   return { state: index.state(), index };
 }

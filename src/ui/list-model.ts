@@ -97,6 +97,9 @@ export class ConversationIndex {
   private readonly page: number;
   /** How long the last summarize took: big stores re-summarize less often while live. */
   lastSummarizeMs = 0;
+  /** Older pages wait while the list is hidden (a conversation is open over it): see `setVisible`. */
+  private visible = true;
+  private shown: (() => void) | null = null;
 
   constructor(
     private readonly client: UiClient,
@@ -182,11 +185,25 @@ export class ConversationIndex {
     void this.loadOlder(gen, first[0]?.startTime);
   }
 
+  /**
+   * Whether the list is on screen. While it is not, the older pages wait, so reading them (tens of
+   * megabytes at 100,000 calls) does not hold up the conversation being opened; they resume when it shows.
+   */
+  setVisible(visible: boolean) {
+    this.visible = visible;
+    if (visible) {
+      this.shown?.();
+      this.shown = null;
+    }
+  }
+
   private async loadOlder(gen: number, before: number | undefined) {
     let boundary = before;
     while (gen === this.generation && boundary !== undefined && this.client.recentCalls) {
       // Let the first paint and input handling go first.
       await new Promise((r) => setTimeout(r, 0));
+      if (!this.visible) await new Promise<void>((r) => (this.shown = r));
+      if (gen !== this.generation) return;
       const page = await this.client.recentCalls(this.page, boundary);
       if (gen !== this.generation) return;
       await this.add(page, gen);
