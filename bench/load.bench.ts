@@ -17,7 +17,7 @@
 import type { BrowserContext, CDPSession, Page } from '@playwright/test';
 import { FakeChatGPT, UNHOOKED_HOST } from '../e2e/fake-chatgpt/server';
 import { getServiceWorker, launchChromium, TEST_BUILD } from '../e2e/fixtures';
-import { DB_NAME } from '../src/store/schema';
+import { DB_NAME } from '../src/store/reader';
 import { readFixture } from '../test/fixtures';
 import { median } from './stats';
 

@@ -1,42 +1,133 @@
 /**
- * UI benchmark, in Chromium with the test build (dist-test/chrome): the store is seeded with 1,000
+ * UI benchmark, in Chromium with the test build (dist-test/chrome), and the popup's first-load bytes from
+ * the release build (dist/chrome).
+ *
+ * Two browsers run side by side, each with the extension: one whose store is seeded with 1,000
  * conversations / ~100,000 calls, one of them 500 turns long, through the test-only seeding hook of the
  * full-tab page (extension/app/bench-seed.ts: generated records written with the store's own putCalls,
- * 5,000 calls per transaction — seconds, where replaying through the page hook would take many minutes).
+ * 5,000 calls per transaction — seconds, where replaying through the page hook would take many minutes),
+ * and one with an empty store. Their popup runs are interleaved, so the large/empty ratio compares runs
+ * made under the same machine load.
  *
- * - popupInteractiveMs: navigation start → the conversation list rendered and laid out with its first rows
- *   (performance mark `cfr:list-interactive`), median of 5 runs, each right after the previous one (the
- *   database is open, as it is while the background records). Older pages keep loading after that;
- *   `listCompleteMs` says when all of them were in. `popupColdMs`: the same after 3 s idle, when Chromium
- *   has closed the database files and opening them again is part of the wait. The first rows come from the
- *   snapshot the previous view left (extension/ui-client.ts); `popupFreshMs` / `popupFreshColdMs` are the
- *   same measures for the first rows read from IndexedDB.
+ * - Popup interactive: navigation start → the conversation list rendered and laid out with its first rows,
+ *   or with "Nothing recorded yet" once the store said so (performance mark `cfr:list-interactive`). Each
+ *   run follows the previous one (the background keeps the database open, as it does while it records),
+ *   waits until the list is complete, then leaves the popup for about:blank. RUNS runs of each path. Two
+ *   paths:
+ *   - snapshot: the first rows come from the snapshot the previous view left (extension/ui-client.ts);
+ *   - fresh: the snapshot is removed before the run, so the first rows are read from IndexedDB.
+ *   An empty store has no snapshot: both of its paths read IndexedDB.
+ *   `freshAfterSnapshot`: in the snapshot runs, when the rows read from IndexedDB replaced the snapshot's
+ *   (`cfr:list-fresh`); `complete`: when every page of the store was in (`cfr:list-complete`).
+ * - Cold: the same after 3 s on about:blank, when Chromium has closed the database files and opening them
+ *   again is part of the wait (large store only).
  * - timelineRenderMs: opening the 500-turn conversation, from the render that first has its analysis to
  *   the timeline committed and laid out (`cfr:conversation-analyzed` → `cfr:timeline-rendered`). Reading
  *   and analysing it come before; `conversationOpenMs` is navigation start → timeline rendered.
+ * - firstLoad: what the popup's HTML makes the browser fetch before its script runs — its scripts, module
+ *   preloads and stylesheets, and every module those scripts import statically (a static import loads at
+ *   once with or without a preload tag) — each file gzipped (zlib default level).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
+import { dirname, join, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type BrowserContext, chromium, type Page } from '@playwright/test';
 import { CHROMIUM_FLAGS, findChromium } from '../e2e/browsers';
-import { median } from './stats';
 
 const EXTENSION = resolve('dist-test/chrome');
-const RUNS = 5;
+const RELEASE = resolve('dist/chrome');
+const POPUP_HTML = 'extension/popup/index.html';
+/** The list snapshot's localStorage key (extension/ui-client.ts). */
+const SNAPSHOT_KEY = 'cfr:list-snapshot:v1';
+const RUNS = 9;
+
+/** Milliseconds since navigation start, one entry per run. */
+export interface PopupRuns {
+  /** `cfr:list-interactive` with the last view's snapshot in place. */
+  snapshot: number[];
+  /** `cfr:list-interactive` with the snapshot removed: the first rows come from IndexedDB. */
+  fresh: number[];
+  /** In the snapshot runs: `cfr:list-fresh`, the rows read from IndexedDB on screen. */
+  freshAfterSnapshot: number[];
+  /** `cfr:list-complete` in the snapshot runs: every page of the store read and summarized. */
+  complete: number[];
+}
+
+/** One file the popup's first load fetches. */
+export interface LoadedFile {
+  /** Path inside the extension, e.g. `assets/mount-BEe5p25n.js`. */
+  file: string;
+  /** How it is reached: a tag of the HTML, or a static import of a script. */
+  via: 'script' | 'modulepreload' | 'stylesheet' | 'import';
+  bytes: number;
+  gzipBytes: number;
+}
 
 export interface UiBench {
-  popupInteractiveMs: number;
-  /** The same after 3 s on about:blank: the browser has closed the database's backing store by then. */
-  popupColdMs: number;
-  /** Navigation start → the first rows read from IndexedDB on screen (rather than the last snapshot). */
-  popupFreshMs: number;
-  popupFreshColdMs: number;
-  timelineRenderMs: number;
-  listCompleteMs: number;
-  conversationOpenMs: number;
-  conversationReadMs: number;
+  large: PopupRuns;
+  empty: PopupRuns;
+  /** The large store after 3 s on about:blank: `cfr:list-interactive` with / without the snapshot. */
+  cold: { snapshot: number[]; fresh: number[] };
+  timelineRenderMs: number[];
+  conversationOpenMs: number[];
+  conversationReadMs: number[];
+  firstLoad: { files: LoadedFile[]; gzipBytes: number };
   seeded: { calls: number; chunks: number; conversations: number; bigTurns: number; seedMs: number };
+}
+
+/** Relative specifiers of the leading static `import … from "…"` / `import "…"` statements of a module. */
+function staticImports(code: string): string[] {
+  const out: string[] = [];
+  const statement = /^\s*import\s*(?:[^"'();]*?from\s*)?["']([^"']+)["'];?/;
+  let rest = code;
+  for (let m = statement.exec(rest); m; m = statement.exec(rest)) {
+    out.push(m[1]!);
+    rest = rest.slice(m[0].length);
+  }
+  return out;
+}
+
+/**
+ * The popup's first-load files in a built extension directory: the HTML's `<script src>`,
+ * `<link rel=modulepreload>` and `<link rel=stylesheet>`, then the static imports of every script reached,
+ * transitively. Throws when the HTML or a file it names is missing (build first).
+ */
+export function popupFirstLoad(root = RELEASE): { files: LoadedFile[]; gzipBytes: number } {
+  const htmlPath = join(root, POPUP_HTML);
+  if (!existsSync(htmlPath)) throw new Error(`${htmlPath} is missing: run npm run build first`);
+  const html = readFileSync(htmlPath, 'utf8');
+  const files = new Map<string, LoadedFile>();
+  const add = (abs: string, via: LoadedFile['via']) => {
+    const file = relative(root, abs);
+    if (files.has(file)) return;
+    const data = readFileSync(abs);
+    files.set(file, { file, via, bytes: data.length, gzipBytes: gzipSync(data).length });
+  };
+  // Paths in the HTML are absolute from the extension's root, or relative to the HTML.
+  const at = (href: string) => (href.startsWith('/') ? join(root, href) : resolve(dirname(htmlPath), href));
+  const attr = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
+  for (const [tag] of html.matchAll(/<(?:script|link)\b[^>]*>/g)) {
+    if (tag.startsWith('<script')) {
+      const src = attr(tag, 'src');
+      if (src) add(at(src), 'script');
+      continue;
+    }
+    const rel = attr(tag, 'rel');
+    const href = attr(tag, 'href');
+    if (href && (rel === 'modulepreload' || rel === 'stylesheet')) add(at(href), rel);
+  }
+  // Then what the scripts import statically, transitively (the map grows while it is walked).
+  for (const { file } of files.values()) {
+    if (!file.endsWith('.js')) continue;
+    const abs = join(root, file);
+    for (const spec of staticImports(readFileSync(abs, 'utf8'))) {
+      if (spec.startsWith('/')) add(join(root, spec), 'import');
+      else if (spec.startsWith('.')) add(resolve(dirname(abs), spec), 'import');
+    }
+  }
+  const list = [...files.values()];
+  return { files: list, gzipBytes: list.reduce((s, f) => s + f.gzipBytes, 0) };
 }
 
 async function markTime(page: Page, name: string, timeoutMs = 60_000): Promise<number> {
@@ -48,22 +139,57 @@ async function markTime(page: Page, name: string, timeoutMs = 60_000): Promise<n
   return (await handle.jsonValue()) as number;
 }
 
-export async function benchUi(): Promise<UiBench> {
-  const profile = mkdtempSync(join(tmpdir(), 'cfr-bench-ui-'));
+/** A browser with the test build, a popup tab and a helper tab on the options page (same origin). */
+async function launch(profile: string) {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: findChromium(),
     headless: true,
     args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${EXTENSION}`, `--load-extension=${EXTENSION}`],
     viewport: { width: 780, height: 580 },
   });
-  try {
-    const worker =
-      context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
-      (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-    const base = `chrome-extension://${new URL(worker.url()).host}/extension`;
+  const worker =
+    context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
+    (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const base = `chrome-extension://${new URL(worker.url()).host}/extension`;
+  return { context, base };
+}
 
-    const seeder = await context.newPage();
-    await seeder.goto(`${base}/app/index.html`);
+/** One popup open; with `fresh`, the list snapshot is removed first (from the helper tab: same origin). */
+async function openPopup(
+  page: Page,
+  helper: Page,
+  base: string,
+  fresh: boolean,
+): Promise<{ interactive: number; fresh: number; complete: number }> {
+  if (fresh) await helper.evaluate((key) => localStorage.removeItem(key), SNAPSHOT_KEY);
+  await page.goto(`${base}/popup/index.html`);
+  const marks = {
+    interactive: await markTime(page, 'cfr:list-interactive'),
+    fresh: await markTime(page, 'cfr:list-fresh'),
+    complete: await markTime(page, 'cfr:list-complete'),
+  };
+  // Let the snapshot be saved, then close the popup: a page holding 100,000 calls must not collect its
+  // garbage while the other browser's popup is measured.
+  await page.waitForTimeout(200);
+  await page.goto('about:blank');
+  return marks;
+}
+
+export async function benchUi(): Promise<UiBench> {
+  const firstLoad = popupFirstLoad();
+  const profiles = [
+    mkdtempSync(join(tmpdir(), 'cfr-bench-ui-')),
+    mkdtempSync(join(tmpdir(), 'cfr-bench-ui-')),
+  ];
+  const contexts: BrowserContext[] = [];
+  try {
+    const large = await launch(profiles[0]!);
+    contexts.push(large.context);
+    const empty = await launch(profiles[1]!);
+    contexts.push(empty.context);
+
+    const seeder = await large.context.newPage();
+    await seeder.goto(`${large.base}/app/index.html`);
     const BIG_AT = 500;
     const seeded = (await seeder.evaluate(
       (bigAt) =>
@@ -89,29 +215,42 @@ export async function benchUi(): Promise<UiBench> {
     await seeder.close();
     const bigId = seeded.conversationIds[BIG_AT]!;
 
-    const page = await context.newPage();
-    // Warm-up: the first open pays for compiling the extension's scripts and opening the database files.
-    await page.goto(`${base}/popup/index.html`);
-    await markTime(page, 'cfr:list-complete');
-
-    const interactive: number[] = [];
-    const fresh: number[] = [];
-    const complete: number[] = [];
+    const sides = [large, empty].map(async (s) => {
+      const helper = await s.context.newPage();
+      // The options page: same origin as the popup, and it shows no list (it saves no snapshot).
+      await helper.goto(`${s.base}/options/index.html`);
+      const page = await s.context.newPage();
+      // Warm-up: the first open pays for compiling the extension's scripts and opening the database files.
+      await openPopup(page, helper, s.base, false);
+      return { ...s, helper, page };
+    });
+    const [L, E] = await Promise.all(sides);
+    const runs = (): PopupRuns => ({ snapshot: [], fresh: [], freshAfterSnapshot: [], complete: [] });
+    const result = { large: runs(), empty: runs() };
     for (let i = 0; i < RUNS; i++) {
-      await page.goto(`${base}/popup/index.html`);
-      interactive.push(await markTime(page, 'cfr:list-interactive'));
-      fresh.push(await markTime(page, 'cfr:list-fresh'));
-      complete.push(await markTime(page, 'cfr:list-complete'));
+      for (const [side, out] of [
+        [L!, result.large],
+        [E!, result.empty],
+      ] as const) {
+        const withSnapshot = await openPopup(side.page, side.helper, side.base, false);
+        out.snapshot.push(withSnapshot.interactive);
+        out.freshAfterSnapshot.push(withSnapshot.fresh);
+        out.complete.push(withSnapshot.complete);
+        out.fresh.push((await openPopup(side.page, side.helper, side.base, true)).interactive);
+      }
     }
 
-    const cold: number[] = [];
-    const freshCold: number[] = [];
+    const { page, helper, base } = L!;
+    const cold = { snapshot: [] as number[], fresh: [] as number[] };
     for (let i = 0; i < 3; i++) {
-      await page.goto('about:blank');
-      await page.waitForTimeout(3000);
-      await page.goto(`${base}/popup/index.html`);
-      cold.push(await markTime(page, 'cfr:list-interactive'));
-      freshCold.push(await markTime(page, 'cfr:list-fresh'));
+      for (const fresh of [false, true]) {
+        await page.goto('about:blank');
+        if (fresh) await helper.evaluate((key) => localStorage.removeItem(key), SNAPSHOT_KEY);
+        await page.waitForTimeout(3000);
+        await page.goto(`${base}/popup/index.html`);
+        (fresh ? cold.fresh : cold.snapshot).push(await markTime(page, 'cfr:list-interactive'));
+        await markTime(page, 'cfr:list-complete');
+      }
     }
 
     const render: number[] = [];
@@ -131,14 +270,12 @@ export async function benchUi(): Promise<UiBench> {
       read.push(readAt);
     }
     return {
-      popupInteractiveMs: median(interactive),
-      popupColdMs: median(cold),
-      popupFreshMs: median(fresh),
-      popupFreshColdMs: median(freshCold),
-      timelineRenderMs: median(render),
-      listCompleteMs: median(complete),
-      conversationOpenMs: median(open),
-      conversationReadMs: median(read),
+      ...result,
+      cold,
+      timelineRenderMs: render,
+      conversationOpenMs: open,
+      conversationReadMs: read,
+      firstLoad,
       seeded: {
         calls: seeded.calls,
         chunks: seeded.chunks,
@@ -148,8 +285,8 @@ export async function benchUi(): Promise<UiBench> {
       },
     };
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await Promise.all(contexts.map((c) => c.close()));
+    for (const p of profiles) rmSync(p, { recursive: true, force: true });
   }
 }
 

@@ -2,31 +2,47 @@
  * The extension's UiClient: reads IndexedDB directly (extension pages share the background's origin, so
  * reading needs no round trip), and asks the background — the single writer — for every change.
  * Settings live in storage.local; live updates come from the background's `stored` broadcast.
+ *
+ * The popup's first screen loads this module: what only later work needs (the message schemas, which bring
+ * zod; imports, storage reports, Insights' summaries) is imported on first use.
  */
 
 import type { Runtime } from 'webextension-polyfill';
 import type { ConversationSummary } from '../src/analysis/types';
+import { LIVE_PORT } from '../src/capture/channel';
 import type { CallSummary, TurnSummary } from '../src/insights/summary';
-import { LIVE_PORT, type StoredBroadcast, storedBroadcast } from '../src/messages';
+import type { Send, StoredBroadcast } from '../src/messages';
 import { readSettings, SETTINGS_KEY, type Settings, settingsSchema } from '../src/settings';
+import { HEALTH_KEY, readHealth, type StoreHealth } from '../src/store/health';
 import {
   type CaptureDb,
   callsByConversation,
   callsByPageSession,
   allCalls as dbAllCalls,
   getChunks,
-  openCaptureDb,
-} from '../src/store/db';
-import { HEALTH_KEY, readHealth, type StoreHealth } from '../src/store/health';
-import { planImportParts } from '../src/store/import';
-import { storageUsage, type UsageReport } from '../src/store/retention';
-import { type RollupSnapshot, readRollups } from '../src/store/rollups';
+  openForReading,
+} from '../src/store/reader';
+import type { UsageReport } from '../src/store/retention';
+import type { RollupSnapshot } from '../src/store/rollups';
 import type { StoredCall, StoredChunk } from '../src/store/schema';
-import { allCallSummaries, allTurnSummaries } from '../src/store/summaries';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
 import { browser } from './browser';
 import { hostAccess, requestHostAccess } from './permissions';
-import { send } from './send';
+
+/**
+ * IDBIndex.getAllRecords (Chrome 141+; not in TypeScript's DOM types yet), which idb wraps as it wraps
+ * getAll: records with their keys, in either direction, so the newest page is one request.
+ */
+interface NewestRecords {
+  getAllRecords?(options: {
+    query: IDBKeyRange | null;
+    count: number;
+    direction: IDBCursorDirection;
+  }): Promise<{ key: IDBValidKey; value: StoredCall }[]>;
+}
+
+/** extension/send.ts `send`, loaded with the message schemas on the first message sent. */
+const send: Send = async (name, body) => (await import('./send')).send(name, body);
 
 const APP_PAGE = 'extension/app/index.html';
 const INSIGHTS_PAGE = 'extension/insights/index.html';
@@ -45,7 +61,7 @@ export class ExtensionClient implements UiClient {
   }
 
   private db(): Promise<CaptureDb> {
-    this.dbPromise ??= openCaptureDb().then(
+    this.dbPromise ??= openForReading().then(
       (db) => {
         // A newer version (an extension update) must not wait for this page to close.
         db.addEventListener('versionchange', () => {
@@ -83,6 +99,23 @@ export class ExtensionClient implements UiClient {
     const tx = db.transaction('calls', 'readonly');
     const index = tx.store.index('byTime');
     const upper = before === undefined ? null : IDBKeyRange.upperBound(before, true);
+    const newest = index as unknown as NewestRecords;
+    if (newest.getAllRecords) {
+      // One request, newest first, one record more than asked: when that one started at the same time as
+      // the page's oldest, the calls of that start time are read whole (the paging contract).
+      const records = await newest.getAllRecords({ query: upper, count: limit + 1, direction: 'prev' });
+      const oldest = records[limit - 1]?.key;
+      let page = records
+        .slice(0, limit)
+        .map((r) => r.value)
+        .reverse();
+      if (oldest !== undefined && records[limit]?.key === oldest) {
+        const ties = await index.getAll(IDBKeyRange.only(oldest));
+        page = [...ties, ...page.filter((c) => c.startTime !== oldest)];
+      }
+      await tx.done;
+      return page;
+    }
     // Walk keys only (no values) back `limit` entries to find the page's oldest start time, then read
     // the page with one getAll: far cheaper than a value cursor over thousands of records.
     let cursor = await index.openKeyCursor(upper, 'prev');
@@ -172,6 +205,7 @@ export class ExtensionClient implements UiClient {
     // One runtime message may carry at most ~64 MiB (Chrome): send the import in parts of ~8 MB, in order.
     // The background stages them and commits everything in one transaction with the final part, so a
     // failure at any point leaves the database unchanged.
+    const { planImportParts } = await import('../src/store/import');
     const parts = planImportParts(calls, chunks);
     onProgress?.(0, parts.length);
     let result: ImportResult = { added: 0, skipped: 0 };
@@ -197,6 +231,7 @@ export class ExtensionClient implements UiClient {
   }
 
   async storageUsage(): Promise<UsageReport> {
+    const { storageUsage } = await import('../src/store/retention');
     return storageUsage(await this.db());
   }
 
@@ -213,14 +248,17 @@ export class ExtensionClient implements UiClient {
   }
 
   async turnSummaries(): Promise<TurnSummary[]> {
+    const { allTurnSummaries } = await import('../src/store/summaries');
     return allTurnSummaries(await this.db());
   }
 
   async callSummaries(): Promise<CallSummary[]> {
+    const { allCallSummaries } = await import('../src/store/summaries');
     return allCallSummaries(await this.db());
   }
 
   async rollups(): Promise<RollupSnapshot> {
+    const { readRollups } = await import('../src/store/rollups');
     return readRollups(await this.db());
   }
 
@@ -286,21 +324,29 @@ export class ExtensionClient implements UiClient {
 
   subscribe(listener: (change: StoreChange) => void): () => void {
     let pending: StoreChange | null = null;
+    // The broadcast's schema comes with zod: loaded with the first broadcast. Messages wait for it in order.
+    let schema: Promise<typeof import('../src/messages').storedBroadcast> | null = null;
+    const onBroadcast = (raw: unknown) => {
+      schema ??= import('../src/messages').then((m) => m.storedBroadcast);
+      void schema.then((s) => {
+        const parsed = s.safeParse(raw);
+        if (!parsed.success) return;
+        const msg = parsed.data;
+        // Coalesce broadcasts that arrive together into one change; an empty id list means "everything".
+        if (!pending) {
+          pending = { callIds: [...msg.callIds], tabId: msg.tabId };
+          queueMicrotask(() => {
+            const change = pending;
+            pending = null;
+            if (change) listener(change);
+          });
+        } else if (pending.callIds.length > 0 && msg.callIds.length > 0) {
+          pending.callIds.push(...msg.callIds);
+        } else pending.callIds = [];
+      });
+    };
     const onMessage = (raw: unknown): undefined => {
-      const parsed = storedBroadcast.safeParse(raw);
-      if (!parsed.success) return undefined;
-      const msg = parsed.data;
-      // Coalesce broadcasts that arrive together into one change; an empty id list means "everything".
-      if (!pending) {
-        pending = { callIds: [...msg.callIds], tabId: msg.tabId };
-        queueMicrotask(() => {
-          const change = pending;
-          pending = null;
-          if (change) listener(change);
-        });
-      } else if (pending.callIds.length > 0 && msg.callIds.length > 0) {
-        pending.callIds.push(...msg.callIds);
-      } else pending.callIds = [];
+      onBroadcast(raw);
       // Returning undefined (not a promise) leaves the reply to the background's own listeners.
       return undefined;
     };

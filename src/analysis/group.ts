@@ -17,7 +17,7 @@
  */
 import type { Kind } from '../protocol/classify';
 import { conversationIdFromUrl } from '../protocol/classify';
-import { titleFromUpdate } from '../protocol/schemas/conversation-update';
+import { titleFromUpdate } from '../protocol/conversation-update';
 import { isLive, isOpen } from '../store/call-facts';
 import type { StoredCall } from '../store/schema';
 import {

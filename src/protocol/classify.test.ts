@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classify, conversationIdFromUrl, KINDS, type Kind } from './classify';
-import { conversationUpdateOf, titleFromUpdate } from './schemas/conversation-update';
+import { conversationUpdateOf, titleFromUpdate } from './conversation-update';
 import { validateBody } from './schemas/index';
 import { readJsonFixture } from './test-fixtures';
 

@@ -3,6 +3,11 @@
  * WebSocket frames), validate request and response bodies. Pure: no browser APIs.
  */
 export { classify, conversationIdFromUrl, KINDS, type Kind } from './classify';
+export {
+  type ConversationUpdate,
+  conversationUpdateOf,
+  titleFromUpdate,
+} from './conversation-update';
 export { type DecodeOptions, decodeBody, decodeStream, StreamDecoder } from './decode';
 export {
   type DecodedEvent,
@@ -41,9 +46,4 @@ export {
   type ResumeDecodeOptions,
   type ResumePart,
 } from './resume';
-export {
-  type ConversationUpdate,
-  conversationUpdateOf,
-  titleFromUpdate,
-} from './schemas/conversation-update';
 export { frameSse, type SseComment, type SseEvent, SseFramer } from './sse';

@@ -17,7 +17,7 @@ import {
   openCaptureDb,
   writeBatch,
 } from './db';
-import { DB_VERSION } from './schema';
+import { DB_VERSION } from './reader';
 
 let n = 0;
 const fresh = () => openCaptureDb(`test-${++n}`);

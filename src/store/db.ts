@@ -2,18 +2,20 @@
  * IndexedDB access through idb. The background is the only writer (docs/architecture.md); readers use the query
  * functions below. Inside a transaction we only do IndexedDB work (idb README: transaction lifetime).
  */
-import { type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, openDB } from 'idb';
+import { type IDBPObjectStore, type IDBPTransaction, openDB } from 'idb';
 import type { CaptureEvent } from '../capture/events';
 import { redactAfter } from '../capture/redact';
 import { RollupDelta } from '../insights/rollup';
 import { summarizeCall } from '../insights/summary';
 import { classify, conversationIdFromUrl } from '../protocol/classify';
+import { type CaptureDb, DB_NAME, DB_VERSION } from './reader';
 import { flushRollups, rebuildRollups } from './rollups';
-import { type CaptureDB, DB_NAME, DB_VERSION, type StoredCall, type StoredChunk } from './schema';
+import type { CaptureDB, StoredCall, StoredChunk } from './schema';
 import { summarizable } from './summaries';
 
-export type CaptureDb = IDBPDatabase<CaptureDB>;
+export { allCalls, type CaptureDb, callsByConversation, callsByPageSession, getChunks } from './reader';
 
+/** Opens the database at DB_VERSION, creating or upgrading it first (the background, tests, seeding). */
 export function openCaptureDb(name: string = DB_NAME): Promise<CaptureDb> {
   return openDB<CaptureDB>(name, DB_VERSION, {
     upgrade(db, oldVersion, _newVersion, tx) {
@@ -391,30 +393,6 @@ export async function putCalls(db: CaptureDb, calls: readonly StoredCall[], chun
 
 export function getCall(db: CaptureDb, callId: string) {
   return db.get('calls', callId);
-}
-
-export function getChunks(db: CaptureDb, callId: string): Promise<StoredChunk[]> {
-  return db.getAll('chunks', IDBKeyRange.bound([callId, 0], [callId, Number.MAX_SAFE_INTEGER]));
-}
-
-export function allCalls(db: CaptureDb): Promise<StoredCall[]> {
-  return db.getAllFromIndex('calls', 'byTime');
-}
-
-export function callsByPageSession(db: CaptureDb, pageSessionId: string): Promise<StoredCall[]> {
-  return db.getAllFromIndex(
-    'calls',
-    'byPageSession',
-    IDBKeyRange.bound([pageSessionId, 0], [pageSessionId, Number.MAX_VALUE]),
-  );
-}
-
-export function callsByConversation(db: CaptureDb, conversationId: string): Promise<StoredCall[]> {
-  return db.getAllFromIndex(
-    'calls',
-    'byConversation',
-    IDBKeyRange.bound([conversationId, 0], [conversationId, Number.MAX_VALUE]),
-  );
 }
 
 export function callsByKind(db: CaptureDb, kind: string): Promise<StoredCall[]> {

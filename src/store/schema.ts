@@ -10,14 +10,6 @@ import type { DailyRollup } from '../insights/rollup';
 import type { CallSummary, TurnSummary } from '../insights/summary';
 import { KINDS } from '../protocol/classify';
 
-export const DB_NAME = 'chatgpt-flow-recorder';
-/**
- * 1: calls, chunks. 2: turnSummaries and callSummaries (Insights: derived from calls and chunks).
- * 3: dailyRollups and rollupMeta (Insights' first screen: derived from the summaries), and turnSummaries
- * indexed by version (counting current summaries without reading them).
- */
-export const DB_VERSION = 3;
-
 export const storedCall = z.object({
   callId: z.string(),
   pageSessionId: z.string(),

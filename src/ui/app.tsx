@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Kind } from '../protocol/classify';
 import type { Settings } from '../settings';
 import type { HostAccess, UiClient } from './client';
-import { ConversationView } from './conversation-view';
+import type { ConversationViewProps } from './conversation-view';
 import { ConfirmDialog } from './dialog';
 import { formatBytes, plural } from './format';
 import { StoreHealthBanner } from './health-banner';
@@ -50,8 +50,49 @@ function useRoute(): [Route, (r: Route, replace?: boolean) => void] {
   return [route, go];
 }
 
+type ViewModule = typeof import('./conversation-view');
+let viewModule: ViewModule | null = null;
+let viewLoading: Promise<ViewModule> | null = null;
+
+/** Loads the conversation view's module (timeline, analysis, decoders) once; resolves when it is in. */
+function loadConversationView(): Promise<ViewModule> {
+  viewLoading ??= import('./conversation-view').then(
+    (m) => (viewModule = m),
+    (err: unknown) => {
+      viewLoading = null; // a later open tries again
+      throw err;
+    },
+  );
+  return viewLoading;
+}
+
+/**
+ * The conversation view, imported the first time one is opened (or once the list is idle, see App), so
+ * the list's first screen does not wait for the analysis and the decoders.
+ */
+function LazyConversationView(props: ConversationViewProps) {
+  const [loaded, setLoaded] = useState(viewModule);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (loaded) return;
+    let alive = true;
+    loadConversationView().then(
+      (m) => alive && setLoaded(m),
+      (err: unknown) => alive && setError(err instanceof Error ? err.message : String(err)),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [loaded]);
+  if (error) return <p class="empty">Could not load the conversation view: {error}</p>;
+  if (!loaded) return <p class="empty">Loading…</p>;
+  return <loaded.ConversationView {...props} />;
+}
+
 export function App({ client, mode }: { client: UiClient; mode: Mode }) {
   const [route, go] = useRoute();
+  // Opened on a conversation (#/c/<id>): its module is fetched now, alongside the store's first reads.
+  if (route.name === 'conversation' && !viewModule) void loadConversationView().catch(() => {});
   const list = useConversationList(client, route.name === 'list');
   const [query, setQuery] = useState('');
   const [kind, setKind] = useState<Kind | null>(null);
@@ -72,6 +113,14 @@ export function App({ client, mode }: { client: UiClient; mode: Mode }) {
     });
   }, [route]);
   const viewKey = route.name === 'conversation' ? (aliases.current.get(route.id) ?? route.id) : '';
+  // Once the store's rows are on screen, fetch the conversation view while nothing else runs: a click on
+  // a row then opens it without waiting for its module.
+  const listed = list.state.version > 0 && !list.state.fromSnapshot;
+  useEffect(() => {
+    if (!listed || viewModule) return;
+    const idle = globalThis.requestIdleCallback ?? ((cb: () => void) => setTimeout(cb, 200));
+    idle(() => void loadConversationView().catch(() => {}));
+  }, [listed]);
 
   return (
     <div class={`app app-${mode}`}>
@@ -90,7 +139,7 @@ export function App({ client, mode }: { client: UiClient; mode: Mode }) {
             onOpen={(id) => go({ name: 'conversation', id })}
           />
         ) : (
-          <ConversationView
+          <LazyConversationView
             key={viewKey}
             client={client}
             id={route.id}

@@ -1,15 +1,17 @@
 /**
  * One conversation: a header (title, host, counts, state, export, delete), then tabs — the timeline with
  * a details panel, the turns with their latency cards, the flow checks, the message tree. Live: it
- * follows the store while a reply streams (hooks.ts).
+ * follows the store while a reply streams (`useConversation`). The App loads this module when a
+ * conversation is first opened: the list's first screen needs none of it.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import type { UiClient } from './client';
+import { ConversationLoader, type ConversationState } from './conversation-model';
 import { DetailsPanel } from './details';
 import { ConfirmDialog } from './dialog';
 import { ExportImportPanel, type ExportScope } from './export/panel';
 import { formatCount, formatTime, plural } from './format';
-import { useConversation } from './hooks';
+import { FrameThrottle } from './hooks';
 import { StateBadges } from './list-view';
 import { mark } from './perf';
 import { defaultScale, type Scale, Timeline } from './timeline';
@@ -41,6 +43,44 @@ function focusRow(callId: string) {
       return;
     }
   }
+}
+
+/** One conversation, analysed and live. */
+function useConversation(
+  client: UiClient,
+  id: string,
+): { state: ConversationState; loader: ConversationLoader } {
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  // Created once per mounted view: the id may change under it (a provisional id resolving), and the
+  // loader follows that itself; another conversation is another view (the App keys it by id).
+  const [holder] = useState(() => {
+    const render = new FrameThrottle(() => rerender(undefined));
+    const loader = new ConversationLoader(client, id, () => render.request());
+    // Analyse and render in the same frame (not analyse in one, render in the next).
+    const flush = new FrameThrottle(() => {
+      if (!loader.flush()) return;
+      render.cancel();
+      rerender(undefined);
+    });
+    return { loader, render, flush };
+  });
+  useEffect(() => {
+    const { loader, render, flush } = holder;
+    let alive = true;
+    void loader.load();
+    const off = client.subscribe((change) => {
+      void loader.apply(change).then(() => {
+        if (alive) flush.request();
+      });
+    });
+    return () => {
+      alive = false;
+      off();
+      render.cancel();
+      flush.cancel();
+    };
+  }, [client, holder]);
+  return { state: holder.loader.state(), loader: holder.loader };
 }
 
 export function ConversationView({ client, id, mode, onBack, onResolved, onDeleted }: ConversationViewProps) {

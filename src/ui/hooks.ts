@@ -1,14 +1,10 @@
 /**
- * Rendering cadence and the two data hooks. Stored changes can arrive every 50 ms while a reply streams;
- * each is read at once, but the models are re-derived and re-rendered at most once per animation frame.
+ * Rendering cadence and the conversation list's data hook (one conversation's is in conversation-view.tsx,
+ * loaded with that view). Stored changes can arrive every 50 ms while a reply streams; each is read at
+ * once, but the models are re-derived and re-rendered at most once per animation frame.
  */
-import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
+import { useEffect, useReducer, useRef } from 'preact/hooks';
 import type { UiClient } from './client';
-import {
-  type ConversationLoader,
-  type ConversationState,
-  ConversationLoader as Loader,
-} from './conversation-model';
 import { ConversationIndex, type ListState } from './list-model';
 
 /**
@@ -66,8 +62,8 @@ export class FrameThrottle {
 
 /**
  * The conversation list, live. While it is not `visible` (a conversation is open over it) changes are still
- * read, but the summaries — a pass over every loaded call — wait until the list is shown again, so a
- * large store does not slow the live conversation view down.
+ * read, but the summaries — a pass over every loaded call — and the older pages wait until the list is
+ * shown again, so a large store does not slow the conversation view down.
  */
 export function useConversationList(
   client: UiClient,
@@ -89,6 +85,7 @@ export function useConversationList(
       }
     });
     // Start reading now rather than in an effect (effects run after the first paint).
+    index.setVisible(visible);
     void index.start();
     // Re-summarizing 100,000 calls takes a while: then summarize at most every few of its own durations.
     const flush = new FrameThrottle(
@@ -117,45 +114,8 @@ export function useConversationList(
     };
   }, [client, index, render, flush]);
   useEffect(() => {
+    index.setVisible(visible);
     if (visible) flush.request();
-  }, [visible, flush]);
+  }, [visible, index, flush]);
   return { state: index.state(), index };
-}
-
-/** One conversation, analysed and live. */
-export function useConversation(
-  client: UiClient,
-  id: string,
-): { state: ConversationState; loader: ConversationLoader } {
-  const [, rerender] = useReducer((n: number) => n + 1, 0);
-  // Created once per mounted view: the id may change under it (a provisional id resolving), and the
-  // loader follows that itself; another conversation is another view (the App keys it by id).
-  const [holder] = useState(() => {
-    const render = new FrameThrottle(() => rerender(undefined));
-    const loader = new Loader(client, id, () => render.request());
-    // Analyse and render in the same frame (not analyse in one, render in the next).
-    const flush = new FrameThrottle(() => {
-      if (!loader.flush()) return;
-      render.cancel();
-      rerender(undefined);
-    });
-    return { loader, render, flush };
-  });
-  useEffect(() => {
-    const { loader, render, flush } = holder;
-    let alive = true;
-    void loader.load();
-    const off = client.subscribe((change) => {
-      void loader.apply(change).then(() => {
-        if (alive) flush.request();
-      });
-    });
-    return () => {
-      alive = false;
-      off();
-      render.cancel();
-      flush.cancel();
-    };
-  }, [client, holder]);
-  return { state: holder.loader.state(), loader: holder.loader };
 }

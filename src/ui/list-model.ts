@@ -9,8 +9,10 @@
  *   the small bodies (gen_title, conversation/{id}, the newest sidebar list of each page); a conversation
  *   titled only in its stream (2026's title_generation frame) gets its title when its row is on screen.
  * - Reply text is searched through an index built on demand, the first time someone types a query.
+ * - The stream decoders (and the zod schemas they validate with) are imported the first time a stream is
+ *   read, after the first screen: the list's first rows need none of them.
  */
-import { decodeCall, summarizeConversations } from '../analysis/index';
+import { summarizeConversations } from '../analysis/group';
 import type { ConversationSummary } from '../analysis/types';
 import type { Kind } from '../protocol/classify';
 import { isOpen } from '../store/call-facts';
@@ -95,6 +97,9 @@ export class ConversationIndex {
   private readonly page: number;
   /** How long the last summarize took: big stores re-summarize less often while live. */
   lastSummarizeMs = 0;
+  /** Older pages wait while the list is hidden (a conversation is open over it): see `setVisible`. */
+  private visible = true;
+  private shown: (() => void) | null = null;
 
   constructor(
     private readonly client: UiClient,
@@ -180,11 +185,25 @@ export class ConversationIndex {
     void this.loadOlder(gen, first[0]?.startTime);
   }
 
+  /**
+   * Whether the list is on screen. While it is not, the older pages wait, so reading them (tens of
+   * megabytes at 100,000 calls) does not hold up the conversation being opened; they resume when it shows.
+   */
+  setVisible(visible: boolean) {
+    this.visible = visible;
+    if (visible) {
+      this.shown?.();
+      this.shown = null;
+    }
+  }
+
   private async loadOlder(gen: number, before: number | undefined) {
     let boundary = before;
     while (gen === this.generation && boundary !== undefined && this.client.recentCalls) {
       // Let the first paint and input handling go first.
       await new Promise((r) => setTimeout(r, 0));
+      if (!this.visible) await new Promise<void>((r) => (this.shown = r));
+      if (gen !== this.generation) return;
       const page = await this.client.recentCalls(this.page, boundary);
       if (gen !== this.generation) return;
       await this.add(page, gen);
@@ -278,7 +297,10 @@ export class ConversationIndex {
     const gen = this.generation;
     const firstTurns = want.map((s) => s.turnCallIds[0]!);
     for (const s of want) this.titleTried.add(s.id);
-    const chunks = await readChunks(this.client, firstTurns);
+    const [chunks, { decodeCall }] = await Promise.all([
+      readChunks(this.client, firstTurns),
+      import('../analysis/decode'),
+    ]);
     if (gen !== this.generation) return;
     let found = false;
     want.forEach((s, i) => {
@@ -320,6 +342,7 @@ export class ConversationIndex {
     const BATCH = 60;
     this.replyProgress = { done: 0, total: todo.length };
     this.bump();
+    const { decodeCall } = await import('../analysis/decode');
     for (let i = 0; i < todo.length; i += BATCH) {
       const ids = todo.slice(i, i + BATCH);
       const chunks = await readChunks(this.client, ids);

@@ -44,13 +44,15 @@ export function ListView({ client, list, query, kind, onQuery, onKind, onOpen }:
   const marked = useRef({ first: false, fresh: false, complete: false });
   useLayoutEffect(() => {
     const m = marked.current;
-    if (!m.first && rows.length > 0) {
+    // The store has answered: its rows, or "Nothing recorded yet" for an empty store, are on screen.
+    const fresh = state.version > 0 && !state.fromSnapshot;
+    if (!m.first && (rows.length > 0 || fresh)) {
       m.first = true;
       // Include style and layout, as the user waits for them too.
       void document.body.offsetHeight;
       mark('cfr:list-interactive');
     }
-    if (!m.fresh && rows.length > 0 && !state.fromSnapshot) {
+    if (!m.fresh && fresh) {
       m.fresh = true;
       void document.body.offsetHeight;
       mark('cfr:list-fresh');

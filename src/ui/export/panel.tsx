@@ -2,19 +2,11 @@
  * Export (JSON, HAR, OTLP traces, Parquet tables; optionally share-safe) and import, for a scope: everything, the current filter or one
  * conversation. Long work runs in slices (src/export/slicer.ts), so the view stays responsive and shows
  * progress in a live region and a progress bar. Errors say what is wrong with a file and where; a refused
- * import writes nothing (the background commits an import in one transaction).
+ * import writes nothing (the background commits an import in one transaction). The exporters and the
+ * import parser are imported when an export or import starts: the panel sits on the popup's first screen.
  */
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import {
-  type CaptureSource,
-  checkImportFile,
-  type ExportFormat,
-  type ExportProgress,
-  exportCaptures,
-  ImportError,
-  type ImportProgress,
-  parseImport,
-} from '../../export';
+import type { CaptureSource, ExportFormat, ExportProgress, ImportProgress } from '../../export';
 import type { UiClient } from '../client';
 import { saveFile } from './download';
 
@@ -144,6 +136,7 @@ export function ExportImportPanel({ scope, client, onImported }: ExportImportPan
     setNotice(null);
     report(exportText({ phase: 'reading', done: 0, total: 0 }, format), true);
     try {
+      const { exportCaptures } = await import('../../export');
       const gen = exportCaptures(source, { format, shareSafe, scope });
       let step = await gen.next();
       while (!step.done) {
@@ -177,6 +170,7 @@ export function ExportImportPanel({ scope, client, onImported }: ExportImportPan
     cancelled.current = false;
     setNotice(null);
     try {
+      const { checkImportFile, parseImport } = await import('../../export');
       // Before reading a byte: a 200 MB file is refused here, not after the page ran out of memory.
       checkImportFile(file);
       report({ task: 'import', text: `Reading ${file.name}…`, done: 0, total: 0 }, true);
@@ -216,7 +210,8 @@ export function ExportImportPanel({ scope, client, onImported }: ExportImportPan
       });
       onImported?.();
     } catch (err) {
-      const why = err instanceof ImportError ? err.message : errorText(err);
+      // An ImportError says what is wrong with the file and where; any other error, what failed.
+      const why = errorText(err);
       finish({ kind: 'error', text: `Cannot import ${file.name}: ${why} Nothing was imported.` });
     }
   }
