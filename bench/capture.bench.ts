@@ -30,6 +30,13 @@ const SETTLE_MS = 1500;
 const BREAKDOWN_CALLS = 300;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The mean of the middle 60 % of `xs`. */
+const trimmedMean = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const cut = Math.floor(s.length * 0.2);
+  const middle = s.slice(cut, s.length - cut);
+  return middle.reduce((a, b) => a + b, 0) / middle.length;
+};
 
 export interface CaptureBench {
   /** Per run: median time to first chunk with / without (same run). */
@@ -111,25 +118,28 @@ export async function benchCapture(): Promise<CaptureBench> {
       for (let i = 0; i < n; i++) await (await fetch('/backend-api/me')).text();
       return (performance.now() - t0) / n;
     }, n);
-  const spaced = (page: typeof hooked, n: number, url = '/backend-api/me') =>
-    page.evaluate(
-      async ([n, url]) => {
-        const times: number[] = [];
-        for (let i = 0; i < n; i++) {
-          await new Promise((r) => setTimeout(r, 30));
-          const t0 = performance.now();
-          await (await fetch(url)).text();
-          times.push(performance.now() - t0);
-        }
-        // A trimmed mean, not a median: performance.now() moves in 0.1 ms steps, and averaging the middle
-        // 60 % of many calls resolves differences below one step while ignoring outliers (GC, scheduling).
-        times.sort((a, b) => a - b);
-        const cut = Math.floor(times.length * 0.2);
-        const middle = times.slice(cut, times.length - cut);
-        return middle.reduce((a, b) => a + b, 0) / middle.length;
-      },
-      [n, url] as const,
-    );
+  const oneCall = (page: typeof hooked, url: string) =>
+    page.evaluate(async (url) => {
+      const t0 = performance.now();
+      await (await fetch(url)).text();
+      return performance.now() - t0;
+    }, url);
+  /**
+   * Calls 30 ms apart, alternating between the two pages call by call (the order flips every pair), so
+   * both sides meet the same machine state; returns trimmed mean with − without, ms. A trimmed mean, not
+   * a median: performance.now() moves in 0.1 ms steps, and averaging the middle 60 % of many calls
+   * resolves differences below one step while ignoring outliers (GC, scheduling).
+   */
+  const spaced = async (n: number, url = '/backend-api/me') => {
+    const times = { with: [] as number[], without: [] as number[] };
+    for (let k = 0; k < n; k++) {
+      for (const p of k % 2 ? [bare, hooked] : [hooked, bare]) {
+        await sleep(30);
+        times[p === hooked ? 'with' : 'without'].push(await oneCall(p, url));
+      }
+    }
+    return trimmedMean(times.with) - trimmedMean(times.without);
+  };
 
   // Warm-up: connections, JIT, the worker.
   for (const p of [hooked, bare]) {
@@ -146,8 +156,6 @@ export async function benchCapture(): Promise<CaptureBench> {
   for (let i = 0; i < RUNS; i++) {
     // Alternate which side goes first so neither always runs on a warmer machine.
     const order = i % 2 ? [bare, hooked] : [hooked, bare];
-    const one = { with: 0, without: 0 };
-    const gz = { with: 0, without: 0 };
     const many = { with: 0, without: 0 };
     for (const p of order) {
       const side = p === hooked ? 'with' : 'without';
@@ -155,13 +163,11 @@ export async function benchCapture(): Promise<CaptureBench> {
       ttfc[side].push(s.ttfc);
       headers[side].push(s.headers);
       total[side].push(s.total);
-      one[side] = await spaced(p, SPACED_CALLS);
-      gz[side] = await spaced(p, SPACED_CALLS, '/backend-api/me?gzip=1');
       many[side] = await burst(p, BURST_CALLS);
       await sleep(SETTLE_MS);
     }
-    added.push(one.with - one.without);
-    addedGzip.push(gz.with - gz.without);
+    added.push(await spaced(SPACED_CALLS));
+    addedGzip.push(await spaced(SPACED_CALLS, '/backend-api/me?gzip=1'));
     addedBurst.push(many.with - many.without);
   }
   await context.close();
