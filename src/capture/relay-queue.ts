@@ -11,8 +11,10 @@
  *
  * Batching waits for a pause: bundles are sent once none has arrived for `flushDelayMs`, or once the
  * oldest has waited `maxDelayMs`. While the page makes calls back to back (a bundle every ~10 ms), the
- * background's writes, which compete with the page for the same cores, then come after the burst or at
- * most once per `maxDelayMs`, in one transaction, instead of one every few milliseconds.
+ * background's writes, which compete with the page for the same cores, then come at most once per
+ * `maxDelayMs`, in one transaction, instead of one every few milliseconds. The bound (120 ms) keeps an
+ * open live view within its budget: a text update on screen within 250 ms of its chunk, while a reply
+ * streams tokens every few ms.
  */
 import { RELAY_MAX_BATCH_CHARS, RELAY_MAX_ITEM_CHARS, RELAY_MAX_QUEUE_CHARS } from './limits';
 
@@ -64,7 +66,7 @@ export class RelayQueue {
   constructor(options: RelayQueueOptions) {
     this.o = {
       flushDelayMs: 40,
-      maxDelayMs: 1000,
+      maxDelayMs: 120,
       maxBatch: 500,
       maxBatchChars: RELAY_MAX_BATCH_CHARS,
       maxItemChars: RELAY_MAX_ITEM_CHARS,
