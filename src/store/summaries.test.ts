@@ -3,7 +3,7 @@ import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import type { CaptureEvent } from '../capture/events';
 import { ANALYSIS_VERSION } from '../insights/summary';
-import { clearAll, deleteCalls, openCaptureDb, putCalls } from './db';
+import { clearAll, deleteCalls, openCaptureDb, putCalls, writeBatch } from './db';
 import { applyRetention } from './retention';
 import { createService } from './service';
 import { allCallSummaries, summariesBetween, summarizeCalls } from './summaries';
@@ -135,5 +135,20 @@ describe('turnSummaries store', () => {
     const r = await service.handleBody('insights/summarize', { callIds: ['imp', 'open', 'nope'] }, page);
     expect(r).toEqual({ ok: true, value: { written: 1 } });
     expect((await summariesBetween(db))[0]).toMatchObject({ callId: 'imp', imported: true });
+  });
+  // Found in review: applying a re-sent batch's events again changes no record, yet its sends are due.
+  it('a re-sent batch whose end was committed before the worker stopped still gets its turn summary', async () => {
+    const db = await openCaptureDb(`sum-${++n}`);
+    const service = createService(async () => db);
+    const t = Date.parse('2026-11-01T10:00:00Z');
+    const batch = (events: CaptureEvent[]) =>
+      service.handleBody('capture/batch', { batchId: 'b', events: [JSON.stringify(events)] }, tab);
+    expect((await batch(send('s1', t))).ok).toBe(true);
+    // The end's batch commits, then the worker is stopped before summarizeCalls runs (no ack is sent).
+    await writeBatch(db, [end('s1', t + 200)], { tabId: 3 });
+    expect(await summariesBetween(db)).toEqual([]);
+    // The relay re-sends the unacknowledged batch.
+    expect((await batch([end('s1', t + 200)])).ok).toBe(true);
+    expect((await summariesBetween(db)).map((s) => s.callId)).toEqual(['s1']);
   });
 });
