@@ -46,7 +46,7 @@ function backgroundPort(): Runtime.Port {
 let droppedReported = 0;
 
 const queue = new RelayQueue({
-  deliverNow: (batchId, events) => deliverNow(batchId, events),
+  deliverNow,
   deliver: (batchId, events) =>
     new Promise<boolean | 'unsendable'>((resolve) => {
       const dropped = queue.dropped - droppedReported;

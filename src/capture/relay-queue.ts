@@ -126,17 +126,24 @@ export class RelayQueue {
     }, ms);
   }
 
-  /** The first bundles, up to the batch's count and size (at least one). */
-  private nextBatch(): string[] {
+  /**
+   * The bundles from `at` on that make one batch: up to the batch's count (and `limit`) and size, at least
+   * one.
+   */
+  private batchAt(at: number, limit = this.o.maxBatch): string[] {
     let chars = 0;
     let n = 0;
-    while (n < this.queue.length && n < this.o.maxBatch && n < this.splitTo) {
-      const len = this.queue[n]!.length;
+    while (at + n < this.queue.length && n < limit) {
+      const len = this.queue[at + n]!.length;
       if (n > 0 && chars + len > this.o.maxBatchChars) break;
       chars += len;
       n++;
     }
-    return this.queue.slice(0, n);
+    return this.queue.slice(at, at + n);
+  }
+
+  private newBatchId(): string {
+    return `${Date.now().toString(36)}-${++this.batchNo}`;
   }
 
   /**
@@ -149,20 +156,11 @@ export class RelayQueue {
   flushNow(): void {
     if (this.closed || this.queue.length === 0) return;
     if (!this.inFlight) void this.flush();
-    let at = this.inFlightCount;
-    while (at < this.queue.length) {
-      let chars = 0;
-      let n = 0;
-      while (at + n < this.queue.length && n < this.o.maxBatch) {
-        const len = this.queue[at + n]!.length;
-        if (n > 0 && chars + len > this.o.maxBatchChars) break;
-        chars += len;
-        n++;
-      }
-      const batch = this.queue.slice(at, at + n);
-      at += n;
+    for (let at = this.inFlightCount; at < this.queue.length; ) {
+      const batch = this.batchAt(at);
+      at += batch.length;
       try {
-        this.o.deliverNow(`${Date.now().toString(36)}-${++this.batchNo}`, batch);
+        this.o.deliverNow(this.newBatchId(), batch);
       } catch {}
     }
   }
@@ -171,9 +169,9 @@ export class RelayQueue {
     if (this.inFlight || this.queue.length === 0) return;
     this.inFlight = true;
     this.waited = 0;
-    const batch = this.nextBatch();
+    const batch = this.batchAt(0, Math.min(this.o.maxBatch, this.splitTo));
     this.inFlightCount = batch.length;
-    const batchId = `${Date.now().toString(36)}-${++this.batchNo}`;
+    const batchId = this.newBatchId();
     let ok: boolean | 'unsendable' = false;
     try {
       ok = await this.o.deliver(batchId, batch);
