@@ -27,4 +27,36 @@ describe('toJson (the hook’s own-keys JSON)', () => {
     expect(toJson(js, e)).toBe('{"callId":"c","data":"x"}');
     expect(seen).toEqual([]);
   });
+
+  it('after the page replaces Number.isFinite, a non-finite number is still null (found in review)', () => {
+    const orig = Number.isFinite;
+    // e.g. a Response whose `status` getter the page replaced returns NaN.
+    Number.isFinite = () => true;
+    try {
+      const bundle = `[${toJson(js, { type: 'response', callId: 'a', status: Number.NaN })},${toJson(js, { type: 'end', callId: 'b', bytes: 3 })}]`;
+      expect(JSON.parse(bundle)[0].status).toBeNull();
+    } finally {
+      Number.isFinite = orig;
+    }
+  });
+
+  it('uses no RegExp method the page could replace to stop it (found by an attack run)', () => {
+    const { test, exec } = RegExp.prototype;
+    RegExp.prototype.test = () => {
+      throw new Error('page');
+    };
+    RegExp.prototype.exec = () => {
+      throw new Error('page');
+    };
+    try {
+      expect(JSON.parse(toJson(js, { type: 'chunk', callId: 'a.1', seq: 0, data: 'x' }))).toEqual({
+        type: 'chunk',
+        callId: 'a.1',
+        seq: 0,
+        data: 'x',
+      });
+    } finally {
+      Object.assign(RegExp.prototype, { test, exec });
+    }
+  });
 });

@@ -10,9 +10,6 @@
  */
 import type { Intrinsics } from './intrinsics';
 
-/** A key JSON writes as it is, between quotes: the event schema's own member names. */
-const SAFE_KEY = /^[A-Za-z_$][\w$]*$/;
-
 /** The JSON text of `value` (an event or a part of one). Throws only on cycles (the hook makes none). */
 export function toJson(js: Pick<Intrinsics, 'stringify' | 'keys' | 'isArray'>, value: unknown): string {
   switch (typeof value) {
@@ -42,7 +39,7 @@ export function toJson(js: Pick<Intrinsics, 'stringify' | 'keys' | 'isArray'>, v
         const k = keys[i]!;
         const v = toJson(js, (value as Record<string, unknown>)[k]);
         if (v === '') continue;
-        out += `${first ? '' : ','}${SAFE_KEY.test(k) ? `"${k}"` : js.stringify(k)}:${v}`;
+        out += `${first ? '' : ','}${js.stringify(k)}:${v}`;
         first = false;
       }
       return `${out}}`;
