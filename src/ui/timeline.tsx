@@ -395,7 +395,8 @@ function Tip({
         <ul class="tip-phases">
           {c.phases.map((p) => (
             <li key={`${p.label}@${p.start}`}>
-              <span class={`swatch ph-${p.kind}`} /> {p.label} {formatMs(p.end - p.start)}
+              <span class={`swatch ph-${p.kind}`} /> {p.label}{' '}
+              <span class="tip-ms">{formatMs(p.end - p.start)}</span>
             </li>
           ))}
         </ul>
