@@ -8,6 +8,7 @@ import type { FakeChatGPT } from './fake-chatgpt/server';
 import { test } from './firefox/fixtures';
 import type { StoredWithChunks } from './fixtures';
 import {
+  abortAfterLastByteKeepsNativeSemantics,
   type HostileDriver,
   hostilePageIsBlindAndRecordingGoesOn,
   readerCancelIsStoredAsCancelled,
@@ -46,4 +47,12 @@ test("Firefox: the page's reader.cancel() closes the connection and the call is 
   stored,
 }) => {
   await readerCancelIsStoredAsCancelled(driver(firefox, fake, stored));
+});
+
+test("Firefox: a JSON body aborted after its last byte arrived rejects the page's read with AbortError, as natively, and is stored whole", async ({
+  firefox,
+  fake,
+  stored,
+}) => {
+  await abortAfterLastByteKeepsNativeSemantics(driver(firefox, fake, stored));
 });

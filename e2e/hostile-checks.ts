@@ -129,3 +129,50 @@ export async function readerCancelIsStoredAsCancelled(d: HostileDriver) {
   expect(call!.bodyBytes).toBeLessThan(400);
   expect(call!.chunks.map((c) => c.data).join('')).toContain('data: {"n":0}');
 }
+
+/**
+ * A JSON body is read whole from a clone (src/capture/hook/fetch.ts `readsWhole`), so the page keeps the
+ * browser's own Response: an abort after the last byte arrived, before the page read the body, must still
+ * make the page's read reject with AbortError, as natively (Node's fetch differs here, hence a browser
+ * test), and the call is stored with its whole body.
+ */
+export async function abortAfterLastByteKeepsNativeSemantics(d: HostileDriver) {
+  const body = '{"object":"user","id":"user-abort"}';
+  d.fake.route('GET', '/backend-api/me?abort=1', {
+    status: 200,
+    headers: [['content-type', 'application/json']],
+    body,
+  });
+  d.fake.route('GET', '/backend-api/me?abort=2', {
+    status: 200,
+    headers: [['content-type', 'application/json']],
+    body,
+    gzip: true,
+  });
+  const evaluate = await d.open('https://chatgpt.com/');
+  const seen = await evaluate(async () => {
+    const out: string[] = [];
+    for (const url of ['/backend-api/me?abort=1', '/backend-api/me?abort=2']) {
+      const ac = new AbortController();
+      const r = await fetch(url, { signal: ac.signal });
+      await new Promise((done) => setTimeout(done, 100));
+      ac.abort();
+      out.push(
+        await r.text().then(
+          (t) => `read ${t.length}`,
+          (e: Error) => e.name,
+        ),
+      );
+    }
+    return out;
+  });
+  expect(seen).toEqual(['AbortError', 'AbortError']);
+  const calls = await until(async () => {
+    const c = (await d.stored()).filter((x) => /abort=\d/.test(x.url));
+    return c.length === 2 && c.every((x) => x.outcome) ? c : null;
+  }, 'the two calls');
+  for (const call of calls) {
+    expect(call.outcome).toBe('complete');
+    expect(call.chunks.map((c) => c.data).join('')).toBe(body);
+  }
+}

@@ -6,6 +6,7 @@ import type { BrowserContext } from '@playwright/test';
 import type { FakeChatGPT } from './fake-chatgpt/server';
 import { type StoredWithChunks, test } from './fixtures';
 import {
+  abortAfterLastByteKeepsNativeSemantics,
   type HostileDriver,
   hostilePageIsBlindAndRecordingGoesOn,
   readerCancelIsStoredAsCancelled,
@@ -39,4 +40,12 @@ test("the page's reader.cancel() closes the connection and the call is stored as
   stored,
 }) => {
   await readerCancelIsStoredAsCancelled(driver(context, fake, stored));
+});
+
+test("a JSON body aborted after its last byte arrived rejects the page's read with AbortError, as natively, and is stored whole", async ({
+  context,
+  fake,
+  stored,
+}) => {
+  await abortAfterLastByteKeepsNativeSemantics(driver(context, fake, stored));
 });

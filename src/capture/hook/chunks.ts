@@ -75,11 +75,10 @@ export class BodyRecorder {
     });
   }
   /**
-   * One read of the body (bytes, or text for XHR and socket frames), stamped now. `copy`: keep a copy of
-   * the bytes (the caller hands `value` on, and its buffer may be transferred).
+   * One read of the body (bytes, or text for XHR and socket frames), stamped `time` (default: now). `copy`:
+   * keep a copy of the bytes (the caller hands `value` on, and its buffer may be transferred).
    */
-  push(value: Uint8Array | string, direction?: 'in' | 'out', copy = false) {
-    const time = this.rec.now();
+  push(value: Uint8Array | string, direction?: 'in' | 'out', copy = false, time = this.rec.now()) {
     const n = typeof value === 'string' ? value.length : value.byteLength;
     const kept = this.admit(n);
     if (kept === 0) return;
@@ -118,9 +117,11 @@ export class BodyRecorder {
       } catch {}
     })();
   }
-  /** The body ended (`error`: what went wrong, for outcomes other than `complete`); stamped now. */
-  end(outcome: CallEnd['outcome'], error?: string) {
-    const endTime = this.rec.now();
+  /**
+   * The body ended (`error`: what went wrong, for outcomes other than `complete`); stamped `endTime`
+   * (default: now).
+   */
+  end(outcome: CallEnd['outcome'], error?: string, endTime = this.rec.now()) {
     if (this.mode === 'text' && !this.truncated) {
       this.emit(
         this.seq++,

@@ -12,6 +12,11 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'sid=CANARY' });
       res.end('{"accessToken":"eyJhbGciOi.eyJzdWIiOiJ4In0.sig","user":"u"}');
     })
+    // The same document as HTML: not JSON and of no declared length, so it goes through the tap.
+    .on('/doc', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('{"accessToken":"eyJhbGciOi.eyJzdWIiOiJ4In0.sig","user":"u"}');
+    })
     .on('/sized', (_req, res) => {
       const body = '{"user":"u","items":[1,2,3]}';
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
@@ -204,10 +209,12 @@ describe('fetch hook', () => {
     expect((await res.arrayBuffer()).byteLength).toBe(8 * 1024 * 1024);
   });
 
+  // Through the tap. A JSON body is read from a clone, which keeps this natively in browsers but not in
+  // Node's fetch: e2e/hostile-checks.ts `abortAfterLastByteKeepsNativeSemantics` covers it in both.
   it('an abort after the last byte arrived still errors what the page has not read, as natively', async () => {
     const { win, ended } = install();
     const ac = new AbortController();
-    const res = await win.fetch(`${server.origin}/json`, { signal: ac.signal });
+    const res = await win.fetch(`${server.origin}/doc`, { signal: ac.signal });
     await sleep(50);
     ac.abort();
     await expect(res.text()).rejects.toThrow();

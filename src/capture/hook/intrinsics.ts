@@ -59,7 +59,11 @@ export interface Intrinsics {
   weakSet: <K extends object, V>(m: WeakMap<K, V>, k: K, v: V) => void;
   cloneResponse: (r: Response) => Response;
   cloneRequest: (r: Request) => Request;
+  /** `Request.prototype.body`, or always null where the browser has none (Firefox). */
+  requestBody: (r: Request) => ReadableStream<Uint8Array> | null;
   responseBody: (r: Response) => ReadableStream<Uint8Array> | null;
+  /** `Response.prototype.arrayBuffer`: the whole body, read by the browser (no script-visible stream). */
+  responseArrayBuffer: (r: Response) => Promise<ArrayBuffer>;
   responseHeaders: (r: Response) => Headers;
   /** The headers as pairs, read with the captured `Headers.prototype.forEach`. */
   headerEntries: (h: Headers) => [string, string][];
@@ -133,7 +137,12 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     weakSet: uncurry(W.set) as Intrinsics['weakSet'],
     cloneResponse: uncurry(R.clone) as Intrinsics['cloneResponse'],
     cloneRequest: uncurry(win.Request.prototype.clone) as Intrinsics['cloneRequest'],
+    // Firefox has no Request.prototype.body (its Request bodies are not readable as streams).
+    requestBody: ('body' in win.Request.prototype
+      ? getter(win.Request.prototype, 'body')
+      : () => null) as Intrinsics['requestBody'],
     responseBody: getter(R, 'body') as Intrinsics['responseBody'],
+    responseArrayBuffer: uncurry(R.arrayBuffer) as Intrinsics['responseArrayBuffer'],
     responseHeaders: getter(R, 'headers') as Intrinsics['responseHeaders'],
     headerEntries: (h) => {
       const out: [string, string][] = [];

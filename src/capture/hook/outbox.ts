@@ -54,20 +54,27 @@ export function createOutbox(win: PageWindow, js: Intrinsics, settings: HookSett
 
   let items: OutboxItem[] = [];
   let flushScheduled = false;
+  let flushing = false;
   const flush = () => {
+    if (flushing) return;
     flushScheduled = false;
     if (!items.length) return;
-    const batch = items;
-    items = [];
     // Indexed loops and string concatenation: no Array.prototype method (push, join, the iterator) that a
-    // page could replace ever sees an event.
+    // page could replace ever sees an event. A thunk may queue more items (a body's events are built at
+    // flush time): they join this bundle, in order.
     let bundle = '';
-    for (let i = 0; i < batch.length; i++) {
-      try {
-        const item = batch[i]!;
-        const e = typeof item === 'function' ? item() : item;
-        if (e) bundle += (bundle ? ',' : '') + toJson(js, e);
-      } catch {}
+    flushing = true;
+    try {
+      for (let i = 0; i < items.length; i++) {
+        try {
+          const item = items[i]!;
+          const e = typeof item === 'function' ? item() : item;
+          if (e) bundle += (bundle ? ',' : '') + toJson(js, e);
+        } catch {}
+      }
+    } finally {
+      items = [];
+      flushing = false;
     }
     if (!bundle) return;
     bundle = `[${bundle}]`;
@@ -94,7 +101,7 @@ export function createOutbox(win: PageWindow, js: Intrinsics, settings: HookSett
     post(item) {
       if (!settings.recording) return;
       items[items.length] = item;
-      if (!flushScheduled) {
+      if (!flushScheduled && !flushing) {
         flushScheduled = true;
         js.setTimeout(flush, FLUSH_DELAY_MS);
       }
