@@ -41,12 +41,12 @@ if (run('capture')) {
   const one = median(c.addedMsPerCall);
   row('added time per non-streaming call', ms(c.addedMsPerCall), '<= 0.1 ms', one <= 0.1);
   console.log(
-    `      (${spread(c.addedMsPerCall, 3, 'ms')}; calls 30 ms apart alternating with / without, trimmed means of 40 each per run; a small JSON body of declared length, read from a clone)`,
+    `      (${spread(c.addedMsPerCall, 3, 'ms')}; calls 30 ms apart alternating with / without, trimmed means of 40 each per run; small JSON of declared length, as ChatGPT's telemetry answers: read whole from a clone)`,
   );
   const gz = median(c.addedMsPerCompressedCall);
-  row('the same, compressed body', ms(c.addedMsPerCompressedCall), '<= 0.1 ms', gz <= 0.1);
+  row('the same, compressed JSON', ms(c.addedMsPerCompressedCall), '<= 0.1 ms', gz <= 0.1);
   console.log(
-    `      (${spread(c.addedMsPerCompressedCall, 3, 'ms')}; gzip, so its decoded size is unknown: read through the tap)`,
+    `      (${spread(c.addedMsPerCompressedCall, 3, 'ms')}; gzip JSON of no declared length, as the API's answers: read whole from a clone)`,
   );
   const burst = median(c.addedMsPerBurstCall);
   row('added time per call in a burst', ms(c.addedMsPerBurstCall), '<= 0.5 ms', burst <= 0.5);

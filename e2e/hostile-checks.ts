@@ -147,7 +147,7 @@ export async function abortAfterLastByteKeepsNativeSemantics(d: HostileDriver) {
     status: 200,
     headers: [['content-type', 'application/json']],
     body,
-    gzip: true,
+    gzip: 'chunked',
   });
   const evaluate = await d.open('https://chatgpt.com/');
   const seen = await evaluate(async () => {

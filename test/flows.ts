@@ -29,8 +29,12 @@ export interface FakeResponse {
   status: number;
   headers: [string, string][];
   body?: string;
-  /** Send `body` gzip-compressed, with `content-encoding: gzip` (and its compressed length declared). */
-  gzip?: boolean;
+  /**
+   * Send `body` gzip-compressed, with `content-encoding: gzip` and its compressed length declared;
+   * `'chunked'`: with no declared length, as the real service sends its compressed JSON (HAR digests in
+   * test/fixtures/real: `content-encoding: br`, no `content-length`).
+   */
+  gzip?: boolean | 'chunked';
   /**
    * Stream the body as SSE in chunks of this many bytes, this far apart; `firstDelayMs` holds the first
    * chunk back after the headers (the model "thinking", as the real service does); `dropAfterChunks`

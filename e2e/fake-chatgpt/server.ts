@@ -233,7 +233,7 @@ export class FakeChatGPT {
       res.writeHead(answer.status, [
         ...headers,
         ['content-encoding', 'gzip'],
-        ['content-length', String(gz.length)],
+        ...(answer.gzip === 'chunked' ? [] : [['content-length', String(gz.length)] as [string, string]]),
       ]);
       res.end(gz);
       return;

@@ -50,7 +50,11 @@ export function wrapFetch(rec: Recorder): void {
   const js = rec.js;
   const origFetch = win.fetch;
 
-  // The page's cancel must reach the network, as without the extension. With a plain clone it cannot:
+  // Two ways to read a response body. A document the app parses whole (JSON, or any small body of
+  // declared length: `readsWhole`) is read from a native clone with `arrayBuffer()`: cheapest for the page
+  // (about 0.1 ms per call, `npm run bench -- capture`), the page keeps the network's own Response.
+  // Every other body (event streams, downloads) goes through the tap, for chunk times and cancel:
+  // the page's cancel must reach the network, as without the extension. With a plain clone it cannot:
   // clone() tees the body, and a tee cancels its source only when both branches are cancelled, so our
   // eager reader kept the download going after the page cancelled its branch. So the hook reads the
   // original body itself and hands the page a Response whose body is a byte stream the hook feeds: every
@@ -331,9 +335,6 @@ export function wrapFetch(rec: Recorder): void {
 
   const wrappedFetch = {
     fetch(this: unknown, input: RequestInfo | URL, init?: RequestInit) {
-      const P = (win as any).__P ??= { n: 0 };
-      const add = (k: string, t: number) => { P[k] = (P[k] ?? 0) + performance.now() - t; };
-      const t0 = performance.now(); P.n++;
       const startTime = rec.now();
       let recording = false;
       let requestCopy: Request | undefined;
@@ -346,17 +347,12 @@ export function wrapFetch(rec: Recorder): void {
           requestCopy = js.cloneRequest(input);
       } catch {}
       // biome-ignore lint/complexity/noArguments: pass the page's arguments through exactly as given
-      add('pre', t0);
-      const t1 = performance.now();
       const result: Promise<Response> = js.apply(origFetch, this, arguments);
-      add('native', t1);
-      const t2 = performance.now();
       if (!recording) return result;
       let r: FetchRec | undefined;
       try {
         r = recordFetch(input, init, startTime, requestCopy);
       } catch {}
-      add('recordFetch', t2);
       if (!r) return result;
       const call = r;
       // The page gets the promise of an async function of the hook: a promise of the realm's original
@@ -372,8 +368,7 @@ export function wrapFetch(rec: Recorder): void {
           throw err;
         }
         try {
-          const t3 = performance.now();
-          try { return tap(call, res); } finally { add('tap', t3); }
+          return tap(call, res);
         } catch {
           return res;
         }
