@@ -27,6 +27,8 @@ export class BodyRecorder {
   /** The text body was not valid UTF-8: the decoder replaced bytes with U+FFFD (flagged on the end event). */
   malformed = false;
   private lines = new LineBuffer();
+  /** The text body came whole (`pushWhole`): its one chunk already flushed the decoder and lines. */
+  private whole = false;
   /** The text mode's streaming decoder, made at flush time by the first piece that needs it. */
   private decoder: TextDecoder | null = null;
   constructor(
@@ -97,6 +99,31 @@ export class BodyRecorder {
     };
     this.emit(this.seq++, time, kept, data, binary, direction);
   }
+  /**
+   * A whole body read at once (fetch.ts `readWhole`), stamped `time`: one chunk. In text mode it also
+   * releases what a closing chunk would (the decoder's and the line buffer's rest), so `end` adds none:
+   * one chunk record per such call instead of two, the same text.
+   */
+  pushWhole(value: Uint8Array, time: number) {
+    if (this.mode !== 'text' || !value.byteLength) return this.push(value, undefined, false, time);
+    const n = value.byteLength;
+    const kept = this.admit(n);
+    if (kept === 0) return;
+    const bytes = kept < n ? value.subarray(0, kept) : value;
+    this.whole = true;
+    this.emit(
+      this.seq++,
+      time,
+      kept,
+      () => {
+        // Cut at the cap, a partial character at the cut is dropped, as in `push`.
+        const text = this.rec.js.decode(this.textDecoder(), bytes, { stream: kept < n });
+        this.checkMalformed(text, bytes);
+        return redactText(this.lines.push(text) + this.lines.end());
+      },
+      false,
+    );
+  }
   /** A frame whose bytes arrive later (a Blob): its place and time are taken now, so order holds. */
   pushLater(value: Promise<ArrayBuffer>, direction: 'in' | 'out') {
     const time = this.rec.now();
@@ -122,7 +149,7 @@ export class BodyRecorder {
    * (default: now).
    */
   end(outcome: CallEnd['outcome'], error?: string, endTime = this.rec.now()) {
-    if (this.mode === 'text' && !this.truncated) {
+    if (this.mode === 'text' && !this.truncated && !this.whole) {
       this.emit(
         this.seq++,
         endTime,

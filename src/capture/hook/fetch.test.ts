@@ -17,6 +17,16 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('{"accessToken":"eyJhbGciOi.eyJzdWIiOiJ4In0.sig","user":"u"}');
     })
+    // JSON whose last line has no line break and a multi-byte character across the 22-byte cap below.
+    .on('/json-utf8', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.write('{"a":"line"}\n{"b":"xxé');
+      res.end('yy"}');
+    })
+    .on('/json-bad', (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(Buffer.from([...Buffer.from('{"a":"'), 0xc3, ...Buffer.from('"}')]));
+    })
     .on('/sized', (_req, res) => {
       const body = '{"user":"u","items":[1,2,3]}';
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) });
@@ -243,6 +253,38 @@ describe('fetch hook', () => {
     expect(call!.end).toMatchObject({ outcome: 'complete', truncated: true, bodyBytes: 44 });
     // Exactly up to the cap: the read that crosses it is cut there, not dropped whole.
     expect(call!.body).toBe('data: {"a":1}\n\ndata:');
+  });
+
+  it('a JSON body is read whole: one chunk with all its text, stamped when it ended', async () => {
+    const { win, ended } = install();
+    expect(await (await win.fetch(`${server.origin}/json-utf8`)).text()).toBe('{"a":"line"}\n{"b":"xxéyy"}');
+    const [call] = await ended(1);
+    expect(call!.chunks.map((c) => [c.seq, c.data, c.bytes])).toEqual([
+      [0, '{"a":"line"}\n{"b":"xxéyy"}', 27],
+    ]);
+    expect(call!.chunks[0]!.time).toBe(call!.end!.endTime);
+    expect(call!.end).toMatchObject({ outcome: 'complete', truncated: false, bodyBytes: 27, chunkCount: 1 });
+    expect(call!.end!.malformedText).toBeUndefined();
+  });
+
+  it('a JSON body read whole is cut at the cap (a character split there is dropped) and flagged', async () => {
+    const p = install();
+    p.settings({ recording: true, maxBodyBytes: 22 });
+    await sleep(20);
+    await (await p.win.fetch(`${server.origin}/json-utf8`)).text();
+    const [call] = await p.ended(1);
+    // 22 bytes end inside 'é' (bytes 22-23): the text ends before it, unflagged.
+    expect(call!.body).toBe('{"a":"line"}\n{"b":"xx');
+    expect(call!.end).toMatchObject({ outcome: 'complete', truncated: true, bodyBytes: 27, chunkCount: 1 });
+    expect(call!.end!.malformedText).toBeUndefined();
+  });
+
+  it('a JSON body read whole that is not valid UTF-8 is flagged', async () => {
+    const { win, ended } = install();
+    await (await win.fetch(`${server.origin}/json-bad`)).arrayBuffer();
+    const [call] = await ended(1);
+    expect(call!.body).toBe('{"a":"\uFFFD"}');
+    expect(call!.end!.malformedText).toBe(true);
   });
 
   it('flags a text body that is not valid UTF-8, and keeps a real U+FFFD unflagged', async () => {

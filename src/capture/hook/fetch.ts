@@ -322,7 +322,7 @@ export function wrapFetch(rec: Recorder): void {
         body.end(failure(r, error), errText(error), endTime);
         return null;
       }
-      if (bytes.byteLength) body.push(new Uint8Array(bytes), undefined, false, endTime);
+      if (bytes.byteLength) body.pushWhole(new Uint8Array(bytes), endTime);
       body.end('complete', undefined, endTime);
       return null;
     });
