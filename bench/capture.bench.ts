@@ -79,7 +79,8 @@ export async function benchCapture(): Promise<CaptureBench> {
   // The two kinds of non-streaming answer in the real captures (test/fixtures/real/har-digest_*):
   // small uncompressed JSON of declared length (telemetry acknowledgements: ces/v1/t, rgstr, sentinel ping,
   // lat/r, `content-length: 16`), and compressed JSON of no declared length (the API's answers,
-  // `content-encoding: br`). The hook reads both whole from a clone (fetch.ts `readsWhole`).
+  // `content-encoding: br`). The hook reads the first whole from a clone, the second through its tap
+  // (fetch.ts `readsWhole`).
   const user = '{"object":"user","id":"user-1"}';
   fake.route('GET', '/backend-api/me', {
     status: 200,

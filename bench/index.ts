@@ -46,7 +46,7 @@ if (run('capture')) {
   const gz = median(c.addedMsPerCompressedCall);
   row('the same, compressed JSON', ms(c.addedMsPerCompressedCall), '<= 0.1 ms', gz <= 0.1);
   console.log(
-    `      (${spread(c.addedMsPerCompressedCall, 3, 'ms')}; gzip JSON of no declared length, as the API's answers: read whole from a clone)`,
+    `      (${spread(c.addedMsPerCompressedCall, 3, 'ms')}; gzip JSON of no declared length, as the API's answers: through the tap, for bounded memory and cancel)`,
   );
   const burst = median(c.addedMsPerBurstCall);
   row('added time per call in a burst', ms(c.addedMsPerBurstCall), '<= 0.5 ms', burst <= 0.5);

@@ -11,6 +11,7 @@ import {
   abortAfterLastByteKeepsNativeSemantics,
   type HostileDriver,
   hostilePageIsBlindAndRecordingGoesOn,
+  jsonCancelSettlesAtOnce,
   readerCancelIsStoredAsCancelled,
 } from './hostile-checks';
 
@@ -55,4 +56,12 @@ test("Firefox: a JSON body aborted after its last byte arrived rejects the page'
   stored,
 }) => {
   await abortAfterLastByteKeepsNativeSemantics(driver(firefox, fake, stored));
+});
+
+test("Firefox attack: the page's cancel() of a long JSON body settles at once and closes the connection, as natively", async ({
+  firefox,
+  fake,
+  stored,
+}) => {
+  await jsonCancelSettlesAtOnce(driver(firefox, fake, stored));
 });

@@ -9,6 +9,7 @@ import {
   abortAfterLastByteKeepsNativeSemantics,
   type HostileDriver,
   hostilePageIsBlindAndRecordingGoesOn,
+  jsonCancelSettlesAtOnce,
   readerCancelIsStoredAsCancelled,
 } from './hostile-checks';
 
@@ -48,4 +49,12 @@ test("a JSON body aborted after its last byte arrived rejects the page's read wi
   stored,
 }) => {
   await abortAfterLastByteKeepsNativeSemantics(driver(context, fake, stored));
+});
+
+test("attack: the page's cancel() of a long JSON body settles at once and closes the connection, as natively", async ({
+  context,
+  fake,
+  stored,
+}) => {
+  await jsonCancelSettlesAtOnce(driver(context, fake, stored));
 });

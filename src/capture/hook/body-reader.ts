@@ -32,9 +32,16 @@ export interface Bytes {
   truncated: boolean;
 }
 
-/** True for content types whose bodies are recorded as text (none given counts as text). */
-export const isText = (contentType: string | null): boolean =>
-  !contentType || /text|json|javascript|xml|event-stream|x-www-form-urlencoded|graphql/i.test(contentType);
+/**
+ * True for content types whose bodies are recorded as text (none given counts as text). `matches` runs the
+ * regular expression (the hook passes its captured `exec`, see Intrinsics.matches).
+ */
+export const isText = (
+  contentType: string | null,
+  matches: (re: RegExp, s: string) => boolean = (re, s) => re.test(s),
+): boolean =>
+  !contentType ||
+  matches(/text|json|javascript|xml|event-stream|x-www-form-urlencoded|graphql/i, contentType);
 
 /** Error text as stored: the message (or the value), at most 1000 characters; never throws. */
 export const errText = (err: unknown): string => {

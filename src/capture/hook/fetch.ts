@@ -33,14 +33,10 @@ const failure = (r: FetchRec, err: unknown): 'aborted' | 'error' =>
 const READ_AHEAD_BYTES = 1024 * 1024;
 
 /**
- * The largest declared body of a non-JSON type read whole from a clone rather than through the tap (bytes):
- * about what the network stack has in flight for one response anyway, so a page's cancel would rarely stop
- * less of it.
+ * The largest declared body read whole from a clone rather than through the tap (bytes): about what the
+ * network stack has in flight for one response anyway, so a page's cancel would rarely stop less of it.
  */
 const CLONE_MAX_BYTES = 64 * 1024;
-
-/** JSON media types (`application/json`, `application/problem+json`…), not line-delimited JSON streams. */
-const JSON_TYPE = /^\s*application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
 type Reader = ReadableStreamDefaultReader<Uint8Array>;
 
@@ -50,10 +46,10 @@ export function wrapFetch(rec: Recorder): void {
   const js = rec.js;
   const origFetch = win.fetch;
 
-  // Two ways to read a response body. A document the app parses whole (JSON, or any small body of
-  // declared length: `readsWhole`) is read from a native clone with `arrayBuffer()`: cheapest for the page
-  // (about 0.1 ms per call, `npm run bench -- capture`), the page keeps the network's own Response.
-  // Every other body (event streams, downloads) goes through the tap, for chunk times and cancel:
+  // Two ways to read a response body. A small body of declared length (`readsWhole`: ChatGPT's telemetry
+  // acknowledgements) is read from a native clone with `arrayBuffer()`: cheapest for the page, which keeps
+  // the network's own Response. Every other body (event streams, compressed or unsized JSON, downloads)
+  // goes through the tap, for chunk times, bounded memory and cancel:
   // the page's cancel must reach the network, as without the extension. With a plain clone it cannot:
   // clone() tees the body, and a tee cancels its source only when both branches are cancelled, so our
   // eager reader kept the download going after the page cancelled its branch. So the hook reads the
@@ -141,31 +137,32 @@ export function wrapFetch(rec: Recorder): void {
   /** Records the response head; returns the recorder for its body. */
   const head = (r: FetchRec, res: Response, headersTime: number): BodyRecorder => {
     const headers = js.responseHeaders(res);
-    const text = isText(js.headerGet(headers, 'content-type'));
+    const text = isText(js.headerGet(headers, 'content-type'), js.matches);
     // A Response's headers are immutable: the list is read at flush time, off the page's path.
     rec.response(r.callId, res.status, res.statusText, () => js.headerEntries(headers), text, headersTime);
     return rec.bodyRecorder(r.callId, text ? 'text' : 'bytes');
   };
 
   /**
-   * True for a body that is read whole from a clone (`readWhole`) rather than through the tap: a JSON
-   * document (any length, compressed or not: an app parses it whole, and ChatGPT's API answers are JSON),
-   * or a small body of known size (a declared length of at most CLONE_MAX_BYTES, not compressed, since a
-   * compressed body's declared length says nothing of its decoded size), never an event stream. The page
-   * keeps the native Response and its native body, so nothing of the hook sits between the network and the
-   * page's read. The cost: a page that cancels such a body does not stop our copy, which reads the rest of
-   * it (the record then ends `complete`, with the body up to the cap), where a tapped body's cancel closes
-   * the connection and is recorded as `cancelled`; an abort through the request's signal still ends both.
+   * True for a body that is read whole from a clone (`readWhole`) rather than through the tap: a small body
+   * of known size, i.e. a declared length of at most CLONE_MAX_BYTES, not compressed (a compressed body's
+   * declared length says nothing of its decoded size; an unsized one may never end) and not an event
+   * stream. In the real captures these are the telemetry acknowledgements (`ces/v1/t`, `rgstr`, sentinel
+   * ping, `lat/r`: `content-length: 16`), most of ChatGPT's calls. The page keeps the native Response and
+   * its native body, so nothing of the hook sits between the network and the page's read. The cost: a page
+   * that cancels such a body does not stop our copy, which reads the rest of those few declared bytes (the
+   * record then ends `complete`, with the whole body), where a tapped body's cancel closes the connection
+   * and is recorded as `cancelled`. Regular expressions run through the captured `exec` (a page's
+   * `RegExp.prototype.test` must not stop the capture).
    */
   const readsWhole = (res: Response): boolean => {
     const headers = js.responseHeaders(res);
-    const type = js.headerGet(headers, 'content-type');
-    if (type !== null && JSON_TYPE.test(type)) return true;
     const length = js.headerGet(headers, 'content-length');
-    if (length === null || !/^\d{1,6}$/.test(length) || +length > CLONE_MAX_BYTES) return false;
+    if (length === null || !js.matches(/^\d{1,6}$/, length) || +length > CLONE_MAX_BYTES) return false;
     const encoding = js.headerGet(headers, 'content-encoding');
-    if (encoding !== null && !/^\s*(identity)?\s*$/i.test(encoding)) return false;
-    return type === null || !/event-stream/i.test(type);
+    if (encoding !== null && !js.matches(/^\s*(identity)?\s*$/i, encoding)) return false;
+    const type = js.headerGet(headers, 'content-type');
+    return type === null || !js.matches(/event-stream/i, type);
   };
 
   /**
@@ -297,15 +294,18 @@ export function wrapFetch(rec: Recorder): void {
   };
 
   /**
-   * Reads a clone of `res` whole with the browser's own `arrayBuffer()` (the page keeps `res`): the body is
-   * one chunk, stamped when its last byte arrived, and every event is built after that, off the page's
-   * path. Measured (`npm run bench -- capture`, calls 30 ms apart): reading the clone through a stream
-   * reader, or touching `res.body` at all, cost the page 0.1-0.3 ms per call, since the body then became a
-   * script-visible stream between the network and the page's read; `arrayBuffer()` leaves it native.
-   * Chunk times inside such a body are not kept: a document the app parses whole has no partial use.
+   * Reads a clone of `res` whole with the browser's own `arrayBuffer()` (the page keeps `res`): the head is
+   * recorded now, the body is one chunk stamped when its last byte arrived, and the body's events are built
+   * at flush time, off the page's path. Measured (calls 30 ms apart, the hooked fetch against the native
+   * one in the same page): reading the clone through a stream reader, or touching `res.body` at all, cost
+   * the page 0.1-0.3 ms per call, since the body then became a script-visible stream between the network
+   * and the page's read; `arrayBuffer()` leaves it native. Chunk times inside such a body are not kept: at
+   * most CLONE_MAX_BYTES, it arrives in one or a few network reads anyway.
    */
   const readWhole = async (r: FetchRec, res: Response, headersTime: number) => {
     const whole = js.responseArrayBuffer(js.cloneResponse(res));
+    // The head now, so it is kept even if the page goes away before the body ends.
+    const body = head(r, res, headersTime);
     let bytes: ArrayBuffer | null = null;
     let error: unknown;
     try {
@@ -315,15 +315,13 @@ export function wrapFetch(rec: Recorder): void {
     }
     const endTime = rec.now();
     if (r.started) await r.started;
-    // The page is reading its own copy now: its events are built at flush time.
+    // The page is reading its own copy now: the body's events are built at flush time.
     rec.post(() => {
-      const body = head(r, res, headersTime);
-      if (!bytes) {
-        body.end(failure(r, error), errText(error), endTime);
-        return null;
+      if (!bytes) body.end(failure(r, error), errText(error), endTime);
+      else {
+        if (bytes.byteLength) body.pushWhole(new Uint8Array(bytes), endTime);
+        body.end('complete', undefined, endTime);
       }
-      if (bytes.byteLength) body.pushWhole(new Uint8Array(bytes), endTime);
-      body.end('complete', undefined, endTime);
       return null;
     });
   };

@@ -71,6 +71,11 @@ export interface Intrinsics {
   getReader: (s: ReadableStream<Uint8Array>) => ReadableStreamDefaultReader<Uint8Array>;
   read: (r: ReadableStreamDefaultReader<Uint8Array>) => Promise<ReadableStreamReadResult<Uint8Array>>;
   cancel: (r: ReadableStreamDefaultReader<Uint8Array>, reason?: unknown) => Promise<void>;
+  /**
+   * Whether `re` matches `s`, through the captured `RegExp.prototype.exec` (the builtin, which looks up no
+   * page-replaceable method; `test` would call `this.exec`). For regular expressions without the g or y flag.
+   */
+  matches: (re: RegExp, s: string) => boolean;
   blobSlice: (b: Blob, start: number, end: number) => Blob;
   blobArrayBuffer: (b: Blob) => Promise<ArrayBuffer>;
 }
@@ -108,6 +113,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
   const reader = new win.ReadableStream().getReader();
   const readerProto = Object.getPrototypeOf(reader) as ReadableStreamDefaultReader<Uint8Array>;
   const E = win.EventTarget.prototype;
+  const exec = win.RegExp.prototype.exec;
   return {
     apply,
     construct: win.Reflect.construct,
@@ -155,6 +161,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     getReader: uncurry(win.ReadableStream.prototype.getReader) as Intrinsics['getReader'],
     read: uncurry(readerProto.read) as Intrinsics['read'],
     cancel: uncurry(readerProto.cancel) as Intrinsics['cancel'],
+    matches: (re, s) => apply(exec, re, [s]) !== null,
     blobSlice: uncurry(win.Blob.prototype.slice) as Intrinsics['blobSlice'],
     blobArrayBuffer: uncurry(win.Blob.prototype.arrayBuffer) as Intrinsics['blobArrayBuffer'],
   };

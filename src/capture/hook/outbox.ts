@@ -99,7 +99,9 @@ export function createOutbox(win: PageWindow, js: Intrinsics, settings: HookSett
   return {
     settings,
     post(item) {
-      if (!settings.recording) return;
+      // During a flush, a thunk of an item accepted while recording was on adds that call's rest (a whole
+      // body's chunk and end): kept even if recording was switched off since.
+      if (!settings.recording && !flushing) return;
       items[items.length] = item;
       if (!flushScheduled && !flushing) {
         flushScheduled = true;

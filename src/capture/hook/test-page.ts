@@ -340,6 +340,7 @@ export function testPage(): TestPage {
     Object,
     Array,
     String,
+    RegExp,
     WeakMap,
     Proxy,
     XMLHttpRequest: PageXhr,
