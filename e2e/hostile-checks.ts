@@ -207,11 +207,12 @@ export async function jsonCancelSettlesAtOnce(d: HostileDriver) {
     await reader.cancel();
     return performance.now() - t;
   });
-  // Natively a few ms; with the clone about the rest of the 5 s download.
-  expect(ms).toBeLessThan(500);
+  // Natively a few ms; with a clone about the rest of the 5 s download (bounds well apart, for a busy
+  // 2-core machine: the full suite once took longer than 2 s to see the close).
+  expect(ms).toBeLessThan(2000);
   await until(
     async () => d.fake.closedEarly.includes('https://chatgpt.com/backend-api/list?cancel-json=1'),
     'the server to see the connection close',
-    2000,
+    4000,
   );
 }

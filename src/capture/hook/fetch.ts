@@ -253,7 +253,9 @@ export function wrapFetch(rec: Recorder): void {
         fail(err);
       }
     };
-    // As natively: an abort errors what the page has not read yet, even after the last byte arrived.
+    // As natively: an abort errors what the page has not read yet, even after the last byte arrived. (A
+    // reader gets the abort's reason; Chromium's text()/json() of a body made from a script's stream reject
+    // with "TypeError: Failed to fetch" whatever its error, where the native body gives AbortError.)
     const signal = r.signal;
     if (signal) {
       js.addEventListener(signal, 'abort', () => {
