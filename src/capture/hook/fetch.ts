@@ -297,7 +297,7 @@ export function wrapFetch(rec: Recorder): void {
 
   /**
    * Reads a clone of `res` whole with the browser's own `arrayBuffer()` (the page keeps `res`): the head is
-   * recorded now, the body is one chunk stamped when its last byte arrived, and the body's events are built
+   * queued now, the body is one chunk stamped when its last byte arrived, and the body's events are built
    * at flush time, off the page's path. Measured (calls 30 ms apart, the hooked fetch against the native
    * one in the same page): reading the clone through a stream reader, or touching `res.body` at all, cost
    * the page 0.1-0.3 ms per call, since the body then became a script-visible stream between the network
@@ -306,8 +306,13 @@ export function wrapFetch(rec: Recorder): void {
    */
   const readWhole = async (r: FetchRec, res: Response, headersTime: number) => {
     const whole = js.responseArrayBuffer(js.cloneResponse(res));
-    // The head now, so it is kept even if the page goes away before the body ends.
-    const body = head(r, res, headersTime);
+    // The head is queued now, so it is kept even if the page goes away before the body ends; it is read
+    // (headers, text or bytes) at flush time, before the body's thunk below.
+    let body: BodyRecorder | undefined;
+    rec.post(() => {
+      body = head(r, res, headersTime);
+      return null;
+    });
     let bytes: ArrayBuffer | null = null;
     let error: unknown;
     try {
@@ -319,6 +324,7 @@ export function wrapFetch(rec: Recorder): void {
     if (r.started) await r.started;
     // The page is reading its own copy now: the body's events are built at flush time.
     rec.post(() => {
+      if (!body) return null;
       if (!bytes) body.end(failure(r, error), errText(error), endTime);
       else {
         if (bytes.byteLength) body.pushWhole(new Uint8Array(bytes), endTime);
