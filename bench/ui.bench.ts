@@ -15,8 +15,12 @@
  *   waits until the list is complete, then leaves the popup for about:blank. RUNS runs of each path. Two
  *   paths:
  *   - snapshot: the first rows come from the snapshot the previous view left (extension/ui-client.ts);
- *   - fresh: the snapshot is removed before the run, so the first rows are read from IndexedDB.
- *   An empty store has no snapshot: both of its paths read IndexedDB.
+ *   - fresh: the snapshot is removed before the run, so the first rows are read from IndexedDB: the
+ *     list's newest rows the background keeps (src/store/list-rows.ts; the seeding builds them as the
+ *     background does after a write);
+ *   - noRows: those rows are removed too (a database the background has not built them for yet: right
+ *     after an upgrade), so the first rows are built from the newest 1,000 calls read from IndexedDB.
+ *   An empty store has no snapshot and no rows: its paths all read IndexedDB.
  *   `freshAfterSnapshot`: in the snapshot runs, when the rows read from IndexedDB replaced the snapshot's
  *   (`cfr:list-fresh`); `complete`: when every page of the store was in (`cfr:list-complete`).
  * - Cold: the same after 3 s on about:blank, when Chromium has closed the database files and opening them
@@ -39,15 +43,17 @@ const EXTENSION = resolve('dist-test/chrome');
 const RELEASE = resolve('dist/chrome');
 const POPUP_HTML = 'extension/popup/index.html';
 /** The list snapshot's localStorage key (extension/ui-client.ts). */
-const SNAPSHOT_KEY = 'cfr:list-snapshot:v1';
+const SNAPSHOT_KEY = 'cfr:list-snapshot:v2';
 const RUNS = 9;
 
 /** Milliseconds since navigation start, one entry per run. */
 export interface PopupRuns {
   /** `cfr:list-interactive` with the last view's snapshot in place. */
   snapshot: number[];
-  /** `cfr:list-interactive` with the snapshot removed: the first rows come from IndexedDB. */
+  /** `cfr:list-interactive` with the snapshot removed: the first rows are the stored rows, from IndexedDB. */
   fresh: number[];
+  /** `cfr:list-interactive` without the snapshot and the stored rows: built from the newest calls. */
+  noRows: number[];
   /** In the snapshot runs: `cfr:list-fresh`, the rows read from IndexedDB on screen. */
   freshAfterSnapshot: number[];
   /** `cfr:list-complete` in the snapshot runs: every page of the store read and summarized. */
@@ -154,14 +160,43 @@ async function launch(profile: string) {
   return { context, base };
 }
 
-/** One popup open; with `fresh`, the list snapshot is removed first (from the helper tab: same origin). */
+type PopupPath = 'snapshot' | 'fresh' | 'noRows';
+
+/**
+ * Removes what the popup's first screen may start from, from the helper tab (same origin): the list
+ * snapshot for 'fresh' and 'noRows', and the background's stored rows for 'noRows'.
+ */
+async function prepare(helper: Page, path: PopupPath) {
+  if (path === 'snapshot') return;
+  await helper.evaluate(
+    async ({ key, noRows }) => {
+      localStorage.removeItem(key);
+      if (!noRows) return;
+      const req = indexedDB.open('chatgpt-flow-recorder');
+      const db = await new Promise<IDBDatabase>((ok, ko) => {
+        req.onsuccess = () => ok(req.result);
+        req.onerror = () => ko(req.error);
+      });
+      const tx = db.transaction('listRows', 'readwrite');
+      tx.objectStore('listRows').clear();
+      await new Promise((ok, ko) => {
+        tx.oncomplete = ok;
+        tx.onerror = () => ko(tx.error);
+      });
+      db.close();
+    },
+    { key: SNAPSHOT_KEY, noRows: path === 'noRows' },
+  );
+}
+
+/** One popup open along `path`. */
 async function openPopup(
   page: Page,
   helper: Page,
   base: string,
-  fresh: boolean,
+  path: PopupPath,
 ): Promise<{ interactive: number; fresh: number; complete: number }> {
-  if (fresh) await helper.evaluate((key) => localStorage.removeItem(key), SNAPSHOT_KEY);
+  await prepare(helper, path);
   await page.goto(`${base}/popup/index.html`);
   const marks = {
     interactive: await markTime(page, 'cfr:list-interactive'),
@@ -221,22 +256,30 @@ export async function benchUi(): Promise<UiBench> {
       await helper.goto(`${s.base}/options/index.html`);
       const page = await s.context.newPage();
       // Warm-up: the first open pays for compiling the extension's scripts and opening the database files.
-      await openPopup(page, helper, s.base, false);
+      await openPopup(page, helper, s.base, 'snapshot');
       return { ...s, helper, page };
     });
     const [L, E] = await Promise.all(sides);
-    const runs = (): PopupRuns => ({ snapshot: [], fresh: [], freshAfterSnapshot: [], complete: [] });
+    const runs = (): PopupRuns => ({
+      snapshot: [],
+      fresh: [],
+      noRows: [],
+      freshAfterSnapshot: [],
+      complete: [],
+    });
     const result = { large: runs(), empty: runs() };
     for (let i = 0; i < RUNS; i++) {
       for (const [side, out] of [
         [L!, result.large],
         [E!, result.empty],
       ] as const) {
-        const withSnapshot = await openPopup(side.page, side.helper, side.base, false);
+        const withSnapshot = await openPopup(side.page, side.helper, side.base, 'snapshot');
         out.snapshot.push(withSnapshot.interactive);
         out.freshAfterSnapshot.push(withSnapshot.fresh);
         out.complete.push(withSnapshot.complete);
-        out.fresh.push((await openPopup(side.page, side.helper, side.base, true)).interactive);
+        out.fresh.push((await openPopup(side.page, side.helper, side.base, 'fresh')).interactive);
+        // Last: the background may build the rows again while this popup is open (it does when it starts).
+        out.noRows.push((await openPopup(side.page, side.helper, side.base, 'noRows')).interactive);
       }
     }
 
@@ -245,7 +288,7 @@ export async function benchUi(): Promise<UiBench> {
     for (let i = 0; i < 3; i++) {
       for (const fresh of [false, true]) {
         await page.goto('about:blank');
-        if (fresh) await helper.evaluate((key) => localStorage.removeItem(key), SNAPSHOT_KEY);
+        await prepare(helper, fresh ? 'fresh' : 'snapshot');
         await page.waitForTimeout(3000);
         await page.goto(`${base}/popup/index.html`);
         (fresh ? cold.fresh : cold.snapshot).push(await markTime(page, 'cfr:list-interactive'));

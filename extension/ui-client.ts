@@ -8,19 +8,21 @@
  */
 
 import type { Runtime } from 'webextension-polyfill';
-import type { ConversationSummary } from '../src/analysis/types';
 import { LIVE_PORT } from '../src/capture/channel';
 import type { CallSummary, TurnSummary } from '../src/insights/summary';
 import type { Send, StoredBroadcast } from '../src/messages';
 import { readSettings, SETTINGS_KEY, type Settings, settingsSchema } from '../src/settings';
 import { HEALTH_KEY, readHealth, type StoreHealth } from '../src/store/health';
+import { asListRows, type ListRows, readListRows } from '../src/store/list-rows';
 import {
   type CaptureDb,
   callsByConversation,
   callsByPageSession,
+  chunksOfCalls,
   allCalls as dbAllCalls,
   getChunks,
   openForReading,
+  recentCalls,
 } from '../src/store/reader';
 import type { UsageReport } from '../src/store/retention';
 import type { RollupSnapshot } from '../src/store/rollups';
@@ -28,18 +30,6 @@ import type { StoredCall, StoredChunk } from '../src/store/schema';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
 import { browser } from './browser';
 import { hostAccess, requestHostAccess } from './permissions';
-
-/**
- * IDBIndex.getAllRecords (Chrome 141+; not in TypeScript's DOM types yet), which idb wraps as it wraps
- * getAll: records with their keys, in either direction, so the newest page is one request.
- */
-interface NewestRecords {
-  getAllRecords?(options: {
-    query: IDBKeyRange | null;
-    count: number;
-    direction: IDBCursorDirection;
-  }): Promise<{ key: IDBValidKey; value: StoredCall }[]>;
-}
 
 /** extension/send.ts `send`, loaded with the message schemas on the first message sent. */
 const send: Send = async (name, body) => (await import('./send')).send(name, body);
@@ -50,7 +40,9 @@ const INSIGHTS_PAGE = 'extension/insights/index.html';
  * localStorage of the extension's origin (the same origin, and the same device, as the captures in
  * IndexedDB): the list's newest rows for the next popup. "Clear everything" removes it.
  */
-const SNAPSHOT_KEY = 'cfr:list-snapshot:v1';
+const SNAPSHOT_KEY = 'cfr:list-snapshot:v2';
+/** The snapshot's earlier key (rows without their time): removed when the first v2 snapshot is saved. */
+const OLD_SNAPSHOT_KEY = 'cfr:list-snapshot:v1';
 
 export class ExtensionClient implements UiClient {
   private dbPromise: Promise<CaptureDb> | null = null;
@@ -95,41 +87,7 @@ export class ExtensionClient implements UiClient {
   }
 
   async recentCalls(limit: number, before?: number): Promise<StoredCall[]> {
-    const db = await this.db();
-    const tx = db.transaction('calls', 'readonly');
-    const index = tx.store.index('byTime');
-    const upper = before === undefined ? null : IDBKeyRange.upperBound(before, true);
-    const newest = index as unknown as NewestRecords;
-    if (newest.getAllRecords) {
-      // One request, newest first, one record more than asked: when that one started at the same time as
-      // the page's oldest, the calls of that start time are read whole (the paging contract).
-      const records = await newest.getAllRecords({ query: upper, count: limit + 1, direction: 'prev' });
-      const oldest = records[limit - 1]?.key;
-      let page = records
-        .slice(0, limit)
-        .map((r) => r.value)
-        .reverse();
-      if (oldest !== undefined && records[limit]?.key === oldest) {
-        const ties = await index.getAll(IDBKeyRange.only(oldest));
-        page = [...ties, ...page.filter((c) => c.startTime !== oldest)];
-      }
-      await tx.done;
-      return page;
-    }
-    // Walk keys only (no values) back `limit` entries to find the page's oldest start time, then read
-    // the page with one getAll: far cheaper than a value cursor over thousands of records.
-    let cursor = await index.openKeyCursor(upper, 'prev');
-    if (cursor && limit > 1) cursor = await cursor.advance(limit - 1);
-    const lower = cursor ? (cursor.key as number) : null;
-    const range =
-      lower === null
-        ? upper
-        : before === undefined
-          ? IDBKeyRange.lowerBound(lower)
-          : IDBKeyRange.bound(lower, before, false, true);
-    const page = await index.getAll(range);
-    await tx.done;
-    return page;
+    return recentCalls(await this.db(), limit, before);
   }
 
   async callsById(callIds: readonly string[]): Promise<StoredCall[]> {
@@ -144,24 +102,7 @@ export class ExtensionClient implements UiClient {
     callIds: readonly string[],
     afterSeq?: ReadonlyMap<string, number>,
   ): Promise<Map<string, StoredChunk[]>> {
-    const db = await this.db();
-    const tx = db.transaction('chunks', 'readonly');
-    // One transaction, every request issued at once: IndexedDB answers them in order without a round
-    // trip per call.
-    const lists = await Promise.all(
-      callIds.map((id) =>
-        tx.store.getAll(
-          IDBKeyRange.bound([id, (afterSeq?.get(id) ?? -1) + 1], [id, Number.MAX_SAFE_INTEGER]),
-        ),
-      ),
-    );
-    await tx.done;
-    const out = new Map<string, StoredChunk[]>();
-    callIds.forEach((id, i) => {
-      const list = lists[i];
-      if (list && list.length > 0) out.set(id, list);
-    });
-    return out;
+    return chunksOfCalls(await this.db(), callIds, afterSeq);
   }
 
   async callCount(): Promise<number> {
@@ -174,26 +115,30 @@ export class ExtensionClient implements UiClient {
 
   async clearAll(): Promise<void> {
     localStorage.removeItem(SNAPSHOT_KEY);
+    localStorage.removeItem(OLD_SNAPSHOT_KEY);
     await send('store/clear', {});
   }
 
-  listSnapshot(): ConversationSummary[] | null {
+  listSnapshot(): ListRows | null {
     try {
-      const rows = JSON.parse(localStorage.getItem(SNAPSHOT_KEY) ?? 'null') as unknown;
       // Our own page wrote it; still, a half-written or older shape is dropped rather than shown.
-      if (!Array.isArray(rows) || !rows.every(isSummaryShaped)) return null;
-      return rows as ConversationSummary[];
+      return asListRows(JSON.parse(localStorage.getItem(SNAPSHOT_KEY) ?? 'null'));
     } catch {
       return null;
     }
   }
 
-  saveListSnapshot(rows: readonly ConversationSummary[]): void {
+  saveListSnapshot(rows: ListRows): void {
     try {
       localStorage.setItem(SNAPSHOT_KEY, JSON.stringify(rows));
+      localStorage.removeItem(OLD_SNAPSHOT_KEY);
     } catch {
       // Full or unavailable: the list just opens without a snapshot.
     }
+  }
+
+  async storedListRows(): Promise<ListRows | null> {
+    return readListRows(await this.db());
   }
 
   async importCaptures(
@@ -379,16 +324,4 @@ export class ExtensionClient implements UiClient {
       port?.disconnect();
     };
   }
-}
-
-function isSummaryShaped(v: unknown): boolean {
-  if (typeof v !== 'object' || v === null) return false;
-  const s = v as Partial<ConversationSummary>;
-  return (
-    typeof s.id === 'string' &&
-    typeof s.searchText === 'string' &&
-    Array.isArray(s.callIds) &&
-    Array.isArray(s.turnCallIds) &&
-    typeof s.counts === 'object'
-  );
 }

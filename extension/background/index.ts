@@ -12,6 +12,7 @@ import {
 import { readSettings, SETTINGS_KEY } from '../../src/settings';
 import { interruptOpenCalls, interruptOpenCallsBetween, openCaptureDb } from '../../src/store/db';
 import { HEALTH_KEY, readHealth, type StoreHealth } from '../../src/store/health';
+import { ListRowsKeeper } from '../../src/store/list-rows';
 import { ensureRollups } from '../../src/store/rollups';
 import { createService } from '../../src/store/service';
 import { browser } from '../browser';
@@ -59,6 +60,11 @@ async function refreshAllBadges() {
   } catch {}
 }
 
+// The popup's first screen: the list's newest rows, rebuilt after the store changes (src/store/list-rows.ts).
+const listRows = new ListRowsKeeper(db);
+// A database created or upgraded without them: build them once the worker has settled in.
+setTimeout(() => void listRows.ensure(), 5_000);
+
 // Live views: tell open extension pages what changed, at most every 50 ms, on the ports they opened
 // (none open: nothing is sent).
 const livePorts = new Set<Runtime.Port>();
@@ -76,6 +82,8 @@ const changed = {
   timer: null as ReturnType<typeof setTimeout> | null,
 };
 function broadcast(tabId: number | null, callIds: string[]) {
+  // The list's stored rows follow every change; at once for a delete, clear or import (the popup is open).
+  listRows.changed(tabId === null && callIds.length === 0);
   if (tabId === null && callIds.length === 0) {
     changed.everything = true;
     void refreshAllBadges();

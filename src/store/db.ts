@@ -43,6 +43,10 @@ export function openCaptureDb(name: string = DB_NAME): Promise<CaptureDb> {
         // Summaries stored before: rolled up once, here (no-op on a new database).
         void rebuildRollups(tx);
       }
+      if (oldVersion < 4) {
+        // Built by the background after its next write, or when it starts (ListRowsKeeper.ensure).
+        db.createObjectStore('listRows', { keyPath: 'key' });
+      }
     },
   });
 }
@@ -446,10 +450,10 @@ export async function deleteCalls(db: CaptureDb, callIds: readonly string[]) {
   await Promise.all([Promise.all(work).then(() => flushRollups(tx, delta)), tx.done]);
 }
 
-/** Deletes everything (calls, chunks, summaries, rollups). */
+/** Deletes everything (calls, chunks, summaries, rollups, the list's stored rows). */
 export async function clearAll(db: CaptureDb) {
   const tx = db.transaction(
-    ['calls', 'chunks', 'turnSummaries', 'callSummaries', 'dailyRollups'],
+    ['calls', 'chunks', 'turnSummaries', 'callSummaries', 'dailyRollups', 'listRows'],
     'readwrite',
     {
       durability: 'strict',
@@ -461,6 +465,7 @@ export async function clearAll(db: CaptureDb) {
     tx.objectStore('chunks').clear(),
     tx.objectStore('turnSummaries').clear(),
     tx.objectStore('callSummaries').clear(),
+    tx.objectStore('listRows').clear(),
     tx.done,
   ]);
 }

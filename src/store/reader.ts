@@ -10,9 +10,10 @@ export const DB_NAME = 'chatgpt-flow-recorder';
 /**
  * 1: calls, chunks. 2: turnSummaries and callSummaries (Insights: derived from calls and chunks).
  * 3: dailyRollups and rollupMeta (Insights' first screen: derived from the summaries), and turnSummaries
- * indexed by version (counting current summaries without reading them).
+ * indexed by version (counting current summaries without reading them). 4: listRows (the list's newest
+ * rows, kept by the background: the popup's first screen, src/store/list-rows.ts).
  */
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 export type CaptureDb = IDBPDatabase<CaptureDB>;
 
@@ -63,4 +64,83 @@ export function callsByConversation(db: CaptureDb, conversationId: string): Prom
     'byConversation',
     IDBKeyRange.bound([conversationId, 0], [conversationId, Number.MAX_VALUE]),
   );
+}
+
+/**
+ * IDBIndex.getAllRecords (Chrome 141+; not in TypeScript's DOM types yet), which idb wraps as it wraps
+ * getAll: records with their keys, in either direction, so the newest page is one request.
+ */
+interface NewestRecords {
+  getAllRecords?(options: {
+    query: IDBKeyRange | null;
+    count: number;
+    direction: IDBCursorDirection;
+  }): Promise<{ key: IDBValidKey; value: StoredCall }[]>;
+}
+
+/**
+ * The newest calls, one page, oldest first: the `limit` newest calls that started strictly before `before`
+ * (epoch ms; default: all), plus every other call that started at the same time as the oldest of them, so
+ * that the next page (`before` = the oldest startTime returned) neither skips nor repeats a call.
+ */
+export async function recentCalls(db: CaptureDb, limit: number, before?: number): Promise<StoredCall[]> {
+  const tx = db.transaction('calls', 'readonly');
+  const index = tx.store.index('byTime');
+  const upper = before === undefined ? null : IDBKeyRange.upperBound(before, true);
+  const newest = index as unknown as NewestRecords;
+  if (newest.getAllRecords) {
+    // One request, newest first, one record more than asked: when that one started at the same time as
+    // the page's oldest, the calls of that start time are read whole (the paging contract).
+    const records = await newest.getAllRecords({ query: upper, count: limit + 1, direction: 'prev' });
+    const oldest = records[limit - 1]?.key;
+    let page = records
+      .slice(0, limit)
+      .map((r) => r.value)
+      .reverse();
+    if (oldest !== undefined && records[limit]?.key === oldest) {
+      const ties = await index.getAll(IDBKeyRange.only(oldest));
+      page = [...ties, ...page.filter((c) => c.startTime !== oldest)];
+    }
+    await tx.done;
+    return page;
+  }
+  // Walk keys only (no values) back `limit` entries to find the page's oldest start time, then read
+  // the page with one getAll: far cheaper than a value cursor over thousands of records.
+  let cursor = await index.openKeyCursor(upper, 'prev');
+  if (cursor && limit > 1) cursor = await cursor.advance(limit - 1);
+  const lower = cursor ? (cursor.key as number) : null;
+  const range =
+    lower === null
+      ? upper
+      : before === undefined
+        ? IDBKeyRange.lowerBound(lower)
+        : IDBKeyRange.bound(lower, before, false, true);
+  const page = await index.getAll(range);
+  await tx.done;
+  return page;
+}
+
+/**
+ * Chunks of many calls in one transaction, by call id, each list in seq order (calls without chunks are
+ * left out). With `afterSeq`, only the chunks whose seq is greater than the call's entry.
+ */
+export async function chunksOfCalls(
+  db: CaptureDb,
+  callIds: readonly string[],
+  afterSeq?: ReadonlyMap<string, number>,
+): Promise<Map<string, StoredChunk[]>> {
+  const tx = db.transaction('chunks', 'readonly');
+  // Every request issued at once: IndexedDB answers them in order without a round trip per call.
+  const lists = await Promise.all(
+    callIds.map((id) =>
+      tx.store.getAll(IDBKeyRange.bound([id, (afterSeq?.get(id) ?? -1) + 1], [id, Number.MAX_SAFE_INTEGER])),
+    ),
+  );
+  await tx.done;
+  const out = new Map<string, StoredChunk[]>();
+  callIds.forEach((id, i) => {
+    const list = lists[i];
+    if (list && list.length > 0) out.set(id, list);
+  });
+  return out;
 }

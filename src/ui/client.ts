@@ -4,10 +4,10 @@
  * implementation lives in extension/ (it reads IndexedDB and asks the background — the single writer —
  * for every change); src/ui never touches browser APIs.
  */
-import type { ConversationSummary } from '../analysis/types';
 import type { CallSummary, TurnSummary } from '../insights/summary';
 import type { Settings } from '../settings';
 import type { StoreHealth } from '../store/health';
+import type { ListRows } from '../store/list-rows';
 import type { UsageReport } from '../store/retention';
 import type { RollupSnapshot } from '../store/rollups';
 import type { StoredCall, StoredChunk } from '../store/schema';
@@ -93,8 +93,14 @@ export interface UiClient {
    * read, so the popup is usable at once even when opening the database is slow. Replaced by fresh rows
    * within a few hundred milliseconds; `clearAll` must drop it.
    */
-  listSnapshot?(): ConversationSummary[] | null;
-  saveListSnapshot?(rows: readonly ConversationSummary[]): void;
+  listSnapshot?(): ListRows | null;
+  saveListSnapshot?(rows: ListRows): void;
+  /**
+   * The newest rows as the background keeps them (src/store/list-rows.ts): the popup's first screen when
+   * they are newer than the last view's snapshot and arrive before the store is read. Null when none are
+   * stored yet.
+   */
+  storedListRows?(): Promise<ListRows | null>;
 
   // Storage panel and health (options page, popup banner).
 

@@ -7,10 +7,10 @@
 import { analyzeConversation, DecodeCache, groupCalls, PROVISIONAL_PREFIX } from '../analysis/index';
 import type { Conversation } from '../analysis/types';
 import type { Kind } from '../protocol/classify';
+import { titleBodyIds } from '../store/list-rows';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import type { StoreChange, UiClient } from './client';
 import { lastSeqs, mergeChunks, readCallsById, readChunks } from './data';
-import { titleBodyIds } from './list-model';
 import { mark } from './perf';
 
 export interface ConversationState {

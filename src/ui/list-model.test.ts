@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeConversations } from '../analysis/index';
+import { type ListRows, titleBodyIds } from '../store/list-rows';
 import { generateSample } from './dev/sample-data';
-import { ConversationIndex, titleBodyIds } from './list-model';
+import { ConversationIndex } from './list-model';
 import { MockClient } from './mock-client';
 import { clientWith, REAL_ID, realCapture, SEED_ID, seedCapture } from './test-data';
 
@@ -85,7 +86,7 @@ describe('ConversationIndex', () => {
     const client = clientWith([seedCapture()]);
     const first = new ConversationIndex(client, () => {});
     await first.start();
-    expect(client.snapshot?.map((s) => s.id)).toEqual([SEED_ID]);
+    expect(client.snapshot?.rows.map((s) => s.id)).toEqual([SEED_ID]);
     // Next open: the store has changed since (a new conversation); the snapshot shows until it is read.
     const real = realCapture();
     client.put(real.calls, [...real.chunks.values()].flat());
@@ -101,5 +102,73 @@ describe('ConversationIndex', () => {
     expect(index.state().conversations.map((c) => c.id)).toEqual([REAL_ID, SEED_ID]);
     await client.clearAll();
     expect(client.listSnapshot()).toBeNull();
+  });
+
+  describe('stored rows (the background keeps the newest rows: src/store/list-rows.ts)', () => {
+    /** Rows as a view or the background would have built them from `client`'s store, with their time. */
+    const rowsOf = async (client: MockClient, savedAt: number): Promise<ListRows> => {
+      const index = new ConversationIndex(
+        new MockClient({ calls: await client.allCalls(), chunks: [] }),
+        () => {},
+      );
+      await index.start();
+      return { savedAt, rows: [...index.state().conversations] };
+    };
+    const opened = (client: MockClient) => {
+      const seen: { ids: string[]; fromSnapshot: boolean }[] = [];
+      const index = new ConversationIndex(client, () =>
+        seen.push({
+          ids: index.state().conversations.map((c) => c.id),
+          fromSnapshot: index.state().fromSnapshot,
+        }),
+      );
+      return { index, seen };
+    };
+
+    it('without a snapshot, shows the stored rows before the store is read, then the rows read', async () => {
+      const client = clientWith([seedCapture()]);
+      client.stored = await rowsOf(client, 1000);
+      const real = realCapture();
+      client.put(real.calls, [...real.chunks.values()].flat());
+      const { index, seen } = opened(client);
+      await index.start();
+      expect(seen[0]).toEqual({ ids: [SEED_ID], fromSnapshot: true });
+      expect(seen.at(-1)).toEqual({ ids: [REAL_ID, SEED_ID], fromSnapshot: false });
+    });
+
+    it("the newer of the last view's snapshot and the stored rows is shown", async () => {
+      const client = clientWith([seedCapture()]);
+      const older = await rowsOf(client, 1000);
+      const real = realCapture();
+      client.put(real.calls, [...real.chunks.values()].flat());
+      const newer = await rowsOf(client, 2000);
+      // The stored rows are newer than the snapshot: they replace it.
+      client.snapshot = older;
+      client.stored = newer;
+      let view = opened(client);
+      await view.index.start();
+      expect(view.seen.map((s) => s.ids)).toEqual([[SEED_ID], [REAL_ID, SEED_ID], [REAL_ID, SEED_ID]]);
+      expect(view.seen[1]?.fromSnapshot).toBe(true);
+      // The snapshot is newer: the stored rows are not shown over it.
+      client.snapshot = { ...newer, savedAt: 3000 };
+      client.stored = older;
+      view = opened(client);
+      await view.index.start();
+      expect(view.seen.every((s) => s.ids.length === 2)).toBe(true);
+    });
+
+    it('stored rows that arrive after the store was read are not shown', async () => {
+      const client = clientWith([seedCapture(), realCapture()]);
+      let deliver: (rows: ListRows) => void = () => {};
+      client.storedListRows = () => new Promise<ListRows | null>((r) => (deliver = r));
+      const stale = await rowsOf(clientWith([seedCapture()]), Date.now() + 60_000);
+      const { index, seen } = opened(client);
+      await index.start();
+      deliver(stale);
+      await new Promise((r) => setTimeout(r, 5));
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((s) => !s.fromSnapshot)).toBe(true);
+      expect(index.state().conversations.map((c) => c.id)).toEqual([REAL_ID, SEED_ID]);
+    });
   });
 });

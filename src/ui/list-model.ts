@@ -16,6 +16,7 @@ import { summarizeConversations } from '../analysis/group';
 import type { ConversationSummary } from '../analysis/types';
 import type { Kind } from '../protocol/classify';
 import { isOpen } from '../store/call-facts';
+import { FIRST_PAGE, hasTitleBody, LIST_ROWS, type ListRows, titleBodyIds } from '../store/list-rows';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import type { StoreChange, UiClient } from './client';
 import { mergeChunks, readCallsById, readChunks } from './data';
@@ -39,26 +40,6 @@ export interface ListState {
   fromSnapshot: boolean;
   /** Bumps on every change, so views can memoize on it. */
   version: number;
-}
-
-/** Rows kept in the snapshot: about two popups' worth. */
-const SNAPSHOT_ROWS = 40;
-
-const TITLE_KINDS: ReadonlySet<Kind> = new Set(['gen_title', 'conversation_get']);
-
-/** Bodies the list reads for titles: every gen_title and conversation/{id}, and each page's latest list. */
-export function titleBodyIds(calls: Iterable<StoredCall>): string[] {
-  const ids: string[] = [];
-  const latestList = new Map<string, StoredCall>();
-  for (const c of calls) {
-    if (TITLE_KINDS.has(c.kind)) ids.push(c.callId);
-    else if (c.kind === 'conversations_list') {
-      const prev = latestList.get(c.pageSessionId);
-      if (!prev || prev.startTime < c.startTime) latestList.set(c.pageSessionId, c);
-    }
-  }
-  for (const c of latestList.values()) ids.push(c.callId);
-  return ids;
 }
 
 /** Whether a conversation matches a search (already lower-cased and trimmed) and a kind filter. */
@@ -86,8 +67,13 @@ export class ConversationIndex {
   private dirty = false;
   private replyProgress: { done: number; total: number } | null = null;
   private replyJob: Promise<void> | null = null;
-  /** The rows shown are the last view's snapshot, not yet read from the store. */
+  /**
+   * The rows shown are a snapshot (the last view's, or the background's stored rows), not yet read from
+   * the store by this view.
+   */
   private fromSnapshot = false;
+  /** When the snapshot on screen was saved (epoch ms); null when no snapshot is on screen. */
+  private snapshotSavedAt: number | null = null;
   /** Conversation id → title read from its stream (title_generation), for conversations without another. */
   readonly streamTitles = new Map<string, string>();
   private titleTried = new Set<string>();
@@ -106,7 +92,7 @@ export class ConversationIndex {
     private readonly onUpdate: () => void,
     opts: ListOptions = {},
   ) {
-    this.firstPage = opts.firstPage ?? 1000;
+    this.firstPage = opts.firstPage ?? FIRST_PAGE;
     this.page = opts.page ?? 25_000;
   }
 
@@ -153,12 +139,15 @@ export class ConversationIndex {
     this.complete = false;
     // The first time only: after a change the rows on screen are newer than any snapshot.
     if (gen === 1) {
-      const snapshot = this.client.listSnapshot?.();
-      if (snapshot && snapshot.length > 0) {
-        this.summaries = snapshot;
-        this.fromSnapshot = true;
-        this.bump();
-      }
+      // The last view's snapshot (synchronous), then the background's rows if they are newer and arrive
+      // before this view has read the store.
+      this.showSnapshot(this.client.listSnapshot?.() ?? null);
+      this.client.storedListRows?.().then(
+        (rows) => {
+          if (gen === this.generation) this.showSnapshot(rows);
+        },
+        () => {},
+      );
     }
     if (!this.client.recentCalls) {
       await this.add(await this.client.allCalls(), gen);
@@ -183,6 +172,17 @@ export class ConversationIndex {
       () => {},
     );
     void this.loadOlder(gen, first[0]?.startTime);
+  }
+
+  /** Shows snapshot rows, unless this view has read the store already or shows a newer snapshot. */
+  private showSnapshot(snapshot: ListRows | null) {
+    if (!snapshot || snapshot.rows.length === 0) return;
+    const fresh = this.version > 0 && !this.fromSnapshot;
+    if (fresh || (this.snapshotSavedAt !== null && this.snapshotSavedAt >= snapshot.savedAt)) return;
+    this.summaries = snapshot.rows;
+    this.fromSnapshot = true;
+    this.snapshotSavedAt = snapshot.savedAt;
+    this.bump();
   }
 
   /**
@@ -227,6 +227,7 @@ export class ConversationIndex {
     const t0 = performance.now();
     this.summaries = summarizeConversations([...this.calls.values()], { bodies: this.bodies });
     this.fromSnapshot = false;
+    this.snapshotSavedAt = null;
     this.lastSummarizeMs = performance.now() - t0;
     this.saveSnapshot();
     this.dirty = false;
@@ -236,12 +237,13 @@ export class ConversationIndex {
   private saveSnapshot() {
     if (!this.client.saveListSnapshot) return;
     // With the titles as shown (a stream's title lives beside the summary, not in it).
-    this.client.saveListSnapshot(
-      this.summaries.slice(0, SNAPSHOT_ROWS).map((s) => {
+    this.client.saveListSnapshot({
+      savedAt: Date.now(),
+      rows: this.summaries.slice(0, LIST_ROWS).map((s) => {
         const title = this.titleOf(s);
         return title === s.title ? s : { ...s, title, titleSource: 'stream' };
       }),
-    );
+    });
   }
 
   private bump() {
@@ -270,9 +272,7 @@ export class ConversationIndex {
       // A stream that grew: its reply (and maybe its title) must be read again.
       this.replies.delete(c.callId);
     }
-    const ids = calls
-      .filter((c) => TITLE_KINDS.has(c.kind) || c.kind === 'conversations_list')
-      .map((c) => c.callId);
+    const ids = calls.filter(hasTitleBody).map((c) => c.callId);
     if (ids.length > 0) mergeChunks(this.bodies, await readChunks(this.client, ids));
     if (this.total !== null) this.total = Math.max(this.total, this.calls.size);
     this.dirty = true;

@@ -3,7 +3,7 @@
  * its content with `put` (which notifies subscribers like the background's `stored` broadcast does) and
  * read back what the UI asked for (`deleted`, `opened`, settings).
  */
-import type { ConversationSummary } from '../analysis/types';
+
 import { RollupDelta } from '../insights/rollup';
 import {
   ANALYSIS_VERSION,
@@ -14,6 +14,7 @@ import {
 } from '../insights/summary';
 import { readSettings, type Settings } from '../settings';
 import { dismissHealth, HEALTHY, type StoreHealth } from '../store/health';
+import type { ListRows } from '../store/list-rows';
 import { NO_RETENTION, planRetention, type UsageReport } from '../store/retention';
 import type { RollupSnapshot } from '../store/rollups';
 import type { StoredCall, StoredChunk } from '../store/schema';
@@ -146,18 +147,25 @@ export class MockClient implements UiClient {
   }
 
   /** What the list last saved for the next open. */
-  snapshot: ConversationSummary[] | null = null;
+  snapshot: ListRows | null = null;
+  /** The rows the background keeps (src/store/list-rows.ts); tests set them. */
+  stored: ListRows | null = null;
 
-  listSnapshot(): ConversationSummary[] | null {
+  listSnapshot(): ListRows | null {
     return this.snapshot ? structuredClone(this.snapshot) : null;
   }
 
-  saveListSnapshot(rows: readonly ConversationSummary[]): void {
-    this.snapshot = structuredClone([...rows]);
+  saveListSnapshot(rows: ListRows): void {
+    this.snapshot = structuredClone(rows);
+  }
+
+  async storedListRows(): Promise<ListRows | null> {
+    return this.stored ? structuredClone(this.stored) : null;
   }
 
   async clearAll(): Promise<void> {
     this.snapshot = null;
+    this.stored = null;
     this.calls.clear();
     this.chunkMap.clear();
     this.notify({ callIds: [], tabId: null });
