@@ -44,6 +44,30 @@ describe('conversation list', () => {
     expect(screen.getByRole('switch', { name: 'Recording' })).toBeTruthy();
   });
 
+  it('asks for the storage estimate only once the list has its first rows (it slows the first read)', async () => {
+    const client = clientWith([seedCapture()]);
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const recent = client.recentCalls.bind(client);
+    client.recentCalls = async (limit, before) => {
+      await held;
+      order.push('read');
+      return recent(limit, before);
+    };
+    const estimate = client.storageEstimate.bind(client);
+    client.storageEstimate = () => {
+      order.push('estimate');
+      return estimate();
+    };
+    render(<App client={client} mode="popup" />);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(order).toEqual([]);
+    release();
+    await screen.findByText('Roman Empire Fun Fact');
+    await waitFor(() => expect(order).toEqual(['read', 'estimate']));
+  });
+
   it('searches and filters by kind', async () => {
     const client = clientWith([seedCapture(), realCapture()]);
     render(<App client={client} mode="popup" />);

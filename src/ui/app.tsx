@@ -314,6 +314,9 @@ function HostAccessBanner({ client }: { client: UiClient }) {
   );
 }
 
+/** The longest the footer's storage estimate waits for the list's first rows, ms. */
+const ESTIMATE_WAIT_MS = 1000;
+
 function Footer({
   client,
   version,
@@ -328,7 +331,17 @@ function Footer({
   const [usage, setUsage] = useState<{ usage: number; quota: number } | null>(null);
   // Storage changes with the data; the list's version changes with it (re-estimate at most every 2 s).
   const bucket = Math.floor(version / 20);
+  // Chromium measures the estimate in the browser process, where it holds up the database's open and
+  // first reads (tens of milliseconds with a large store): asked once the list has its first rows, or
+  // after ESTIMATE_WAIT_MS if it never gets them.
+  const [waited, setWaited] = useState(false);
   useEffect(() => {
+    const t = setTimeout(() => setWaited(true), ESTIMATE_WAIT_MS);
+    return () => clearTimeout(t);
+  }, []);
+  const ready = version > 0 || waited;
+  useEffect(() => {
+    if (!ready) return;
     let alive = true;
     client.storageEstimate().then(
       (u) => alive && setUsage(u),
@@ -337,7 +350,7 @@ function Footer({
     return () => {
       alive = false;
     };
-  }, [client, bucket]);
+  }, [client, bucket, ready]);
   return (
     <footer class="footer">
       <span class="storage">
