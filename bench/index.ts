@@ -96,7 +96,7 @@ if (run('ui')) {
   for (const path of ['snapshot', 'fresh'] as const) {
     const large = median(u.large[path]);
     const ratio = large / median(u.empty[path]);
-    const what = path === 'snapshot' ? 'from the last snapshot' : 'the stored rows, read from IndexedDB';
+    const what = path === 'snapshot' ? 'from the last snapshot' : 'the rows the background keeps';
     row(`popup interactive, 100,000 calls, ${path}`, `${large.toFixed(1)} ms`, '<= 150 ms', large <= 150);
     console.log(
       `      (first rows ${what}: ${spread(u.large[path], 1, 'ms')}; empty store ${spread(u.empty[path], 1, 'ms')})`,
@@ -105,7 +105,7 @@ if (run('ui')) {
   }
   const noRows = median(u.large.noRows);
   console.log(
-    `      no stored rows yet (after an upgrade; built from the newest 1,000 calls): ${spread(u.large.noRows, 1, 'ms')},` +
+    `      no rows kept yet (just after the browser started; built from the newest 1,000 calls): ${spread(u.large.noRows, 1, 'ms')},` +
       ` ratio ${(noRows / median(u.empty.noRows)).toFixed(2)} to the empty store (${spread(u.empty.noRows, 1, 'ms')})`,
   );
   console.log(

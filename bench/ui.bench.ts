@@ -15,11 +15,11 @@
  *   waits until the list is complete, then leaves the popup for about:blank. RUNS runs of each path. Two
  *   paths:
  *   - snapshot: the first rows come from the snapshot the previous view left (extension/ui-client.ts);
- *   - fresh: the snapshot is removed before the run, so the first rows are read from IndexedDB: the
- *     list's newest rows the background keeps (src/store/list-rows.ts; the seeding builds them as the
+ *   - fresh: the snapshot is removed before the run: the first rows are the list's newest rows the
+ *     background keeps in session storage (src/store/list-rows.ts; the seeding builds them as the
  *     background does after a write);
- *   - noRows: those rows are removed too (a database the background has not built them for yet: right
- *     after an upgrade), so the first rows are built from the newest 1,000 calls read from IndexedDB.
+ *   - noRows: those rows are removed too (as when the background has not built them yet: just after the
+ *     browser started), so the first rows are built from the newest 1,000 calls read from IndexedDB.
  *   An empty store has no snapshot and no rows: its paths all read IndexedDB.
  *   `freshAfterSnapshot`: in the snapshot runs, when the rows read from IndexedDB replaced the snapshot's
  *   (`cfr:list-fresh`); `complete`: when every page of the store was in (`cfr:list-complete`).
@@ -44,6 +44,8 @@ const RELEASE = resolve('dist/chrome');
 const POPUP_HTML = 'extension/popup/index.html';
 /** The list snapshot's localStorage key (extension/ui-client.ts). */
 const SNAPSHOT_KEY = 'cfr:list-snapshot:v2';
+/** The background's rows in session storage (extension/list-rows-area.ts). */
+const LIST_ROWS_KEY = 'cfr:list-rows';
 const RUNS = 9;
 
 /** Milliseconds since navigation start, one entry per run. */
@@ -169,23 +171,14 @@ type PopupPath = 'snapshot' | 'fresh' | 'noRows';
 async function prepare(helper: Page, path: PopupPath) {
   if (path === 'snapshot') return;
   await helper.evaluate(
-    async ({ key, noRows }) => {
+    async ({ key, rowsKey, noRows }) => {
       localStorage.removeItem(key);
-      if (!noRows) return;
-      const req = indexedDB.open('chatgpt-flow-recorder');
-      const db = await new Promise<IDBDatabase>((ok, ko) => {
-        req.onsuccess = () => ok(req.result);
-        req.onerror = () => ko(req.error);
-      });
-      const tx = db.transaction('listRows', 'readwrite');
-      tx.objectStore('listRows').clear();
-      await new Promise((ok, ko) => {
-        tx.oncomplete = ok;
-        tx.onerror = () => ko(tx.error);
-      });
-      db.close();
+      const ext = globalThis as unknown as {
+        chrome: { storage: { session: { remove(key: string): Promise<void> } } };
+      };
+      if (noRows) await ext.chrome.storage.session.remove(rowsKey);
     },
-    { key: SNAPSHOT_KEY, noRows: path === 'noRows' },
+    { key: SNAPSHOT_KEY, rowsKey: LIST_ROWS_KEY, noRows: path === 'noRows' },
   );
 }
 

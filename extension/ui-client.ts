@@ -13,7 +13,7 @@ import type { CallSummary, TurnSummary } from '../src/insights/summary';
 import type { Send, StoredBroadcast } from '../src/messages';
 import { readSettings, SETTINGS_KEY, type Settings, settingsSchema } from '../src/settings';
 import { HEALTH_KEY, readHealth, type StoreHealth } from '../src/store/health';
-import { asListRows, type ListRows, readListRows } from '../src/store/list-rows';
+import { asListRows, type ListRows } from '../src/store/list-rows';
 import {
   type CaptureDb,
   callsByConversation,
@@ -29,6 +29,7 @@ import type { RollupSnapshot } from '../src/store/rollups';
 import type { StoredCall, StoredChunk } from '../src/store/schema';
 import type { HostAccess, ImportResult, StoreChange, UiClient } from '../src/ui/client';
 import { browser } from './browser';
+import { sessionRows } from './list-rows-area';
 import { hostAccess, requestHostAccess } from './permissions';
 
 /** extension/send.ts `send`, loaded with the message schemas on the first message sent. */
@@ -138,7 +139,7 @@ export class ExtensionClient implements UiClient {
   }
 
   async storedListRows(): Promise<ListRows | null> {
-    return readListRows(await this.db());
+    return asListRows(await sessionRows.read());
   }
 
   async importCaptures(

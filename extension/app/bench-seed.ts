@@ -69,9 +69,10 @@ if (__TEST_BUILD__) {
         await Promise.all([Promise.all(puts).then(() => flushRollups(tx, delta)), tx.done]);
       }
     }
-    // The list's newest rows, as the background builds them after a write (src/store/list-rows.ts).
-    const { buildListRows, saveListRows } = await import('../../src/store/list-rows');
-    await saveListRows(db, { savedAt: Date.now(), rows: await buildListRows(db) });
+    // The list's newest rows, as the background builds and keeps them after a write (src/store/list-rows.ts).
+    const { buildListRows } = await import('../../src/store/list-rows');
+    const { sessionRows } = await import('../list-rows-area');
+    await sessionRows.write({ savedAt: Date.now(), rows: await buildListRows(db) });
     db.close();
     return {
       calls: sample.calls.length,

@@ -16,6 +16,7 @@ import { ListRowsKeeper } from '../../src/store/list-rows';
 import { ensureRollups } from '../../src/store/rollups';
 import { createService } from '../../src/store/service';
 import { browser } from '../browser';
+import { sessionRows } from '../list-rows-area';
 import { installTestChannel, isBrokenForTest } from './test-channel';
 
 let dbPromise: ReturnType<typeof openCaptureDb> | null = null;
@@ -61,8 +62,8 @@ async function refreshAllBadges() {
 }
 
 // The popup's first screen: the list's newest rows, rebuilt after the store changes (src/store/list-rows.ts).
-const listRows = new ListRowsKeeper(db);
-// A database created or upgraded without them: build them once the worker has settled in.
+const listRows = new ListRowsKeeper(db, sessionRows);
+// None kept yet (the browser or the extension just started): build them once the worker has settled in.
 setTimeout(() => void listRows.ensure(), 5_000);
 
 // Live views: tell open extension pages what changed, at most every 50 ms, on the ports they opened

@@ -77,14 +77,12 @@ describe('capture store', () => {
     const db = await fresh();
     opened.push(db);
     expect(db.version).toBe(DB_VERSION);
-    // Version 2 added the derived summary stores (Insights), version 3 the rollups, version 4 the list's
-    // newest rows; calls and chunks are unchanged.
+    // Version 2 added the derived summary stores (Insights), version 3 the rollups; calls and chunks are unchanged.
     expect([...db.objectStoreNames].sort()).toEqual([
       'callSummaries',
       'calls',
       'chunks',
       'dailyRollups',
-      'listRows',
       'rollupMeta',
       'turnSummaries',
     ]);

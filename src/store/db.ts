@@ -43,10 +43,6 @@ export function openCaptureDb(name: string = DB_NAME): Promise<CaptureDb> {
         // Summaries stored before: rolled up once, here (no-op on a new database).
         void rebuildRollups(tx);
       }
-      if (oldVersion < 4) {
-        // Built by the background after its next write, or when it starts (ListRowsKeeper.ensure).
-        db.createObjectStore('listRows', { keyPath: 'key' });
-      }
     },
   });
 }
@@ -450,10 +446,10 @@ export async function deleteCalls(db: CaptureDb, callIds: readonly string[]) {
   await Promise.all([Promise.all(work).then(() => flushRollups(tx, delta)), tx.done]);
 }
 
-/** Deletes everything (calls, chunks, summaries, rollups, the list's stored rows). */
+/** Deletes everything (calls, chunks, summaries, rollups). */
 export async function clearAll(db: CaptureDb) {
   const tx = db.transaction(
-    ['calls', 'chunks', 'turnSummaries', 'callSummaries', 'dailyRollups', 'listRows'],
+    ['calls', 'chunks', 'turnSummaries', 'callSummaries', 'dailyRollups'],
     'readwrite',
     {
       durability: 'strict',
@@ -465,7 +461,6 @@ export async function clearAll(db: CaptureDb) {
     tx.objectStore('chunks').clear(),
     tx.objectStore('turnSummaries').clear(),
     tx.objectStore('callSummaries').clear(),
-    tx.objectStore('listRows').clear(),
     tx.done,
   ]);
 }

@@ -1,13 +1,19 @@
 import 'fake-indexeddb/auto';
-import { openDB } from 'idb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { generateSample } from '../ui/dev/sample-data';
 import { ConversationIndex } from '../ui/list-model';
 import { MockClient } from '../ui/mock-client';
 import { flatChunks, realCapture, seedCapture } from '../ui/test-data';
-import { clearAll, deleteCalls, openCaptureDb, putCalls } from './db';
-import { buildListRows, LIST_ROWS, ListRowsKeeper, readListRows, saveListRows } from './list-rows';
-import { allCalls, type CaptureDb, DB_VERSION } from './reader';
+import { deleteCalls, openCaptureDb, putCalls } from './db';
+import {
+  asListRows,
+  buildListRows,
+  LIST_ROWS,
+  type ListRows,
+  ListRowsKeeper,
+  type RowsArea,
+} from './list-rows';
+import { allCalls, type CaptureDb } from './reader';
 
 let n = 0;
 const opened: { close(): void }[] = [];
@@ -55,40 +61,33 @@ describe('the list rows the background keeps', () => {
     expect(rows.map((r) => r.id)).toEqual((await listFirstScreen(db)).map((r) => r.id));
   });
 
-  it('are stored and read back with their time; rows of another shape read as none', async () => {
+  it('read back only when they have the shape of rows (another version may have left them)', async () => {
     const db = await fresh();
-    expect(await readListRows(db)).toBeNull();
     const c = seedCapture();
     await putCalls(db, c.calls, flatChunks(c));
-    const rows = await buildListRows(db);
-    await saveListRows(db, { savedAt: 1234, rows });
-    expect(await readListRows(db)).toEqual({ savedAt: 1234, rows });
-    await db.put('listRows', { key: 'newest', savedAt: 1, rows: [{ id: 'x' }] } as never);
-    expect(await readListRows(db)).toBeNull();
-    await saveListRows(db, { savedAt: 1234, rows });
-    await clearAll(db);
-    expect(await readListRows(db)).toBeNull();
-  });
-
-  it('a database of version 3 is upgraded: calls kept, the rows store added empty', async () => {
-    const name = `list-rows-v3-${++n}`;
-    const old = await openDB(name, 3, {
-      upgrade(d) {
-        const calls = d.createObjectStore('calls', { keyPath: 'callId' });
-        calls.createIndex('byTime', 'startTime');
-        d.createObjectStore('chunks', { keyPath: ['callId', 'seq'] });
-      },
-    });
-    const c = seedCapture();
-    for (const call of c.calls) await old.put('calls', call);
-    old.close();
-    const db = await openCaptureDb(name);
-    opened.push(db);
-    expect(db.version).toBe(DB_VERSION);
-    expect(await db.count('calls')).toBe(c.calls.length);
-    expect(await readListRows(db)).toBeNull();
+    const rows: ListRows = { savedAt: 1234, rows: await buildListRows(db) };
+    expect(asListRows(structuredClone(rows))).toEqual(rows);
+    expect(asListRows({ savedAt: 1, rows: [{ id: 'x' }] })).toBeNull();
+    expect(asListRows(rows.rows)).toBeNull();
+    expect(asListRows(undefined)).toBeNull();
   });
 });
+
+/** An area in memory, as the background's session storage keeps the rows. */
+function memoryArea(): RowsArea & { value: unknown; writes: number } {
+  const area = {
+    value: undefined as unknown,
+    writes: 0,
+    async read() {
+      return area.value;
+    },
+    async write(rows: ListRows) {
+      area.writes++;
+      area.value = structuredClone(rows);
+    },
+  };
+  return area;
+}
 
 describe('ListRowsKeeper', () => {
   it('builds once the changes pause, at the latest maxWaitMs after the first; at once when asked', async () => {
@@ -98,7 +97,12 @@ describe('ListRowsKeeper', () => {
     // The keeper's timers only: fake-indexeddb schedules its own work with setImmediate.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     let clock = 10_000;
-    const keeper = new ListRowsKeeper(async () => db, { quietMs: 1000, maxWaitMs: 3000, now: () => clock });
+    const area = memoryArea();
+    const keeper = new ListRowsKeeper(async () => db, area, {
+      quietMs: 1000,
+      maxWaitMs: 3000,
+      now: () => clock,
+    });
     const build = vi.spyOn(keeper, 'build');
     // A stream: a change every 500 ms never pauses for 1 s, so the build comes 3 s after the first change.
     for (let i = 0; i < 8; i++) {
@@ -108,35 +112,45 @@ describe('ListRowsKeeper', () => {
     }
     expect(build).toHaveBeenCalledTimes(1);
     vi.useRealTimers();
-    await vi.waitFor(async () => expect(await readListRows(db)).not.toBeNull());
-    expect((await readListRows(db))?.rows.map((r) => r.id)).toHaveLength(1);
+    await vi.waitFor(() => expect(area.writes).toBe(1));
+    expect(asListRows(area.value)?.rows.map((r) => r.id)).toHaveLength(1);
+    // Stamped with the clock when the build began (the test's clock moves after each step).
+    expect(asListRows(area.value)?.savedAt).toBe(12_500);
     // The user deleted everything: rebuilt at once, to no rows.
     await deleteCalls(
       db,
       c.calls.map((x) => x.callId),
     );
     keeper.changed(true);
-    await vi.waitFor(async () => expect((await readListRows(db))?.rows).toEqual([]));
+    await vi.waitFor(() => expect(asListRows(area.value)?.rows).toEqual([]));
   });
 
   it('ensure builds only when no rows are stored', async () => {
     const db = await fresh();
     const c = seedCapture();
     await putCalls(db, c.calls, flatChunks(c));
-    const keeper = new ListRowsKeeper(async () => db, { quietMs: 0 });
+    const area = memoryArea();
+    const keeper = new ListRowsKeeper(async () => db, area, { quietMs: 0 });
     await keeper.ensure();
-    await vi.waitFor(async () => expect(await readListRows(db)).not.toBeNull());
-    const first = await readListRows(db);
+    await vi.waitFor(() => expect(area.writes).toBe(1));
     const build = vi.spyOn(keeper, 'build');
     await keeper.ensure();
     await new Promise((r) => setTimeout(r, 10));
     expect(build).not.toHaveBeenCalled();
-    expect(await readListRows(db)).toEqual(first);
+    expect(area.writes).toBe(1);
+    // Rows of another shape count as none.
+    area.value = { rows: 'nonsense' };
+    await keeper.ensure();
+    await vi.waitFor(() => expect(area.writes).toBe(2));
   });
 
   it('a failing store leaves the previous rows and never throws', async () => {
-    const keeper = new ListRowsKeeper(() => Promise.reject(new Error('store broken')), { quietMs: 0 });
+    const area = memoryArea();
+    area.value = { savedAt: 1, rows: [] };
+    const keeper = new ListRowsKeeper(() => Promise.reject(new Error('store broken')), area, { quietMs: 0 });
     await expect(keeper.build()).resolves.toBeUndefined();
     await expect(keeper.ensure()).resolves.toBeUndefined();
+    expect(area.value).toEqual({ savedAt: 1, rows: [] });
+    expect(area.writes).toBe(0);
   });
 });

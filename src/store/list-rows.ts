@@ -4,11 +4,14 @@
  *
  * The list (src/ui/list-model.ts) builds its rows from the newest page of calls: FIRST_PAGE calls, their
  * title bodies, `summarizeConversations`. Reading and summarizing that page is most of the popup's wait on
- * a large store (≈ 1 MB of records at 100,000 calls). The background, the single writer, builds the same
- * rows from the same page after its writes settle (`ListRowsKeeper`) and keeps the newest LIST_ROWS of them
- * in the `listRows` store; the popup shows them at once and replaces them with the rows it reads itself, as
- * it does with the snapshot its last view left (extension/ui-client.ts). Derived data: a failure to build or
- * read them only costs the popup its head start.
+ * a large store (≈ 1 MB of records at 100,000 calls), and opening the database alone takes a large store
+ * 100 ms or more when its files were closed. The background, the single writer, builds the same rows from
+ * the same page after its writes settle (`ListRowsKeeper`) and keeps the newest LIST_ROWS of them outside
+ * the database, in the extension's session storage (extension/list-rows-area.ts: in memory, readable by
+ * the extension's pages only, not by content scripts or pages); the popup shows them at once and replaces
+ * them with the rows it reads itself, as it does with the snapshot its last view left
+ * (extension/ui-client.ts). Derived data: a failure to build or read them only costs the popup its head
+ * start.
  */
 import { summarizeConversations } from '../analysis/group';
 import type { ConversationSummary } from '../analysis/types';
@@ -20,8 +23,6 @@ import type { StoredCall } from './schema';
 export const FIRST_PAGE = 1000;
 /** Rows kept for a popup's first screen: about two popups' worth. */
 export const LIST_ROWS = 40;
-/** The `listRows` store's one key. */
-export const LIST_ROWS_KEY = 'newest';
 
 /** A list's newest rows and when they were built. */
 export interface ListRows {
@@ -31,9 +32,11 @@ export interface ListRows {
   rows: ConversationSummary[];
 }
 
-/** The record of the `listRows` store (src/store/schema.ts). */
-export interface ListRowsRecord extends ListRows {
-  key: typeof LIST_ROWS_KEY;
+/** Where the rows are kept: the background's session storage (extension/list-rows-area.ts), memory in tests. */
+export interface RowsArea {
+  /** The stored value as it is (check it with `asListRows`); undefined when none. */
+  read(): Promise<unknown>;
+  write(rows: ListRows): Promise<void>;
 }
 
 const TITLE_KINDS: ReadonlySet<Kind> = new Set(['gen_title', 'conversation_get']);
@@ -90,17 +93,6 @@ export async function buildListRows(db: CaptureDb): Promise<ConversationSummary[
   return summarizeConversations(calls, { bodies }).slice(0, LIST_ROWS);
 }
 
-/** Replaces the stored rows (one small put). */
-export async function saveListRows(db: CaptureDb, rows: ListRows): Promise<void> {
-  const record: ListRowsRecord = { key: LIST_ROWS_KEY, savedAt: rows.savedAt, rows: rows.rows };
-  await db.put('listRows', record);
-}
-
-/** The stored rows; null when there are none yet or they do not have the expected shape. */
-export async function readListRows(db: CaptureDb): Promise<ListRows | null> {
-  return asListRows(await db.get('listRows', LIST_ROWS_KEY));
-}
-
 export interface KeeperOptions {
   /** Build once no change has arrived for this long, ms (a stream's chunks arrive every ~50 ms). */
   quietMs?: number;
@@ -127,6 +119,7 @@ export class ListRowsKeeper {
 
   constructor(
     private readonly db: () => Promise<CaptureDb>,
+    private readonly area: RowsArea,
     opts: KeeperOptions = {},
   ) {
     this.quietMs = opts.quietMs ?? 1_000;
@@ -149,7 +142,7 @@ export class ListRowsKeeper {
   /** Builds unless the stored rows exist (a database created or upgraded before the rows were kept). */
   async ensure(): Promise<void> {
     try {
-      if (!(await readListRows(await this.db()))) this.changed(true);
+      if (!asListRows(await this.area.read())) this.changed(true);
     } catch {}
   }
 
@@ -164,7 +157,7 @@ export class ListRowsKeeper {
       try {
         const db = await this.db();
         const savedAt = this.now();
-        await saveListRows(db, { savedAt, rows: await buildListRows(db) });
+        await this.area.write({ savedAt, rows: await buildListRows(db) });
       } catch {
         // Derived data: the popup reads the store itself.
       }

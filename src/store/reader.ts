@@ -10,10 +10,9 @@ export const DB_NAME = 'chatgpt-flow-recorder';
 /**
  * 1: calls, chunks. 2: turnSummaries and callSummaries (Insights: derived from calls and chunks).
  * 3: dailyRollups and rollupMeta (Insights' first screen: derived from the summaries), and turnSummaries
- * indexed by version (counting current summaries without reading them). 4: listRows (the list's newest
- * rows, kept by the background: the popup's first screen, src/store/list-rows.ts).
+ * indexed by version (counting current summaries without reading them).
  */
-export const DB_VERSION = 4;
+export const DB_VERSION = 3;
 
 export type CaptureDb = IDBPDatabase<CaptureDB>;
 

@@ -9,7 +9,6 @@ import { bodyEncoding, callOutcome, epochMs, headerList, transport } from '../ca
 import type { DailyRollup } from '../insights/rollup';
 import type { CallSummary, TurnSummary } from '../insights/summary';
 import { KINDS } from '../protocol/classify';
-import type { ListRowsRecord } from './list-rows';
 
 export const storedCall = z.object({
   callId: z.string(),
@@ -107,13 +106,5 @@ export interface CaptureDB extends DBSchema {
   rollupMeta: {
     key: string;
     value: { key: string; value: number };
-  };
-  /**
-   * The conversation list's newest rows (src/store/list-rows.ts), one record: derived from calls and
-   * chunks by the background after its writes, read by the popup's first screen.
-   */
-  listRows: {
-    key: string;
-    value: ListRowsRecord;
   };
 }

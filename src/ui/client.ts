@@ -98,7 +98,7 @@ export interface UiClient {
   /**
    * The newest rows as the background keeps them (src/store/list-rows.ts): the popup's first screen when
    * they are newer than the last view's snapshot and arrive before the store is read. Null when none are
-   * stored yet.
+   * kept (yet).
    */
   storedListRows?(): Promise<ListRows | null>;
 

@@ -1,0 +1,38 @@
+/**
+ * The list's newest rows the background keeps (src/store/list-rows.ts): built after a recording, kept in
+ * the extension's session storage, free of secrets. (Which rows a popup shows first, the last view's
+ * snapshot, these or its own read, is src/ui/list-model.test.ts: in a browser it is a race by design.)
+ */
+import { makeCanaries, seedFlow } from '../test/flows';
+import { expect, test } from './fixtures';
+
+/** The rows the background keeps, read from an extension page. */
+type Kept = { savedAt: number; rows: { id: string; title: string | null }[] } | undefined;
+
+test("after a recording the background keeps the list's newest rows, without the secrets the page sent", async ({
+  play,
+  context,
+  extensionId,
+}) => {
+  const canaries = makeCanaries();
+  await play(seedFlow(canaries));
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/extension/options/index.html`);
+  const kept = () =>
+    page.evaluate(async () => {
+      const ext = globalThis as unknown as {
+        chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } };
+      };
+      return (await ext.chrome.storage.session.get('cfr:list-rows'))['cfr:list-rows'];
+    }) as Promise<Kept>;
+  // Built once the writes pause (about a second after the last one).
+  await expect
+    .poll(async () => (await kept())?.rows.map((r) => r.title), { timeout: 15_000 })
+    .toEqual(['Roman Empire Fun Fact']);
+  // Built from the stored (redacted) calls: no secret the page sent is in them.
+  const json = JSON.stringify(await kept());
+  for (const [name, value] of Object.entries(canaries)) {
+    if (name !== 'seed' && typeof value === 'string') expect(json).not.toContain(value);
+  }
+  expect(json).not.toContain(`CANARY${canaries.seed}`);
+});
