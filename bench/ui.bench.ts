@@ -164,22 +164,47 @@ async function launch(profile: string) {
 
 type PopupPath = 'snapshot' | 'fresh' | 'noRows';
 
+/** The extension's session storage, as a page of the extension reaches it. */
+type SessionStorage = {
+  chrome: {
+    storage: {
+      session: {
+        get(key: string): Promise<Record<string, unknown>>;
+        set(items: Record<string, unknown>): Promise<void>;
+        remove(key: string): Promise<void>;
+      };
+    };
+  };
+};
+
 /**
  * Removes what the popup's first screen may start from, from the helper tab (same origin): the list
- * snapshot for 'fresh' and 'noRows', and the background's stored rows for 'noRows'.
+ * snapshot for 'fresh' and 'noRows', and the background's kept rows for 'noRows'. Returns what puts the
+ * kept rows back (the store has not changed, so the background would keep the same rows; it only builds
+ * them after a change or when it starts).
  */
-async function prepare(helper: Page, path: PopupPath) {
-  if (path === 'snapshot') return;
-  await helper.evaluate(
+async function prepare(helper: Page, path: PopupPath): Promise<() => Promise<void>> {
+  const none = async () => {};
+  if (path === 'snapshot') return none;
+  const kept = await helper.evaluate(
     async ({ key, rowsKey, noRows }) => {
       localStorage.removeItem(key);
-      const ext = globalThis as unknown as {
-        chrome: { storage: { session: { remove(key: string): Promise<void> } } };
-      };
-      if (noRows) await ext.chrome.storage.session.remove(rowsKey);
+      if (!noRows) return null;
+      const session = (globalThis as unknown as SessionStorage).chrome.storage.session;
+      const value = (await session.get(rowsKey))[rowsKey];
+      await session.remove(rowsKey);
+      return value ?? null;
     },
     { key: SNAPSHOT_KEY, rowsKey: LIST_ROWS_KEY, noRows: path === 'noRows' },
   );
+  if (kept === null) return none;
+  return async () => {
+    await helper.evaluate(
+      ({ rowsKey, value }) =>
+        (globalThis as unknown as SessionStorage).chrome.storage.session.set({ [rowsKey]: value }),
+      { rowsKey: LIST_ROWS_KEY, value: kept },
+    );
+  };
 }
 
 /** One popup open along `path`. */
@@ -189,7 +214,7 @@ async function openPopup(
   base: string,
   path: PopupPath,
 ): Promise<{ interactive: number; fresh: number; complete: number }> {
-  await prepare(helper, path);
+  const restore = await prepare(helper, path);
   await page.goto(`${base}/popup/index.html`);
   const marks = {
     interactive: await markTime(page, 'cfr:list-interactive'),
@@ -200,6 +225,7 @@ async function openPopup(
   // garbage while the other browser's popup is measured.
   await page.waitForTimeout(200);
   await page.goto('about:blank');
+  await restore();
   return marks;
 }
 
@@ -271,7 +297,6 @@ export async function benchUi(): Promise<UiBench> {
         out.freshAfterSnapshot.push(withSnapshot.fresh);
         out.complete.push(withSnapshot.complete);
         out.fresh.push((await openPopup(side.page, side.helper, side.base, 'fresh')).interactive);
-        // Last: the background may build the rows again while this popup is open (it does when it starts).
         out.noRows.push((await openPopup(side.page, side.helper, side.base, 'noRows')).interactive);
       }
     }
