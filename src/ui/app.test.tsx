@@ -20,8 +20,10 @@ async function openSeed(opts: Parameters<typeof seedCapture>[0] = {}) {
   const client = clientWith([seedCapture(opts), realCapture()], { tabCount: 12 });
   render(<App client={client} mode="popup" />);
   fireEvent.click(await screen.findByText('Roman Empire Fun Fact'));
-  await screen.findByRole('tab', { name: /Timeline/ });
-  await waitFor(() => expect(document.querySelectorAll('.tl-row').length).toBe(10));
+  // The conversation view is imported on first open: on a busy machine (the whole suite on 2 cores) that
+  // alone has taken over a second, the default wait.
+  await screen.findByRole('tab', { name: /Timeline/ }, { timeout: 5000 });
+  await waitFor(() => expect(document.querySelectorAll('.tl-row').length).toBe(10), { timeout: 5000 });
   return client;
 }
 
