@@ -1,10 +1,11 @@
 /**
  * The list's newest rows the background keeps (src/store/list-rows.ts): built after a recording, kept in
- * the extension's session storage, free of secrets. (Which rows a popup shows first, the last view's
+ * the extension's session storage, free of secrets, following later recordings and a clear. (Which rows a popup shows first, the last view's
  * snapshot, these or its own read, is src/ui/list-model.test.ts: in a browser it is a race by design.)
  */
-import { makeCanaries, seedFlow } from '../test/flows';
+import { makeCanaries, realFlow2026, seedFlow } from '../test/flows';
 import { expect, test } from './fixtures';
+import { ExportPanel } from './pages/export';
 
 /** The rows the background keeps, read from an extension page. */
 type Kept = { savedAt: number; rows: { id: string; title: string | null }[] } | undefined;
@@ -17,7 +18,8 @@ test("after a recording the background keeps the list's newest rows, without the
   const canaries = makeCanaries();
   await play(seedFlow(canaries));
   const page = await context.newPage();
-  await page.goto(`chrome-extension://${extensionId}/extension/options/index.html`);
+  // The full-tab view: an extension page with the footer's "Clear everything".
+  await page.goto(`chrome-extension://${extensionId}/extension/app/index.html`);
   const kept = () =>
     page.evaluate(async () => {
       const ext = globalThis as unknown as {
@@ -35,4 +37,11 @@ test("after a recording the background keeps the list's newest rows, without the
     if (name !== 'seed' && typeof value === 'string') expect(json).not.toContain(value);
   }
   expect(json).not.toContain(`CANARY${canaries.seed}`);
+
+  // A second recording is added to them once the writes pause…
+  await play(realFlow2026(makeCanaries()));
+  await expect.poll(async () => (await kept())?.rows.length, { timeout: 15_000 }).toBe(2);
+  // …and "Clear everything" leaves none of them behind.
+  await new ExportPanel(page).clearAll();
+  await expect.poll(async () => (await kept())?.rows ?? [], { timeout: 15_000 }).toEqual([]);
 });

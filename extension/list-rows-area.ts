@@ -18,4 +18,7 @@ export const sessionRows: RowsArea = {
   async write(rows) {
     await browser.storage.session.set({ [LIST_ROWS_KEY]: rows });
   },
+  async remove() {
+    await browser.storage.session.remove(LIST_ROWS_KEY);
+  },
 };

@@ -117,6 +117,7 @@ export class ExtensionClient implements UiClient {
   async clearAll(): Promise<void> {
     localStorage.removeItem(SNAPSHOT_KEY);
     localStorage.removeItem(OLD_SNAPSHOT_KEY);
+    await sessionRows.remove().catch(() => {});
     await send('store/clear', {});
   }
 

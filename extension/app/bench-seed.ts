@@ -70,7 +70,7 @@ if (__TEST_BUILD__) {
       }
     }
     // The list's newest rows, as the background builds and keeps them after a write (src/store/list-rows.ts).
-    const { buildListRows } = await import('../../src/store/list-rows');
+    const { buildListRows } = await import('../../src/store/list-rows-keeper');
     const { sessionRows } = await import('../list-rows-area');
     await sessionRows.write({ savedAt: Date.now(), rows: await buildListRows(db) });
     db.close();

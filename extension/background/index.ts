@@ -12,7 +12,7 @@ import {
 import { readSettings, SETTINGS_KEY } from '../../src/settings';
 import { interruptOpenCalls, interruptOpenCallsBetween, openCaptureDb } from '../../src/store/db';
 import { HEALTH_KEY, readHealth, type StoreHealth } from '../../src/store/health';
-import { ListRowsKeeper } from '../../src/store/list-rows';
+import { ListRowsKeeper } from '../../src/store/list-rows-keeper';
 import { ensureRollups } from '../../src/store/rollups';
 import { createService } from '../../src/store/service';
 import { browser } from '../browser';
@@ -63,7 +63,8 @@ async function refreshAllBadges() {
 
 // The popup's first screen: the list's newest rows, rebuilt after the store changes (src/store/list-rows.ts).
 const listRows = new ListRowsKeeper(db, sessionRows);
-// None kept yet (the browser or the extension just started): build them once the worker has settled in.
+// When the worker starts (none kept after a browser restart; one may have been pending when it stopped),
+// once it has settled in.
 setTimeout(() => void listRows.ensure(), 5_000);
 
 // Live views: tell open extension pages what changed, at most every 50 ms, on the ports they opened

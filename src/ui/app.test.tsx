@@ -3,6 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredCall } from '../store/schema';
 import { App } from './app';
+import { ConversationIndex } from './list-model';
 import { clientWith, REAL_ID, realCapture, SEED_ID, seedCapture } from './test-data';
 
 beforeEach(() => {
@@ -67,6 +68,32 @@ describe('conversation list', () => {
     expect(order).toEqual([]);
     release();
     await screen.findByText('Roman Empire Fun Fact');
+    await waitFor(() => expect(order).toEqual(['read', 'estimate']));
+  });
+
+  it('with the last snapshot on screen, the storage estimate still waits for the store to be read', async () => {
+    const client = clientWith([seedCapture()]);
+    await new ConversationIndex(client, () => {}).start(); // leaves the snapshot
+    expect(client.snapshot).not.toBeNull();
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const recent = client.recentCalls.bind(client);
+    client.recentCalls = async (limit, before) => {
+      await held;
+      order.push('read');
+      return recent(limit, before);
+    };
+    const estimate = client.storageEstimate.bind(client);
+    client.storageEstimate = () => {
+      order.push('estimate');
+      return estimate();
+    };
+    render(<App client={client} mode="popup" />);
+    await screen.findByText('Roman Empire Fun Fact'); // the snapshot's row
+    await new Promise((r) => setTimeout(r, 20));
+    expect(order).toEqual([]);
+    release();
     await waitFor(() => expect(order).toEqual(['read', 'estimate']));
   });
 

@@ -162,6 +162,7 @@ export function App({ client, mode }: { client: UiClient; mode: Mode }) {
       <Footer
         client={client}
         version={list.state.version}
+        listed={listed}
         onClear={() => setConfirmClear(true)}
         message={message}
       />
@@ -320,11 +321,14 @@ const ESTIMATE_WAIT_MS = 1000;
 function Footer({
   client,
   version,
+  listed,
   onClear,
   message,
 }: {
   client: UiClient;
   version: number;
+  /** The list has read the store (not only shown a snapshot). */
+  listed: boolean;
   onClear: () => void;
   message: string | null;
 }) {
@@ -332,14 +336,14 @@ function Footer({
   // Storage changes with the data; the list's version changes with it (re-estimate at most every 2 s).
   const bucket = Math.floor(version / 20);
   // Chromium measures the estimate in the browser process, where it holds up the database's open and
-  // first reads (tens of milliseconds with a large store): asked once the list has its first rows, or
-  // after ESTIMATE_WAIT_MS if it never gets them.
+  // first reads (tens of milliseconds with a large store): asked once the list has read the store (a
+  // snapshot on screen is not enough), or after ESTIMATE_WAIT_MS if it never does.
   const [waited, setWaited] = useState(false);
   useEffect(() => {
     const t = setTimeout(() => setWaited(true), ESTIMATE_WAIT_MS);
     return () => clearTimeout(t);
   }, []);
-  const ready = version > 0 || waited;
+  const ready = listed || waited;
   useEffect(() => {
     if (!ready) return;
     let alive = true;

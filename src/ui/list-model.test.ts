@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { summarizeConversations } from '../analysis/index';
 import { type ListRows, titleBodyIds } from '../store/list-rows';
 import { generateSample } from './dev/sample-data';
@@ -155,6 +155,35 @@ describe('ConversationIndex', () => {
       view = opened(client);
       await view.index.start();
       expect(view.seen.every((s) => s.ids.length === 2)).toBe(true);
+    });
+
+    it('a row titled only in its stream, on screen before the store is read, gets its title once it is', async () => {
+      // One-turn chats: the sidebar list says "New chat"; the title is in the stream only.
+      const sample = generateSample({ conversations: 3, style: 'v1', turns: () => 1, seed: 7 });
+      const client = new MockClient({ calls: sample.calls, chunks: sample.chunks });
+      // Rows without the stream titles (as an earlier version kept them), shown before the store is read.
+      client.stored = await rowsOf(client, Date.now());
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => (release = r));
+      const recent = client.recentCalls.bind(client);
+      client.recentCalls = async (limit, before) => {
+        await held;
+        return recent(limit, before);
+      };
+      // What the list view does after each render: titles for the rows in view.
+      const pending: Promise<void>[] = [];
+      const index: ConversationIndex = new ConversationIndex(client, () => {
+        pending.push(index.ensureTitles(index.state().conversations));
+      });
+      const started = index.start();
+      await vi.waitFor(() => expect(index.state().fromSnapshot).toBe(true));
+      await Promise.all(pending);
+      release();
+      await started;
+      await Promise.all(pending);
+      const titles = index.state().conversations.map((s) => index.titleOf(s));
+      expect(titles).toHaveLength(3);
+      expect(titles.every((t) => t && t !== 'New chat')).toBe(true);
     });
 
     it('stored rows that arrive after the store was read are not shown', async () => {

@@ -305,7 +305,11 @@ export class ConversationIndex {
     let found = false;
     want.forEach((s, i) => {
       const call = this.calls.get(firstTurns[i]!);
-      if (!call) return;
+      // Rows shown before the store is read (a snapshot) have no calls yet: tried again once read.
+      if (!call) {
+        this.titleTried.delete(s.id);
+        return;
+      }
       const decoded = decodeCall(call, chunks.get(call.callId));
       if (isOpen(call)) this.titleTried.delete(s.id);
       else this.replies.set(call.callId, decoded.text.toLowerCase());

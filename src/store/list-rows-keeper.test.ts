@@ -5,14 +5,8 @@ import { ConversationIndex } from '../ui/list-model';
 import { MockClient } from '../ui/mock-client';
 import { flatChunks, realCapture, seedCapture } from '../ui/test-data';
 import { deleteCalls, openCaptureDb, putCalls } from './db';
-import {
-  asListRows,
-  buildListRows,
-  LIST_ROWS,
-  type ListRows,
-  ListRowsKeeper,
-  type RowsArea,
-} from './list-rows';
+import { asListRows, LIST_ROWS, type ListRows, type RowsArea } from './list-rows';
+import { buildListRows, ListRowsKeeper } from './list-rows-keeper';
 import { allCalls, type CaptureDb } from './reader';
 
 let n = 0;
@@ -51,6 +45,25 @@ describe('the list rows the background keeps', () => {
     expect(rows).toEqual(await listFirstScreen(db));
   });
 
+  it('carry the title of a conversation titled only in its stream, as the list shows it', async () => {
+    const db = await fresh();
+    // One-turn chats: the sidebar list says "New chat"; the title is in the stream only.
+    const sample = generateSample({ conversations: 3, style: 'v1', turns: () => 1, seed: 7 });
+    await putCalls(db, sample.calls, sample.chunks);
+    const rows = await buildListRows(db);
+    // What the list shows once it has decoded each row's first turn (src/ui/list-model.ts ensureTitles).
+    const index = new ConversationIndex(
+      new MockClient({ calls: sample.calls, chunks: sample.chunks }),
+      () => {},
+    );
+    await index.start();
+    await index.ensureTitles(index.state().conversations);
+    const shown = index.state().conversations.map((s) => index.titleOf(s));
+    expect(shown.every((t) => t && t !== 'New chat')).toBe(true);
+    expect(rows.map((r) => r.title)).toEqual(shown);
+    expect(rows.every((r) => r.titleSource === 'stream')).toBe(true);
+  });
+
   it('keep only the newest LIST_ROWS conversations of the newest page', async () => {
     const db = await fresh();
     const sample = generateSample({ conversations: LIST_ROWS + 15, seed: 5 });
@@ -74,16 +87,22 @@ describe('the list rows the background keeps', () => {
 });
 
 /** An area in memory, as the background's session storage keeps the rows. */
-function memoryArea(): RowsArea & { value: unknown; writes: number } {
+function memoryArea(): RowsArea & { value: unknown; writes: number; fail: boolean } {
   const area = {
     value: undefined as unknown,
     writes: 0,
+    /** Writes fail (quota, storage error). */
+    fail: false,
     async read() {
       return area.value;
     },
     async write(rows: ListRows) {
+      if (area.fail) throw new Error('QUOTA_BYTES quota exceeded');
       area.writes++;
       area.value = structuredClone(rows);
+    },
+    async remove() {
+      area.value = undefined;
     },
   };
   return area;
@@ -125,32 +144,85 @@ describe('ListRowsKeeper', () => {
     await vi.waitFor(() => expect(asListRows(area.value)?.rows).toEqual([]));
   });
 
-  it('ensure builds only when no rows are stored', async () => {
+  it('builds when the worker starts, whatever is kept (a build may have been pending when it stopped)', async () => {
     const db = await fresh();
     const c = seedCapture();
     await putCalls(db, c.calls, flatChunks(c));
     const area = memoryArea();
-    const keeper = new ListRowsKeeper(async () => db, area, { quietMs: 0 });
+    area.value = { savedAt: 1, rows: [] };
+    const keeper = new ListRowsKeeper(async () => db, area);
     await keeper.ensure();
-    await vi.waitFor(() => expect(area.writes).toBe(1));
-    const build = vi.spyOn(keeper, 'build');
-    await keeper.ensure();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(build).not.toHaveBeenCalled();
     expect(area.writes).toBe(1);
-    // Rows of another shape count as none.
-    area.value = { rows: 'nonsense' };
-    await keeper.ensure();
-    await vi.waitFor(() => expect(area.writes).toBe(2));
+    expect(asListRows(area.value)?.rows).toHaveLength(1);
   });
 
-  it('a failing store leaves the previous rows and never throws', async () => {
+  it('a change the user made removes the kept rows at once and is built at once, even if a batch follows', async () => {
+    const db = await fresh();
+    const c = seedCapture();
+    await putCalls(db, c.calls, flatChunks(c));
+    const area = memoryArea();
+    const keeper = new ListRowsKeeper(async () => db, area, { quietMs: 60_000 });
+    await keeper.build();
+    const build = vi.spyOn(keeper, 'build');
+    keeper.changed(true); // the user cleared everything
+    keeper.changed(); // a capture batch in the same task: must not push the build back by quietMs
+    await vi.waitFor(() => expect(area.value).toBeUndefined());
+    await vi.waitFor(() => expect(build).toHaveBeenCalledTimes(1));
+  });
+
+  it('a change during a build is built after it: the kept rows end with the change', async () => {
+    const db = await fresh();
+    const c = seedCapture();
+    await putCalls(db, c.calls, flatChunks(c));
+    let release: () => void = () => {};
+    const area = memoryArea();
+    const write = area.write;
+    let first = true;
+    area.write = async (rows) => {
+      if (first) {
+        first = false;
+        await new Promise<void>((r) => (release = r)); // the first build is slow to store its rows
+      }
+      await write(rows);
+    };
+    const keeper = new ListRowsKeeper(async () => db, area, { quietMs: 0 });
+    const building = keeper.build();
+    await vi.waitFor(() => expect(first).toBe(false));
+    await deleteCalls(
+      db,
+      c.calls.map((x) => x.callId),
+    );
+    keeper.changed();
+    await new Promise((r) => setTimeout(r, 5));
+    release();
+    await building;
+    await vi.waitFor(() => expect(asListRows(area.value)?.rows).toEqual([]));
+  });
+
+  it('rows it can no longer write are removed, not left behind (a deleted title or prompt must not stay)', async () => {
+    const db = await fresh();
+    const c = seedCapture();
+    await putCalls(db, c.calls, flatChunks(c));
+    const area = memoryArea();
+    const keeper = new ListRowsKeeper(async () => db, area);
+    await keeper.build();
+    expect(asListRows(area.value)?.rows).toHaveLength(1);
+    await deleteCalls(
+      db,
+      c.calls.map((x) => x.callId),
+    );
+    area.fail = true;
+    await keeper.build();
+    expect(area.value).toBeUndefined();
+  });
+
+  it('a store that cannot be read: no rows kept, and no throw', async () => {
     const area = memoryArea();
     area.value = { savedAt: 1, rows: [] };
     const keeper = new ListRowsKeeper(() => Promise.reject(new Error('store broken')), area, { quietMs: 0 });
     await expect(keeper.build()).resolves.toBeUndefined();
     await expect(keeper.ensure()).resolves.toBeUndefined();
-    expect(area.value).toEqual({ savedAt: 1, rows: [] });
+    expect(area.value).toBeUndefined();
     expect(area.writes).toBe(0);
   });
 });
