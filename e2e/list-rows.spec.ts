@@ -27,9 +27,9 @@ test("after a recording the background keeps the list's newest rows, without the
       };
       return (await ext.chrome.storage.session.get('cfr:list-rows'))['cfr:list-rows'];
     }) as Promise<Kept>;
-  // Built once the writes pause (about a second after the last one).
+  // Built once the writes pause (5 s after the last one).
   await expect
-    .poll(async () => (await kept())?.rows.map((r) => r.title), { timeout: 15_000 })
+    .poll(async () => (await kept())?.rows.map((r) => r.title), { timeout: 20_000 })
     .toEqual(['Roman Empire Fun Fact']);
   // Built from the stored (redacted) calls: no secret the page sent is in them.
   const json = JSON.stringify(await kept());
@@ -40,8 +40,8 @@ test("after a recording the background keeps the list's newest rows, without the
 
   // A second recording is added to them once the writes pause…
   await play(realFlow2026(makeCanaries()));
-  await expect.poll(async () => (await kept())?.rows.length, { timeout: 15_000 }).toBe(2);
+  await expect.poll(async () => (await kept())?.rows.length, { timeout: 20_000 }).toBe(2);
   // …and "Clear everything" leaves none of them behind.
   await new ExportPanel(page).clearAll();
-  await expect.poll(async () => (await kept())?.rows ?? [], { timeout: 15_000 }).toEqual([]);
+  await expect.poll(async () => (await kept())?.rows ?? [], { timeout: 20_000 }).toEqual([]);
 });

@@ -56,12 +56,14 @@ export async function buildListRows(
 }
 
 export interface KeeperOptions {
-  /** Build once no change has arrived for this long, ms (a stream's chunks arrive every ~50 ms). */
-  quietMs?: number;
   /**
-   * …but at least this often while changes keep arriving, ms. The rows only serve a popup's first tenth of
-   * a second, and each build reads the newest 1,000 calls on cores the recorded page uses: seldom.
+   * Build once no change has arrived for this long, ms. Longer than the gaps between ChatGPT's telemetry
+   * calls while someone uses it (a few seconds), so that an open ChatGPT tab does not cause a build every
+   * few seconds: each build reads the newest 1,000 calls (tens of ms of CPU in the worker and the browser
+   * process) on the cores the recorded page uses, and the rows only serve a popup's first tenth of a second.
    */
+  quietMs?: number;
+  /** …but at least this often while changes keep arriving, ms. */
   maxWaitMs?: number;
   /** The clock, epoch ms. */
   now?: () => number;
@@ -91,8 +93,8 @@ export class ListRowsKeeper {
     private readonly area: RowsArea,
     opts: KeeperOptions = {},
   ) {
-    this.quietMs = opts.quietMs ?? 1_000;
-    this.maxWaitMs = opts.maxWaitMs ?? 30_000;
+    this.quietMs = opts.quietMs ?? 5_000;
+    this.maxWaitMs = opts.maxWaitMs ?? 60_000;
     this.now = opts.now ?? Date.now;
   }
 
