@@ -16,6 +16,13 @@ const fresh = async () => {
   opened.push(db);
   return db;
 };
+/** A fresh database holding the seed capture (one conversation, titled by gen_title). */
+const seeded = async () => {
+  const db = await fresh();
+  const c = seedCapture();
+  await putCalls(db, c.calls, flatChunks(c));
+  return { db, c };
+};
 afterEach(() => {
   vi.useRealTimers();
   for (const d of opened.splice(0)) d.close();
@@ -75,9 +82,7 @@ describe('the list rows the background keeps', () => {
   });
 
   it('read back only when they have the shape of rows (another version may have left them)', async () => {
-    const db = await fresh();
-    const c = seedCapture();
-    await putCalls(db, c.calls, flatChunks(c));
+    const { db } = await seeded();
     const rows: ListRows = { savedAt: 1234, rows: await buildListRows(db) };
     expect(asListRows(structuredClone(rows))).toEqual(rows);
     expect(asListRows({ savedAt: 1, rows: [{ id: 'x' }] })).toBeNull();
@@ -110,9 +115,7 @@ function memoryArea(): RowsArea & { value: unknown; writes: number; fail: boolea
 
 describe('ListRowsKeeper', () => {
   it('builds once the changes pause, at the latest maxWaitMs after the first; at once when asked', async () => {
-    const db = await fresh();
-    const c = seedCapture();
-    await putCalls(db, c.calls, flatChunks(c));
+    const { db, c } = await seeded();
     // The keeper's timers only: fake-indexeddb schedules its own work with setImmediate.
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     let clock = 10_000;
@@ -145,9 +148,7 @@ describe('ListRowsKeeper', () => {
   });
 
   it('builds when the worker starts, whatever is kept (a build may have been pending when it stopped)', async () => {
-    const db = await fresh();
-    const c = seedCapture();
-    await putCalls(db, c.calls, flatChunks(c));
+    const { db } = await seeded();
     const area = memoryArea();
     area.value = { savedAt: 1, rows: [] };
     const keeper = new ListRowsKeeper(async () => db, area);
@@ -157,9 +158,7 @@ describe('ListRowsKeeper', () => {
   });
 
   it('a change the user made removes the kept rows at once and is built at once, even if a batch follows', async () => {
-    const db = await fresh();
-    const c = seedCapture();
-    await putCalls(db, c.calls, flatChunks(c));
+    const { db } = await seeded();
     const area = memoryArea();
     const keeper = new ListRowsKeeper(async () => db, area, { quietMs: 60_000 });
     await keeper.build();
@@ -171,9 +170,7 @@ describe('ListRowsKeeper', () => {
   });
 
   it('a change during a build is built after it: the kept rows end with the change', async () => {
-    const db = await fresh();
-    const c = seedCapture();
-    await putCalls(db, c.calls, flatChunks(c));
+    const { db, c } = await seeded();
     let release: () => void = () => {};
     const area = memoryArea();
     const write = area.write;
@@ -200,9 +197,7 @@ describe('ListRowsKeeper', () => {
   });
 
   it('rows it can no longer write are removed, not left behind (a deleted title or prompt must not stay)', async () => {
-    const db = await fresh();
-    const c = seedCapture();
-    await putCalls(db, c.calls, flatChunks(c));
+    const { db, c } = await seeded();
     const area = memoryArea();
     const keeper = new ListRowsKeeper(async () => db, area);
     await keeper.build();

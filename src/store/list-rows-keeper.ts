@@ -8,6 +8,7 @@ import type { ConversationSummary } from '../analysis/types';
 import { isOpen } from './call-facts';
 import { FIRST_PAGE, LIST_ROWS, type RowsArea, titleBodyIds } from './list-rows';
 import { type CaptureDb, chunksOfCalls, recentCalls } from './reader';
+import type { StoredCall } from './schema';
 
 /**
  * Stream titles already decoded, by the send's call id: a finished send's title never changes, so each is
@@ -32,20 +33,18 @@ export async function buildListRows(
   const untitled = (s: ConversationSummary) => s.title === null || s.titleSource === 'conversations_list';
   const firstTurn = (s: ConversationSummary) => byId.get(s.turnCallIds[0] ?? '');
   const decode = rows
-    .filter((s) => untitled(s))
+    .filter(untitled)
     .map(firstTurn)
-    .filter((c) => c !== undefined && !streamTitles.has(c.callId));
+    .filter((c): c is StoredCall => c !== undefined && !streamTitles.has(c.callId));
   if (decode.length > 0) {
     const streams = await chunksOfCalls(
       db,
-      decode.map((c) => c!.callId),
+      decode.map((c) => c.callId),
     );
     for (const call of decode) {
-      if (!call) continue;
       const title = decodeCall(call, streams.get(call.callId)).title ?? null;
-      // An open stream may still get its title: decoded again next time.
-      if (!isOpen(call)) streamTitles.set(call.callId, title);
-      else if (title) streamTitles.set(call.callId, title);
+      // An open stream without a title yet may still get one: decoded again next time.
+      if (title || !isOpen(call)) streamTitles.set(call.callId, title);
     }
   }
   return rows.map((s) => {

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredCall } from '../store/schema';
 import { App } from './app';
 import { ConversationIndex } from './list-model';
+import type { MockClient } from './mock-client';
 import { clientWith, REAL_ID, realCapture, SEED_ID, seedCapture } from './test-data';
 
 beforeEach(() => {
@@ -28,6 +29,28 @@ async function openSeed(opts: Parameters<typeof seedCapture>[0] = {}) {
   return client;
 }
 
+/**
+ * Holds `client`'s first-page read until `release()` and logs, in `order`, when the read ends ('read') and
+ * when the storage estimate is asked ('estimate').
+ */
+function holdReadLogEstimate(client: MockClient) {
+  const order: string[] = [];
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  const recent = client.recentCalls.bind(client);
+  client.recentCalls = async (limit, before) => {
+    await held;
+    order.push('read');
+    return recent(limit, before);
+  };
+  const estimate = client.storageEstimate.bind(client);
+  client.storageEstimate = () => {
+    order.push('estimate');
+    return estimate();
+  };
+  return { order, release: () => release() };
+}
+
 describe('conversation list', () => {
   it('lists conversations newest first with title, host, turns, calls and state', async () => {
     const client = clientWith([seedCapture(), realCapture()], { tabCount: 12 });
@@ -49,20 +72,7 @@ describe('conversation list', () => {
 
   it('asks for the storage estimate only once the list has its first rows (it slows the first read)', async () => {
     const client = clientWith([seedCapture()]);
-    const order: string[] = [];
-    let release: () => void = () => {};
-    const held = new Promise<void>((r) => (release = r));
-    const recent = client.recentCalls.bind(client);
-    client.recentCalls = async (limit, before) => {
-      await held;
-      order.push('read');
-      return recent(limit, before);
-    };
-    const estimate = client.storageEstimate.bind(client);
-    client.storageEstimate = () => {
-      order.push('estimate');
-      return estimate();
-    };
+    const { order, release } = holdReadLogEstimate(client);
     render(<App client={client} mode="popup" />);
     await new Promise((r) => setTimeout(r, 20));
     expect(order).toEqual([]);
@@ -75,20 +85,7 @@ describe('conversation list', () => {
     const client = clientWith([seedCapture()]);
     await new ConversationIndex(client, () => {}).start(); // leaves the snapshot
     expect(client.snapshot).not.toBeNull();
-    const order: string[] = [];
-    let release: () => void = () => {};
-    const held = new Promise<void>((r) => (release = r));
-    const recent = client.recentCalls.bind(client);
-    client.recentCalls = async (limit, before) => {
-      await held;
-      order.push('read');
-      return recent(limit, before);
-    };
-    const estimate = client.storageEstimate.bind(client);
-    client.storageEstimate = () => {
-      order.push('estimate');
-      return estimate();
-    };
+    const { order, release } = holdReadLogEstimate(client);
     render(<App client={client} mode="popup" />);
     await screen.findByText('Roman Empire Fun Fact'); // the snapshot's row
     await new Promise((r) => setTimeout(r, 20));

@@ -68,11 +68,9 @@ export class ConversationIndex {
   private replyProgress: { done: number; total: number } | null = null;
   private replyJob: Promise<void> | null = null;
   /**
-   * The rows shown are a snapshot (the last view's, or the background's stored rows), not yet read from
-   * the store by this view.
+   * When the snapshot on screen (the last view's, or the background's kept rows) was saved, epoch ms; null
+   * when the rows on screen were read from the store by this view, or none are shown yet.
    */
-  private fromSnapshot = false;
-  /** When the snapshot on screen was saved (epoch ms); null when no snapshot is on screen. */
   private snapshotSavedAt: number | null = null;
   /** Conversation id → title read from its stream (title_generation), for conversations without another. */
   readonly streamTitles = new Map<string, string>();
@@ -103,7 +101,7 @@ export class ConversationIndex {
       totalCalls: this.total,
       complete: this.complete,
       replies: this.replyProgress,
-      fromSnapshot: this.fromSnapshot,
+      fromSnapshot: this.snapshotSavedAt !== null,
       version: this.version,
     };
   }
@@ -177,10 +175,9 @@ export class ConversationIndex {
   /** Shows snapshot rows, unless this view has read the store already or shows a newer snapshot. */
   private showSnapshot(snapshot: ListRows | null) {
     if (!snapshot || snapshot.rows.length === 0) return;
-    const fresh = this.version > 0 && !this.fromSnapshot;
+    const fresh = this.version > 0 && this.snapshotSavedAt === null;
     if (fresh || (this.snapshotSavedAt !== null && this.snapshotSavedAt >= snapshot.savedAt)) return;
     this.summaries = snapshot.rows;
-    this.fromSnapshot = true;
     this.snapshotSavedAt = snapshot.savedAt;
     this.bump();
   }
@@ -226,7 +223,6 @@ export class ConversationIndex {
   private summarize() {
     const t0 = performance.now();
     this.summaries = summarizeConversations([...this.calls.values()], { bodies: this.bodies });
-    this.fromSnapshot = false;
     this.snapshotSavedAt = null;
     this.lastSummarizeMs = performance.now() - t0;
     this.saveSnapshot();

@@ -4,12 +4,10 @@
  * length take that path (fetch.ts `readsWhole`); the head is recorded when it arrives; a call's rest is
  * kept when recording is switched off before the flush; a page's RegExp.prototype.test cannot stop it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { installHook } from './index';
-import { sleep, type TestPage, TestServer, testPage, until } from './test-page';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hookedPages, sleep, TestServer, until } from './test-page';
 
 let server: TestServer;
-let page: TestPage;
 /** Bytes each path's handler has written so far. */
 const written = new Map<string, number>();
 beforeAll(async () => {
@@ -63,13 +61,8 @@ beforeAll(async () => {
   });
 });
 afterAll(() => server.close());
-afterEach(() => page?.close());
 
-const install = () => {
-  page = testPage();
-  installHook(page.win);
-  return page;
-};
+const install = hookedPages();
 
 describe('whole-body clone read, attacked', () => {
   it('a large JSON body the page does not read stops downloading (bounded read-ahead, as for other bodies)', async () => {

@@ -1,9 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { installHook } from './index';
-import { sleep, type TestPage, TestServer, testPage, until } from './test-page';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hookedPages, sleep, TestServer, until } from './test-page';
 
 let server: TestServer;
-let page: TestPage;
 beforeAll(async () => {
   server = await new TestServer().start();
   server
@@ -87,13 +85,8 @@ beforeAll(async () => {
     });
 });
 afterAll(() => server.close());
-afterEach(() => page?.close());
 
-const install = () => {
-  page = testPage();
-  installHook(page.win);
-  return page;
-};
+const install = hookedPages();
 
 describe('fetch hook', () => {
   it('records fetch(url, init) with a streamed response: head, chunks in order, complete', async () => {
@@ -350,17 +343,16 @@ describe('fetch hook', () => {
   });
 
   it('a body of declared length within the read-ahead is read from a clone: the page gets the native Response', async () => {
-    page = testPage();
-    const { win, ended } = page;
     // What the network gave, before the hook wraps fetch.
     const given: Response[] = [];
-    const native = win.fetch;
-    win.fetch = (async (...args: Parameters<typeof fetch>) => {
-      const r = await native(...args);
-      given.push(r);
-      return r;
-    }) as typeof fetch;
-    installHook(win);
+    const { win, ended } = install(({ win }) => {
+      const native = win.fetch;
+      win.fetch = (async (...args: Parameters<typeof fetch>) => {
+        const r = await native(...args);
+        given.push(r);
+        return r;
+      }) as typeof fetch;
+    });
     const res = await win.fetch(`${server.origin}/sized`);
     // The native Response itself, with its own body: nothing of the hook between the network and the page.
     expect(res).toBe(given[0]);

@@ -11,8 +11,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 import { HANDSHAKE_EVENT, HOOK_HELLO, RELAY_HELLO, type SettingsMessage } from '../channel';
 import type { CallChunk, CallEnd, CallResponse, CallStart, CaptureEvent } from '../events';
+import { installHook } from './index';
 import type { PageWindow } from './types';
 
 // ---- a real HTTP server ---------------------------------------------------------------------------
@@ -410,5 +412,20 @@ export function testPage(): TestPage {
     close() {
       relayPort?.close();
     },
+  };
+}
+
+/**
+ * For a test file: returns `install(before?)`, which makes a test page (`testPage`), runs `before` on it
+ * (e.g. a page script that runs before the hook) and installs the hook; the page is closed after each test.
+ */
+export function hookedPages(): (before?: (page: TestPage) => void) => TestPage {
+  let page: TestPage | undefined;
+  afterEach(() => page?.close());
+  return (before) => {
+    page = testPage();
+    before?.(page);
+    installHook(page.win);
+    return page;
   };
 }

@@ -1,14 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { installHook } from './index';
-import { FakeWebSocket, type TestPage, testPage } from './test-page';
+import { describe, expect, it } from 'vitest';
+import { FakeWebSocket, hookedPages } from './test-page';
 
-let page: TestPage;
-afterEach(() => page?.close());
-const install = () => {
-  page = testPage();
-  installHook(page.win);
-  return page;
-};
+const install = hookedPages();
 
 describe('WebSocket hook', () => {
   it('records open, frames both ways in order (text and binary), and a clean close', async () => {

@@ -1,14 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { installHook } from './index';
-import { FakeXhr, type TestPage, testPage } from './test-page';
+import { describe, expect, it } from 'vitest';
+import { FakeXhr, hookedPages } from './test-page';
 
-let page: TestPage;
-afterEach(() => page?.close());
-const install = () => {
-  page = testPage();
-  installHook(page.win);
-  return page;
-};
+const install = hookedPages();
 const run = (xhr: XMLHttpRequest) =>
   new Promise<void>((resolve) => xhr.addEventListener('loadend', () => resolve(), { once: true }));
 
