@@ -158,15 +158,21 @@ describe('ListRowsKeeper', () => {
   });
 
   it('a change the user made removes the kept rows at once and is built at once, even if a batch follows', async () => {
-    const { db } = await seeded();
+    const { db, c } = await seeded();
     const area = memoryArea();
+    const removed = vi.spyOn(area, 'remove');
     const keeper = new ListRowsKeeper(async () => db, area, { quietMs: 60_000 });
     await keeper.build();
     const build = vi.spyOn(keeper, 'build');
-    keeper.changed(true); // the user cleared everything
+    await deleteCalls(
+      db,
+      c.calls.map((x) => x.callId),
+    );
+    keeper.changed(true); // the user deleted the chat
     keeper.changed(); // a capture batch in the same task: must not push the build back by quietMs
-    await vi.waitFor(() => expect(area.value).toBeUndefined());
+    await vi.waitFor(() => expect(removed).toHaveBeenCalledTimes(1));
     await vi.waitFor(() => expect(build).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(asListRows(area.value)?.rows).toEqual([]));
   });
 
   it('a change during a build is built after it: the kept rows end with the change', async () => {

@@ -5,22 +5,23 @@
 import { decodeCall } from '../analysis/decode';
 import { summarizeConversations } from '../analysis/group';
 import type { ConversationSummary } from '../analysis/types';
-import { isOpen } from './call-facts';
-import { FIRST_PAGE, LIST_ROWS, type RowsArea, titleBodyIds } from './list-rows';
+import { FIRST_PAGE, keptRow, LIST_ROWS, type RowsArea, titleBodyIds } from './list-rows';
 import { type CaptureDb, chunksOfCalls, recentCalls } from './reader';
 import type { StoredCall } from './schema';
 
 /**
- * Stream titles already decoded, by the send's call id: a finished send's title never changes, so each is
- * decoded once per worker (null: its stream has none).
+ * Stream titles already decoded, by the send's call id, with the call's `lastChunkTime` then: a stream is
+ * decoded again only when it has grown since (a send kept open, or imported without an end, would
+ * otherwise be decoded, up to the body cap, at every build).
  */
-export type StreamTitleCache = Map<string, string | null>;
+export type StreamTitleCache = Map<string, { title: string | null; lastChunkTime: number }>;
 
 /**
  * The list's newest rows built from the store as the list builds its first screen: the FIRST_PAGE newest
- * calls, their title bodies, `summarizeConversations`, the newest LIST_ROWS conversations. A row with no
- * title but its stream's (2026's title_generation frame, which is how ChatGPT titles a new chat today) gets
- * it as the list's own snapshot has it: `titleSource: 'stream'`, decoded from its first turn.
+ * calls, their title bodies, `summarizeConversations`, the newest LIST_ROWS conversations, each cut as
+ * kept rows are (`keptRow`). A row with no title but its stream's (2026's title_generation frame, which is
+ * how ChatGPT titles a new chat today) gets it as the list's own snapshot has it: `titleSource: 'stream'`,
+ * decoded from its first turn.
  */
 export async function buildListRows(
   db: CaptureDb,
@@ -35,7 +36,10 @@ export async function buildListRows(
   const decode = rows
     .filter(untitled)
     .map(firstTurn)
-    .filter((c): c is StoredCall => c !== undefined && !streamTitles.has(c.callId));
+    .filter(
+      (c): c is StoredCall =>
+        c !== undefined && streamTitles.get(c.callId)?.lastChunkTime !== (c.lastChunkTime ?? -1),
+    );
   if (decode.length > 0) {
     const streams = await chunksOfCalls(
       db,
@@ -43,14 +47,13 @@ export async function buildListRows(
     );
     for (const call of decode) {
       const title = decodeCall(call, streams.get(call.callId)).title ?? null;
-      // An open stream without a title yet may still get one: decoded again next time.
-      if (title || !isOpen(call)) streamTitles.set(call.callId, title);
+      streamTitles.set(call.callId, { title, lastChunkTime: call.lastChunkTime ?? -1 });
     }
   }
   return rows.map((s) => {
     const call = untitled(s) ? firstTurn(s) : undefined;
-    const title = call ? streamTitles.get(call.callId) : undefined;
-    return title ? { ...s, title, titleSource: 'stream' } : s;
+    const title = call ? streamTitles.get(call.callId)?.title : undefined;
+    return keptRow(title ? { ...s, title, titleSource: 'stream' } : s);
   });
 }
 
@@ -80,6 +83,10 @@ export class ListRowsKeeper {
   private firstChangeAt: number | null = null;
   /** The pending build is one a user's change asked for at once: later changes do not delay it. */
   private immediate = false;
+  /** Counts the user's changes: a build that read the store before one does not write what it read. */
+  private userChanges = 0;
+  /** The write in flight, if any: a user's change removes the rows after it, so they cannot come back. */
+  private writing: Promise<unknown> = Promise.resolve();
   private running: Promise<void> | null = null;
   private again = false;
   private readonly quietMs: number;
@@ -99,7 +106,10 @@ export class ListRowsKeeper {
 
   /** The store changed; `atOnce` for a change the user just made (delete, clear, import). */
   changed(atOnce = false): void {
-    if (atOnce) void this.area.remove().catch(() => {});
+    if (atOnce) {
+      this.userChanges++;
+      void this.writing.then(() => this.area.remove()).catch(() => {});
+    }
     // A build asked for at once is pending: nothing delays it.
     if (this.immediate && this.timer !== null) return;
     if (atOnce) this.immediate = true;
@@ -135,7 +145,14 @@ export class ListRowsKeeper {
       try {
         const db = await this.db();
         const savedAt = this.now();
-        await this.area.write({ savedAt, rows: await buildListRows(db, this.streamTitles) });
+        const seen = this.userChanges;
+        const rows = await buildListRows(db, this.streamTitles);
+        // A delete or clear since the read: its rows were removed and its own build follows.
+        if (seen === this.userChanges) {
+          const write = this.area.write({ savedAt, rows });
+          this.writing = write.catch(() => {});
+          await write;
+        }
       } catch {
         // Derived data: without rows the popup reads the store itself; stale ones must not outlive a change.
         await this.area.remove().catch(() => {});

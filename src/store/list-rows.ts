@@ -64,24 +64,49 @@ export function hasTitleBody(c: StoredCall): boolean {
   return TITLE_KINDS.has(c.kind) || c.kind === 'conversations_list';
 }
 
-/** Whether `v` has a ConversationSummary's shape (rows from storage: another version may have left them). */
+/**
+ * Whether `v` has the ConversationSummary fields the list reads (rows from storage: another version, or a
+ * corrupted value, may have left them).
+ */
 export function isSummaryShaped(v: unknown): v is ConversationSummary {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Partial<ConversationSummary>;
   return (
     typeof s.id === 'string' &&
     typeof s.searchText === 'string' &&
+    (s.title === null || typeof s.title === 'string') &&
     Array.isArray(s.callIds) &&
     Array.isArray(s.turnCallIds) &&
+    Array.isArray(s.flags) &&
     typeof s.counts === 'object' &&
-    s.counts !== null
+    s.counts !== null &&
+    typeof s.counts.byKind === 'object' &&
+    s.counts.byKind !== null
   );
 }
 
-/** `v` as ListRows when it has their shape, else null. */
+/** `v` as ListRows (at most LIST_ROWS of them) when it has their shape, else null. */
 export function asListRows(v: unknown): ListRows | null {
   if (typeof v !== 'object' || v === null) return null;
   const r = v as Partial<ListRows>;
-  if (typeof r.savedAt !== 'number' || !Array.isArray(r.rows) || !r.rows.every(isSummaryShaped)) return null;
-  return { savedAt: r.savedAt, rows: r.rows };
+  if (!Number.isFinite(r.savedAt) || !Array.isArray(r.rows)) return null;
+  const rows = r.rows.slice(0, LIST_ROWS);
+  if (!rows.every(isSummaryShaped)) return null;
+  return { savedAt: r.savedAt as number, rows };
+}
+
+/** Characters of a kept row's first prompt and search text (see `keptRow`). */
+export const KEPT_PROMPT_CHARS = 300;
+export const KEPT_SEARCH_CHARS = 4096;
+
+/**
+ * A row as it is kept for a first screen (the background's rows, the view's snapshot): its first prompt
+ * and search text cut, so that pasted documents (a prompt may be megabytes) do not make the rows large
+ * enough to fill storage.session's 10 MiB or localStorage's 5 MB. The list replaces them with whole rows
+ * once it has read the store.
+ */
+export function keptRow(s: ConversationSummary): ConversationSummary {
+  const firstPrompt = s.firstPrompt?.slice(0, KEPT_PROMPT_CHARS) ?? null;
+  const searchText = s.searchText.slice(0, KEPT_SEARCH_CHARS);
+  return firstPrompt === s.firstPrompt && searchText === s.searchText ? s : { ...s, firstPrompt, searchText };
 }

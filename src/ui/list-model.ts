@@ -16,7 +16,14 @@ import { summarizeConversations } from '../analysis/group';
 import type { ConversationSummary } from '../analysis/types';
 import type { Kind } from '../protocol/classify';
 import { isOpen } from '../store/call-facts';
-import { FIRST_PAGE, hasTitleBody, LIST_ROWS, type ListRows, titleBodyIds } from '../store/list-rows';
+import {
+  FIRST_PAGE,
+  hasTitleBody,
+  keptRow,
+  LIST_ROWS,
+  type ListRows,
+  titleBodyIds,
+} from '../store/list-rows';
 import type { StoredCall, StoredChunk } from '../store/schema';
 import type { StoreChange, UiClient } from './client';
 import { mergeChunks, readCallsById, readChunks } from './data';
@@ -237,7 +244,7 @@ export class ConversationIndex {
       savedAt: Date.now(),
       rows: this.summaries.slice(0, LIST_ROWS).map((s) => {
         const title = this.titleOf(s);
-        return title === s.title ? s : { ...s, title, titleSource: 'stream' };
+        return keptRow(title === s.title ? s : { ...s, title, titleSource: 'stream' });
       }),
     });
   }
