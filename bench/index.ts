@@ -96,7 +96,7 @@ if (run('ui')) {
   for (const path of ['snapshot', 'fresh'] as const) {
     const large = median(u.large[path]);
     const ratio = large / median(u.empty[path]);
-    const what = path === 'snapshot' ? 'from the last snapshot' : 'the rows the background keeps';
+    const what = path === 'snapshot' ? 'from the last snapshot' : 'from the rows the background keeps';
     row(`popup interactive, 100,000 calls, ${path}`, `${large.toFixed(1)} ms`, '<= 150 ms', large <= 150);
     console.log(
       `      (first rows ${what}: ${spread(u.large[path], 1, 'ms')}; empty store ${spread(u.empty[path], 1, 'ms')})`,
