@@ -22,8 +22,8 @@ const BURST_CALLS = 200;
 const SPACED_CALLS = 40;
 /**
  * Pause after each side's measurements, ms: the recorder's writes wait for a pause in the page's calls (up
- * to 120 ms, src/capture/relay-queue.ts), so the hooked side's deferred work must not land in the next
- * side's measurement (nor the bare side's in the hooked one).
+ * to 1 s with no extension view open, as here: src/capture/relay-queue.ts), so the hooked side's deferred
+ * work must not land in the next side's measurement (nor the bare side's in the hooked one).
  */
 const SETTLE_MS = 1500;
 /** Calls in the profiled burst and in each side's CPU measurement. */

@@ -85,7 +85,14 @@ export const responses = {
 export type Responses = { [N in MessageName]: z.infer<(typeof responses)[N]> };
 
 // The port side of the protocol: hand-written guards, so the relay can use them without bundling zod.
-export { CAPTURE_PORT, type CaptureAck, captureBatchId, isCaptureAck, LIVE_PORT } from './capture/channel';
+export {
+  CAPTURE_PORT,
+  type CaptureAck,
+  captureBatchId,
+  isCaptureAck,
+  LIVE_PORT,
+  VIEW_OPEN_KEY,
+} from './capture/channel';
 
 /**
  * Parses and validates the bundles of a capture batch, event by event: what is valid is kept, what is

@@ -8,6 +8,7 @@ import {
   captureBatchId,
   LIVE_PORT,
   type StoredBroadcast,
+  VIEW_OPEN_KEY,
 } from '../../src/messages';
 import { readSettings, SETTINGS_KEY } from '../../src/settings';
 import { interruptOpenCalls, interruptOpenCallsBetween, openCaptureDb } from '../../src/store/db';
@@ -74,8 +75,32 @@ browser.runtime.onConnect.addListener((port: Runtime.Port) => {
   if (port.name !== LIVE_PORT || port.sender?.id !== browser.runtime.id) return;
   if (!(port.sender.url ?? '').startsWith(browser.runtime.getURL(''))) return;
   livePorts.add(port);
-  port.onDisconnect.addListener(() => livePorts.delete(port));
+  port.onDisconnect.addListener(() => {
+    livePorts.delete(port);
+    noteViews();
+  });
+  noteViews();
 });
+
+// Whether a view is open, for the relays' batching (VIEW_OPEN_KEY, src/capture/relay-queue.ts): written
+// when it changes, one write at a time, each with the state at the moment it runs. Written at start too:
+// a worker that stopped with a view open left `true` behind, and that view's port closed with it (a view
+// that reconnects sets it again).
+let viewOpenWritten: boolean | null = null;
+let viewOpenWrites: Promise<void> = Promise.resolve();
+function noteViews() {
+  viewOpenWrites = viewOpenWrites.then(async () => {
+    const open = livePorts.size > 0;
+    if (open === viewOpenWritten) return;
+    viewOpenWritten = open;
+    try {
+      await browser.storage.local.set({ [VIEW_OPEN_KEY]: open });
+    } catch {
+      viewOpenWritten = null;
+    }
+  });
+}
+noteViews();
 const changed = {
   callIds: new Set<string>(),
   tabId: null as number | null,
@@ -107,6 +132,7 @@ function broadcast(tabId: number | null, callIds: string[]) {
         port.postMessage(msg);
       } catch {
         livePorts.delete(port);
+        noteViews();
       }
     }
   }, 50);

@@ -8,8 +8,9 @@ import {
   isCaptureAck,
   RELAY_HELLO,
   type SettingsMessage,
+  VIEW_OPEN_KEY,
 } from '../../src/capture/channel';
-import { RelayQueue } from '../../src/capture/relay-queue';
+import { NO_VIEW_MAX_DELAY_MS, RelayQueue, VIEW_OPEN_MAX_DELAY_MS } from '../../src/capture/relay-queue';
 // Type only: the relay must not bundle zod (see src/capture/channel.ts).
 import type { Request } from '../../src/messages';
 import { readSettings, SETTINGS_KEY } from '../../src/settings';
@@ -46,6 +47,8 @@ function backgroundPort(): Runtime.Port {
 let droppedReported = 0;
 
 const queue = new RelayQueue({
+  // Until storage says a view is open (`pace`): most page loads happen with none open.
+  maxDelayMs: NO_VIEW_MAX_DELAY_MS,
   deliverNow,
   deliver: (batchId, events) =>
     new Promise<boolean | 'unsendable'>((resolve) => {
@@ -127,13 +130,27 @@ function connect(port: MessagePort) {
     };
     port.postMessage(JSON.stringify(msg));
   };
-  browser.storage.local.get(SETTINGS_KEY).then(
-    (r) => push(r[SETTINGS_KEY]),
+  browser.storage.local.get([SETTINGS_KEY, VIEW_OPEN_KEY]).then(
+    (r) => {
+      push(r[SETTINGS_KEY]);
+      pace(r[VIEW_OPEN_KEY]);
+    },
     () => push(undefined),
   );
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && changes[SETTINGS_KEY]) push(changes[SETTINGS_KEY].newValue);
+    if (area !== 'local') return;
+    if (changes[SETTINGS_KEY]) push(changes[SETTINGS_KEY].newValue);
+    if (changes[VIEW_OPEN_KEY]) pace(changes[VIEW_OPEN_KEY].newValue);
   });
+}
+
+/**
+ * How long bundles may wait for a pause in the page's calls: briefly while an extension view is open (it
+ * shows them live; what waits longer than that bound goes at the queue's next check), else long enough
+ * for a burst of calls to end before the background's writes compete with the page for the cores.
+ */
+function pace(viewOpen: unknown) {
+  queue.setMaxDelay(viewOpen === true ? VIEW_OPEN_MAX_DELAY_MS : NO_VIEW_MAX_DELAY_MS);
 }
 
 // The page is going away: send what is queued now rather than after the batching delay.

@@ -85,3 +85,11 @@ function isByteCount(n: unknown): n is number {
  * The background posts only to open ports, so nothing is sent while no view is open.
  */
 export const LIVE_PORT = 'live';
+
+/**
+ * `storage.local` key: true while at least one extension view holds a LIVE_PORT open (written by the
+ * background). The relays read it to choose how long the hook's bundles may wait before they are sent
+ * (`VIEW_OPEN_MAX_DELAY_MS` / `NO_VIEW_MAX_DELAY_MS`, src/capture/relay-queue.ts). Anything else than
+ * `true` means no view is open.
+ */
+export const VIEW_OPEN_KEY = 'viewOpen';

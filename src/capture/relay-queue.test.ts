@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RelayQueue } from './relay-queue';
+import { NO_VIEW_MAX_DELAY_MS, RelayQueue, VIEW_OPEN_MAX_DELAY_MS } from './relay-queue';
 
 /** A manual clock: timers run only when the test says so. */
 function manualTimers() {
@@ -139,6 +139,53 @@ describe('RelayQueue bounds', () => {
     expect(delivered).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(q.dropped).toBe(1);
     expect(q.pending).toBe(0);
+  });
+
+  it('setMaxDelay: a longer bound lets a burst run on; a shorter one sends what waits at the next check', async () => {
+    const clock = manualTimers();
+    const delivered: string[][] = [];
+    const q = new RelayQueue({
+      setTimer: clock.setTimer,
+      flushDelayMs: 40,
+      maxDelayMs: NO_VIEW_MAX_DELAY_MS,
+      deliver: async (_id, events) => {
+        delivered.push([...events]);
+        return true;
+      },
+    });
+    const fire = async () => {
+      const t = clock.timers.shift()!;
+      t.fn();
+      await new Promise((r) => setTimeout(r, 0));
+      return t.ms;
+    };
+    // No view open: a bundle in every 40 ms window, 400 ms long, and nothing is sent yet (the old fixed
+    // bound, VIEW_OPEN_MAX_DELAY_MS, would have sent after 120 ms).
+    q.push('a');
+    let waited = 0;
+    for (let i = 0; i < 10; i++) {
+      q.push(`b${i}`);
+      waited += await fire();
+      expect(delivered).toEqual([]);
+    }
+    expect(waited).toBe(400);
+    // A view opens: what has waited past the shorter bound goes at the next check, though the burst goes on.
+    q.setMaxDelay(VIEW_OPEN_MAX_DELAY_MS);
+    q.push('c');
+    expect(await fire()).toBe(40);
+    expect(delivered).toEqual([['a', ...Array.from({ length: 10 }, (_, i) => `b${i}`), 'c']]);
+    // With the view open, a burst is sent at most VIEW_OPEN_MAX_DELAY_MS after its first bundle.
+    q.push('d');
+    waited = 0;
+    for (let i = 0; i < 2; i++) {
+      q.push(`e${i}`);
+      waited += await fire();
+    }
+    expect(delivered).toHaveLength(1);
+    q.push('f');
+    waited += await fire();
+    expect(waited).toBe(VIEW_OPEN_MAX_DELAY_MS);
+    expect(delivered[1]).toEqual(['d', 'e0', 'e1', 'f']);
   });
 
   it('waits for a pause in the bundles, but never longer than maxDelayMs', async () => {

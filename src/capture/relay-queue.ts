@@ -12,11 +12,22 @@
  * Batching waits for a pause: bundles are sent once none has arrived for `flushDelayMs`, or once the
  * oldest has waited `maxDelayMs`. While the page makes calls back to back (a bundle every ~10 ms), the
  * background's writes, which compete with the page for the same cores, then come at most once per
- * `maxDelayMs`, in one transaction, instead of one every few milliseconds. The bound (120 ms) keeps an
- * open live view within its budget: a text update on screen within 250 ms of its chunk, while a reply
- * streams tokens every few ms.
+ * `maxDelayMs`, in one transaction, instead of one every few milliseconds. The bound depends on whether an
+ * extension view is open (`setMaxDelay`): `VIEW_OPEN_MAX_DELAY_MS` keeps an open live view within its
+ * budget (a text update on screen within 250 ms of its chunk, while a reply streams tokens every few ms);
+ * with no view open nothing waits on the writes, and `NO_VIEW_MAX_DELAY_MS` lets a burst of calls (a page
+ * load) finish before the background writes it.
  */
 import { RELAY_MAX_BATCH_CHARS, RELAY_MAX_ITEM_CHARS, RELAY_MAX_QUEUE_CHARS } from './limits';
+
+/** The longest a bundle waits for a pause while an extension view (popup, full tab) is open, ms. */
+export const VIEW_OPEN_MAX_DELAY_MS = 120;
+/**
+ * The longest a bundle waits for a pause while no view is open, ms. It is also how much of a page's recent
+ * calls a crash of its renderer can take with it before they are sent (closing or leaving the page sends
+ * everything at once: `flushNow`).
+ */
+export const NO_VIEW_MAX_DELAY_MS = 1000;
 
 export interface RelayQueueOptions {
   /**
@@ -66,7 +77,7 @@ export class RelayQueue {
   constructor(options: RelayQueueOptions) {
     this.o = {
       flushDelayMs: 40,
-      maxDelayMs: 120,
+      maxDelayMs: VIEW_OPEN_MAX_DELAY_MS,
       maxBatch: 500,
       maxBatchChars: RELAY_MAX_BATCH_CHARS,
       maxItemChars: RELAY_MAX_ITEM_CHARS,
@@ -78,6 +89,14 @@ export class RelayQueue {
       ...options,
     };
     this.retryMs = this.o.retryMinMs;
+  }
+
+  /**
+   * Sets the longest a bundle waits for a pause, ms (an extension view opened or closed). A shorter bound
+   * applies at the queue's next check (within `flushDelayMs`) to what is already waiting.
+   */
+  setMaxDelay(ms: number) {
+    this.o.maxDelayMs = ms;
   }
 
   get pending(): number {
@@ -119,7 +138,7 @@ export class RelayQueue {
       this.timer = null;
       // Still busy (a bundle came in meanwhile) and not yet waited long enough: wait for the pause.
       if (this.pushedSinceArmed && !this.full() && this.waited < this.o.maxDelayMs) {
-        this.arm(Math.min(this.o.flushDelayMs, this.o.maxDelayMs - this.waited));
+        this.arm(Math.max(0, Math.min(this.o.flushDelayMs, this.o.maxDelayMs - this.waited)));
         return;
       }
       void this.flush();
