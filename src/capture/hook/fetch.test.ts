@@ -120,6 +120,20 @@ describe('fetch hook', () => {
     expect(call!.end).toMatchObject({ outcome: 'complete', truncated: false, bodyBytes: 44 });
   });
 
+  it("the page's URL is the document's at the call (after an in-page navigation too), whatever the page defines", async () => {
+    const { win, ended } = install();
+    // A single-page app's navigation (history.pushState) changes the document's URL.
+    (win.location as { href: string }).href = `${server.origin}/c/other?x=1`;
+    // A page script's own `URL` on its document is not what the browser's getter reads.
+    Object.defineProperty(win.document, 'URL', { value: 'https://evil.test/' });
+    // (The stand-in's native fetch, Node's, cannot take a relative URL: the call fails, and is recorded.)
+    await win.fetch('/sized').catch(() => {});
+    const [call] = await ended(1);
+    expect(call!.start.pageUrl).toBe(`${server.origin}/c/other?x=1`);
+    // Relative URLs resolve against it.
+    expect(call!.start.url).toBe(`${server.origin}/sized`);
+  });
+
   it('records fetch(Request): method, headers and body from the Request, relative URLs resolved', async () => {
     const { win, ended } = install();
     const req = new Request(`${server.origin}/echo`, {

@@ -42,7 +42,7 @@ export class Recorder {
     if (!this.settings.recording) return false;
     if (this.settings.scope === 'all') return true;
     try {
-      return isChatGptHost(new this.js.URL(url(), this.win.location.href).hostname);
+      return isChatGptHost(new this.js.URL(url(), this.js.pageUrl()).hostname);
     } catch {
       return true;
     }
@@ -90,7 +90,7 @@ export class Recorder {
     startTime: number,
     keepalive?: boolean,
   ): Promise<void> | undefined {
-    const pageUrl = this.win.location.href;
+    const pageUrl = this.js.pageUrl();
     const queue = (raw: unknown) =>
       this.post(() => {
         let href = url;

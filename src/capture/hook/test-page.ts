@@ -310,10 +310,19 @@ export function testPage(): TestPage {
     }
   }
   const navigator = new Navigator();
+  // The page's URL, as `location.href` and `document.URL` give it (a test may navigate: set `href`).
+  const location = { href: 'https://chatgpt.com/c/test' };
+  class Document {
+    visibilityState = 'visible';
+    get URL() {
+      return location.href;
+    }
+  }
   Object.assign(win, {
     window: win,
-    location: { href: 'https://chatgpt.com/c/test' },
-    document: { visibilityState: 'visible' },
+    location,
+    document: new Document(),
+    Document,
     navigator,
     performance,
     crypto,
