@@ -14,7 +14,9 @@ test('an open popup follows a reply while it streams, each text update on screen
   stored,
 }, testInfo) => {
   const popup = await PopupPage.open(context, extensionId);
-  const flow = realFlow2026(makeCanaries(), { chunkBytes: 120, delayMs: 80 });
+  // Chunks 25 ms apart: never the relay's 40 ms pause, so what bounds each send is its bound while a view
+  // is open (VIEW_OPEN_MAX_DELAY_MS); at the 1 s bound with no view open, this budget fails.
+  const flow = realFlow2026(makeCanaries(), { chunkBytes: 120, delayMs: 25 });
   let ended = false;
   const playing = play(flow).then((r) => {
     ended = true;

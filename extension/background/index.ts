@@ -83,13 +83,18 @@ browser.runtime.onConnect.addListener((port: Runtime.Port) => {
 });
 
 // Whether a view is open, for the relays' batching (VIEW_OPEN_KEY, src/capture/relay-queue.ts): written
-// when it changes, one write at a time, each with the state at the moment it runs. Written at start too:
+// when it changes, one write at a time, each with the state at the moment it runs. Checked at start too:
 // a worker that stopped with a view open left `true` behind, and that view's port closed with it (a view
-// that reconnects sets it again).
+// that reconnects sets it again, 250 ms after its port closed: the check waits a second for that, so a
+// restart with a view open does not flip the relays to the long bound and back). The stored value is
+// read first, so a start changes nothing when it matches.
 let viewOpenWritten: boolean | null = null;
 let viewOpenWrites: Promise<void> = Promise.resolve();
 function noteViews() {
   viewOpenWrites = viewOpenWrites.then(async () => {
+    try {
+      viewOpenWritten ??= (await browser.storage.local.get(VIEW_OPEN_KEY))[VIEW_OPEN_KEY] === true;
+    } catch {}
     const open = livePorts.size > 0;
     if (open === viewOpenWritten) return;
     viewOpenWritten = open;
@@ -100,7 +105,7 @@ function noteViews() {
     }
   });
 }
-noteViews();
+setTimeout(noteViews, 1000);
 const changed = {
   callIds: new Set<string>(),
   tabId: null as number | null,

@@ -18,6 +18,8 @@ import { browser } from '../browser';
 import { installTestQuery } from './test-query';
 
 let hookPort: MessagePort | null = null;
+/** Whether an extension view is open (VIEW_OPEN_KEY, written by the background): see `pace`. */
+let viewOpen = false;
 
 // One long-lived port to the background: far cheaper per batch than a sendMessage each time. When the
 // worker stops (idle, killed, updated) the port disconnects; unacknowledged batches are then re-sent on a
@@ -130,31 +132,44 @@ function connect(port: MessagePort) {
     };
     port.postMessage(JSON.stringify(msg));
   };
+  // A change reported before the first read answers is newer than that answer: the read keeps away.
+  let viewChanged = false;
   browser.storage.local.get([SETTINGS_KEY, VIEW_OPEN_KEY]).then(
     (r) => {
       push(r[SETTINGS_KEY]);
-      pace(r[VIEW_OPEN_KEY]);
+      if (!viewChanged) viewOpen = r[VIEW_OPEN_KEY] === true;
+      pace();
     },
     () => push(undefined),
   );
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
     if (changes[SETTINGS_KEY]) push(changes[SETTINGS_KEY].newValue);
-    if (changes[VIEW_OPEN_KEY]) pace(changes[VIEW_OPEN_KEY].newValue);
+    if (changes[VIEW_OPEN_KEY]) {
+      viewChanged = true;
+      viewOpen = changes[VIEW_OPEN_KEY].newValue === true;
+      pace();
+    }
   });
 }
 
 /**
  * How long bundles may wait for a pause in the page's calls: briefly while an extension view is open (it
- * shows them live; what waits longer than that bound goes at the queue's next check), else long enough
- * for a burst of calls to end before the background's writes compete with the page for the cores.
+ * shows them live; what waits longer than that bound goes at the queue's next check) or while this page
+ * is hidden (nothing on screen to keep smooth, and its timers may be throttled and the tab discarded),
+ * else long enough for a burst of calls to end before the background's writes compete with the page for
+ * the cores.
  */
-function pace(viewOpen: unknown) {
-  queue.setMaxDelay(viewOpen === true ? VIEW_OPEN_MAX_DELAY_MS : NO_VIEW_MAX_DELAY_MS);
+function pace() {
+  const short = viewOpen || document.visibilityState === 'hidden';
+  queue.setMaxDelay(short ? VIEW_OPEN_MAX_DELAY_MS : NO_VIEW_MAX_DELAY_MS);
 }
+document.addEventListener('visibilitychange', (e) => e.isTrusted && pace(), true);
 
 // The page is going away: send what is queued now rather than after the batching delay.
 // Only the browser's own event: a page dispatching `pagehide` must not make the relay re-send its queue.
 window.addEventListener('pagehide', (e) => e.isTrusted && queue.flushNow(), true);
+// Frozen (a background tab the browser may discard next): no timer runs until it resumes.
+document.addEventListener('freeze', (e) => e.isTrusted && queue.flushNow(), true);
 
 if (__TEST_BUILD__) installTestQuery();

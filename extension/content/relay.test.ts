@@ -56,6 +56,9 @@ const ack = (batchId: string) => ackListener!({ batchId, ok: true });
 
 const win = new EventTarget();
 (globalThis as unknown as { window: EventTarget }).window = win;
+(globalThis as unknown as { document: EventTarget }).document = Object.assign(new EventTarget(), {
+  visibilityState: 'visible',
+});
 const channel = new MessageChannel();
 afterAll(() => {
   channel.port1.close();

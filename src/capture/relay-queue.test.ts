@@ -2,18 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { NO_VIEW_MAX_DELAY_MS, RelayQueue, VIEW_OPEN_MAX_DELAY_MS } from './relay-queue';
 
 /** A manual clock: timers run only when the test says so. */
+/** Timers run by hand, on a virtual clock that moves on by each timer's delay (plus `late`) as it fires. */
 function manualTimers() {
   const timers: { fn: () => void; ms: number }[] = [];
-  return {
+  const clock = {
+    t: 0,
+    /** How late each timer fires, ms (a hidden tab's or a busy page's timers). */
+    late: 0,
     setTimer: (fn: () => void, ms: number) => timers.push({ fn, ms }),
+    now: () => clock.t,
+    /** Fires the next timer; returns the time that passed. */
+    async fire() {
+      const next = timers.shift()!;
+      clock.t += next.ms + clock.late;
+      next.fn();
+      await new Promise((r) => setTimeout(r, 0));
+      return next.ms + clock.late;
+    },
     async runAll() {
-      while (timers.length) {
-        timers.shift()!.fn();
-        await new Promise((r) => setTimeout(r, 0));
-      }
+      while (timers.length) await clock.fire();
     },
     timers,
   };
+  return clock;
 }
 
 describe('RelayQueue', () => {
@@ -23,6 +34,7 @@ describe('RelayQueue', () => {
     let failures = 2;
     const q = new RelayQueue({
       setTimer: clock.setTimer,
+      now: clock.now,
       deliver: async (_id, events) => {
         if (failures-- > 0) throw new Error('worker asleep');
         delivered.push([...events]);
@@ -39,6 +51,7 @@ describe('RelayQueue', () => {
     const clock = manualTimers();
     const q = new RelayQueue({
       setTimer: clock.setTimer,
+      now: clock.now,
       deliver: async () => false,
       retryMinMs: 100,
       retryMaxMs: 400,
@@ -61,6 +74,7 @@ describe('RelayQueue', () => {
     const seen: string[] = [];
     const q = new RelayQueue({
       setTimer: clock.setTimer,
+      now: clock.now,
       maxBatch: 3,
       deliver: async (_id, e) => {
         sizes.push(e.length);
@@ -81,6 +95,7 @@ describe('RelayQueue.close', () => {
     let calls = 0;
     const q = new RelayQueue({
       setTimer: clock.setTimer,
+      now: clock.now,
       deliver: async () => {
         calls++;
         q.close();
@@ -102,6 +117,7 @@ describe('RelayQueue bounds', () => {
     const batches: string[][] = [];
     const q = new RelayQueue({
       setTimer: clock.setTimer,
+      now: clock.now,
       maxBatchChars: 10,
       maxItemChars: 20,
       maxQueueChars: 30,
@@ -128,6 +144,7 @@ describe('RelayQueue bounds', () => {
     const delivered: string[] = [];
     const q = new RelayQueue({
       setTimer: clock.setTimer,
+      now: clock.now,
       deliver: async (_id, bundles) => {
         if (bundles.some((b) => b === 'huge') || bundles.length > 2) return 'unsendable';
         delivered.push(...bundles);
@@ -146,6 +163,7 @@ describe('RelayQueue bounds', () => {
     const delivered: string[][] = [];
     const q = new RelayQueue({
       setTimer: clock.setTimer,
+      now: clock.now,
       flushDelayMs: 40,
       maxDelayMs: NO_VIEW_MAX_DELAY_MS,
       deliver: async (_id, events) => {
@@ -153,12 +171,7 @@ describe('RelayQueue bounds', () => {
         return true;
       },
     });
-    const fire = async () => {
-      const t = clock.timers.shift()!;
-      t.fn();
-      await new Promise((r) => setTimeout(r, 0));
-      return t.ms;
-    };
+    const fire = clock.fire;
     // No view open: a bundle in every 40 ms window, 400 ms long, and nothing is sent yet (the old fixed
     // bound, VIEW_OPEN_MAX_DELAY_MS, would have sent after 120 ms).
     q.push('a');
@@ -188,11 +201,34 @@ describe('RelayQueue bounds', () => {
     expect(delivered[1]).toEqual(['d', 'e0', 'e1', 'f']);
   });
 
+  it('the bound is time that passed: timers that fire late (a hidden tab, a busy page) do not stretch it', async () => {
+    const clock = manualTimers();
+    const delivered: string[][] = [];
+    const q = new RelayQueue({
+      setTimer: clock.setTimer,
+      now: clock.now,
+      flushDelayMs: 40,
+      maxDelayMs: NO_VIEW_MAX_DELAY_MS,
+      deliver: async (_id, events) => {
+        delivered.push([...events]);
+        return true;
+      },
+    });
+    // Each check fires 960 ms late (a background tab's timers run about once a second).
+    clock.late = 960;
+    q.push('a');
+    q.push('b');
+    expect(await clock.fire()).toBe(1000);
+    // Bundles kept coming, but 1 s has passed: sent at this first check, not after 25 of them.
+    expect(delivered).toEqual([['a', 'b']]);
+  });
+
   it('waits for a pause in the bundles, but never longer than maxDelayMs', async () => {
     const clock = manualTimers();
     const delivered: string[][] = [];
     const q = new RelayQueue({
       setTimer: clock.setTimer,
+      now: clock.now,
       flushDelayMs: 40,
       maxDelayMs: 200,
       deliver: async (_id, events) => {
@@ -200,10 +236,7 @@ describe('RelayQueue bounds', () => {
         return true;
       },
     });
-    const fire = async () => {
-      clock.timers.shift()!.fn();
-      await new Promise((r) => setTimeout(r, 0));
-    };
+    const fire = clock.fire;
     // A bundle arrives within each 40 ms window: nothing is sent until 200 ms have been waited.
     q.push('a');
     for (let i = 0; i < 4; i++) {
@@ -227,6 +260,7 @@ describe('RelayQueue bounds', () => {
     const acks: ((ok: boolean) => void)[] = [];
     const q = new RelayQueue({
       setTimer: clock.setTimer,
+      now: clock.now,
       deliver: (_id, events) => {
         sent.push([...events]);
         return new Promise<boolean>((r) => acks.push(r));

@@ -20,7 +20,10 @@
  */
 import { RELAY_MAX_BATCH_CHARS, RELAY_MAX_ITEM_CHARS, RELAY_MAX_QUEUE_CHARS } from './limits';
 
-/** The longest a bundle waits for a pause while an extension view (popup, full tab) is open, ms. */
+/**
+ * The longest a bundle waits for a pause while an extension page that shows the store (popup, full tab,
+ * options) is open, or while the recorded page is hidden, ms.
+ */
 export const VIEW_OPEN_MAX_DELAY_MS = 120;
 /**
  * The longest a bundle waits for a pause while no view is open, ms. It is also how much of a page's recent
@@ -43,7 +46,7 @@ export interface RelayQueueOptions {
   deliverNow?: (batchId: string, bundles: string[]) => void;
   /** The pause (ms without a new bundle) after which queued bundles are sent. */
   flushDelayMs?: number;
-  /** The longest a bundle waits for a pause before it is sent anyway, ms. */
+  /** The longest a bundle waits for a pause before it is sent anyway, ms (time that passed, see `now`). */
   maxDelayMs?: number;
   maxBatch?: number;
   maxBatchChars?: number;
@@ -52,6 +55,12 @@ export interface RelayQueueOptions {
   retryMinMs?: number;
   retryMaxMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
+  /**
+   * A monotonic clock, ms (default `performance.now()`). The wait is measured on it, not as the sum of the
+   * delays asked for: a hidden tab's or a busy page's timers fire late, and a bound counted in timer checks
+   * would stretch with every late one.
+   */
+  now?: () => number;
 }
 
 export class RelayQueue {
@@ -61,8 +70,8 @@ export class RelayQueue {
   private timer: unknown = null;
   /** A bundle arrived after the pending timer was armed: the pause has not come yet. */
   private pushedSinceArmed = false;
-  /** How long the queued bundles have waited for a pause so far, ms (sum of the delays armed). */
-  private waited = 0;
+  /** When the queued bundles began to wait for a pause (`now`), or null when none waits. */
+  private waitingSince: number | null = null;
   private retryMs: number;
   private batchNo = 0;
   /** After an unsendable batch: how many bundles the next batch may hold at most (halved each time). */
@@ -85,6 +94,7 @@ export class RelayQueue {
       retryMinMs: 100,
       retryMaxMs: 2000,
       setTimer: (fn, ms) => setTimeout(fn, ms),
+      now: () => performance.now(),
       deliverNow: (batchId, bundles) => void options.deliver(batchId, bundles).catch(() => {}),
       ...options,
     };
@@ -133,12 +143,13 @@ export class RelayQueue {
 
   private arm(ms: number) {
     this.pushedSinceArmed = false;
-    this.waited += ms;
+    this.waitingSince ??= this.o.now();
     this.timer = this.o.setTimer(() => {
       this.timer = null;
       // Still busy (a bundle came in meanwhile) and not yet waited long enough: wait for the pause.
-      if (this.pushedSinceArmed && !this.full() && this.waited < this.o.maxDelayMs) {
-        this.arm(Math.max(0, Math.min(this.o.flushDelayMs, this.o.maxDelayMs - this.waited)));
+      const waited = this.o.now() - (this.waitingSince ?? 0);
+      if (this.pushedSinceArmed && !this.full() && waited < this.o.maxDelayMs) {
+        this.arm(Math.min(this.o.flushDelayMs, this.o.maxDelayMs - waited));
         return;
       }
       void this.flush();
@@ -187,7 +198,7 @@ export class RelayQueue {
   async flush(): Promise<void> {
     if (this.inFlight || this.queue.length === 0) return;
     this.inFlight = true;
-    this.waited = 0;
+    this.waitingSince = null;
     const batch = this.batchAt(0, Math.min(this.o.maxBatch, this.splitTo));
     this.inFlightCount = batch.length;
     const batchId = this.newBatchId();
