@@ -27,6 +27,23 @@ function manualTimers() {
   return clock;
 }
 
+/** A queue that waits for a 40 ms pause, `maxDelayMs` at most, on manual timers; batches it delivers. */
+function pacedQueue(maxDelayMs: number) {
+  const clock = manualTimers();
+  const delivered: string[][] = [];
+  const q = new RelayQueue({
+    setTimer: clock.setTimer,
+    now: clock.now,
+    flushDelayMs: 40,
+    maxDelayMs,
+    deliver: async (_id, events) => {
+      delivered.push([...events]);
+      return true;
+    },
+  });
+  return { clock, delivered, q };
+}
+
 describe('RelayQueue', () => {
   it('keeps events until a batch is acknowledged, retrying with backoff, losing nothing', async () => {
     const clock = manualTimers();
@@ -159,18 +176,7 @@ describe('RelayQueue bounds', () => {
   });
 
   it('setMaxDelay: a longer bound lets a burst run on; a shorter one sends what waits at the next check', async () => {
-    const clock = manualTimers();
-    const delivered: string[][] = [];
-    const q = new RelayQueue({
-      setTimer: clock.setTimer,
-      now: clock.now,
-      flushDelayMs: 40,
-      maxDelayMs: NO_VIEW_MAX_DELAY_MS,
-      deliver: async (_id, events) => {
-        delivered.push([...events]);
-        return true;
-      },
-    });
+    const { clock, delivered, q } = pacedQueue(NO_VIEW_MAX_DELAY_MS);
     const fire = clock.fire;
     // No view open: a bundle in every 40 ms window, 400 ms long, and nothing is sent yet (the old fixed
     // bound, VIEW_OPEN_MAX_DELAY_MS, would have sent after 120 ms).
@@ -202,18 +208,7 @@ describe('RelayQueue bounds', () => {
   });
 
   it('the bound is time that passed: timers that fire late (a hidden tab, a busy page) do not stretch it', async () => {
-    const clock = manualTimers();
-    const delivered: string[][] = [];
-    const q = new RelayQueue({
-      setTimer: clock.setTimer,
-      now: clock.now,
-      flushDelayMs: 40,
-      maxDelayMs: NO_VIEW_MAX_DELAY_MS,
-      deliver: async (_id, events) => {
-        delivered.push([...events]);
-        return true;
-      },
-    });
+    const { clock, delivered, q } = pacedQueue(NO_VIEW_MAX_DELAY_MS);
     // Each check fires 960 ms late (a background tab's timers run about once a second).
     clock.late = 960;
     q.push('a');
@@ -224,18 +219,7 @@ describe('RelayQueue bounds', () => {
   });
 
   it('waits for a pause in the bundles, but never longer than maxDelayMs', async () => {
-    const clock = manualTimers();
-    const delivered: string[][] = [];
-    const q = new RelayQueue({
-      setTimer: clock.setTimer,
-      now: clock.now,
-      flushDelayMs: 40,
-      maxDelayMs: 200,
-      deliver: async (_id, events) => {
-        delivered.push([...events]);
-        return true;
-      },
-    });
+    const { clock, delivered, q } = pacedQueue(200);
     const fire = clock.fire;
     // A bundle arrives within each 40 ms window: nothing is sent until 200 ms have been waited.
     q.push('a');
