@@ -164,7 +164,8 @@ function pace() {
   const short = viewOpen || document.visibilityState === 'hidden';
   queue.setMaxDelay(short ? VIEW_OPEN_MAX_DELAY_MS : NO_VIEW_MAX_DELAY_MS);
 }
-document.addEventListener('visibilitychange', (e) => e.isTrusted && pace(), true);
+// Any visibilitychange, even one the page dispatches: pace() reads the real state (the isolated world's).
+document.addEventListener('visibilitychange', pace, true);
 
 // The page is going away: send what is queued now rather than after the batching delay.
 // Only the browser's own event: a page dispatching `pagehide` must not make the relay re-send its queue.
