@@ -12,11 +12,11 @@
  * Batching waits for a pause: bundles are sent once none has arrived for `flushDelayMs`, or once the
  * oldest has waited `maxDelayMs`. While the page makes calls back to back (a bundle every ~10 ms), the
  * background's writes, which compete with the page for the same cores, then come at most once per
- * `maxDelayMs`, in one transaction, instead of one every few milliseconds. The bound depends on whether an
- * extension view is open (`setMaxDelay`): `VIEW_OPEN_MAX_DELAY_MS` keeps an open live view within its
- * budget (a text update on screen within 250 ms of its chunk, while a reply streams tokens every few ms);
- * with no view open nothing waits on the writes, and `NO_VIEW_MAX_DELAY_MS` lets a burst of calls (a page
- * load) finish before the background writes it.
+ * `maxDelayMs`, in one transaction, instead of one every few milliseconds. The bound is set by the relay
+ * (`setMaxDelay`): `VIEW_OPEN_MAX_DELAY_MS` while an extension view is open, which keeps a live view within
+ * its budget (a text update on screen within 250 ms of its chunk, while a reply streams tokens every few
+ * ms), or while the page is hidden; otherwise nothing waits on the writes, and `NO_VIEW_MAX_DELAY_MS` lets
+ * a burst of calls (a page load) finish before the background writes it.
  */
 import { RELAY_MAX_BATCH_CHARS, RELAY_MAX_ITEM_CHARS, RELAY_MAX_QUEUE_CHARS } from './limits';
 

@@ -107,10 +107,6 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
   const crypto = win.crypto;
   const uuid = crypto.randomUUID;
   const setTimeout = win.setTimeout;
-  const doc = win.document;
-  const urlGetter = win.Document
-    ? Object.getOwnPropertyDescriptor(win.Document.prototype, 'URL')?.get
-    : undefined;
   const btoa = win.btoa;
   const fromCharCode = win.String.fromCharCode;
   const promiseProto = win.Object.getPrototypeOf((async () => {})()) as object;
@@ -123,6 +119,8 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
   const reader = new win.ReadableStream().getReader();
   const readerProto = Object.getPrototypeOf(reader) as ReadableStreamDefaultReader<Uint8Array>;
   const E = win.EventTarget.prototype;
+  const doc = win.document;
+  const documentUrl = getter(win.Document.prototype, 'URL');
   const exec = win.RegExp.prototype.exec;
   return {
     apply,
@@ -140,7 +138,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     Response: win.Response,
     URL: win.URL,
     setTimeout: (f, ms) => void apply(setTimeout, win, [f, ms]),
-    pageUrl: urlGetter ? () => apply(urlGetter, doc, []) as string : () => win.location.href,
+    pageUrl: () => documentUrl(doc) as string,
     now: () => timeOrigin + (apply(perfNow, perf, []) as number),
     randomUUID: () => apply(uuid, crypto, []) as string,
     btoa: (s) => apply(btoa, win, [s]) as string,
