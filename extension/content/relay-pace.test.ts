@@ -84,7 +84,7 @@ describe('relay pacing', () => {
     const hidden = burst(300, 'b');
     const hiddenAt = Date.now();
     doc.visibilityState = 'hidden';
-    doc.dispatchEvent(new Event('visibilitychange'));
+    win.dispatchEvent(new Event('visibilitychange'));
     const sent = await postedAt(0);
     await hidden;
     expect(posted[0]!.events[0]).toBe('[a0]');
@@ -92,7 +92,7 @@ describe('relay pacing', () => {
 
     // Visible again, and the queue empty: the long bound again…
     doc.visibilityState = 'visible';
-    doc.dispatchEvent(new Event('visibilitychange'));
+    win.dispatchEvent(new Event('visibilitychange'));
     await sleep(200);
     const settled = posted.length;
     const c = await burst(200, 'c');

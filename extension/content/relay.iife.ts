@@ -165,12 +165,14 @@ function pace() {
   queue.setMaxDelay(short ? VIEW_OPEN_MAX_DELAY_MS : NO_VIEW_MAX_DELAY_MS);
 }
 // Any visibilitychange, even one the page dispatches: pace() reads the real state (the isolated world's).
-document.addEventListener('visibilitychange', pace, true);
+// On window, capturing, like pagehide below: registered at document_start, before any page script, so it
+// runs first; on document, a page's capturing window listener could stop the event before it (attack run).
+window.addEventListener('visibilitychange', pace, true);
 
 // The page is going away: send what is queued now rather than after the batching delay.
 // Only the browser's own event: a page dispatching `pagehide` must not make the relay re-send its queue.
 window.addEventListener('pagehide', (e) => e.isTrusted && queue.flushNow(), true);
 // Frozen (a background tab the browser may discard next): no timer runs until it resumes.
-document.addEventListener('freeze', (e) => e.isTrusted && queue.flushNow(), true);
+window.addEventListener('freeze', (e) => e.isTrusted && queue.flushNow(), true);
 
 if (__TEST_BUILD__) installTestQuery();
