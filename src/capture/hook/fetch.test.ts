@@ -134,6 +134,15 @@ describe('fetch hook', () => {
     expect(call!.start.url).toBe(`${server.origin}/sized`);
   });
 
+  it('relative URLs resolve against the base URL, as fetch resolves them (a <base href> elsewhere)', async () => {
+    const { win, ended } = install();
+    (win.location as unknown as { base: string }).base = 'https://chat.openai.com/';
+    await win.fetch('/backend-api/me').catch(() => {});
+    const [call] = await ended(1);
+    expect(call!.start.url).toBe('https://chat.openai.com/backend-api/me');
+    expect(call!.start.pageUrl).toBe('https://chatgpt.com/c/test');
+  });
+
   it('records fetch(Request): method, headers and body from the Request, relative URLs resolved', async () => {
     const { win, ended } = install();
     const req = new Request(`${server.origin}/echo`, {

@@ -41,6 +41,12 @@ export interface Intrinsics {
    * (calls 30 ms apart, test build): `location.href` cost ~15 µs per call, the getter a fraction of it.
    */
   pageUrl: () => string;
+  /**
+   * The URL the page's relative request URLs resolve against now: `document.baseURI` through the captured
+   * getter (fetch, XHR, WebSocket and sendBeacon parse with the document's base URL, which a `<base href>`
+   * changes; found in an attack run).
+   */
+  baseUrl: () => string;
   /** `performance.timeOrigin + performance.now()`: milliseconds since the epoch, sub-millisecond. */
   now: () => number;
   randomUUID: () => string;
@@ -121,6 +127,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
   const E = win.EventTarget.prototype;
   const doc = win.document;
   const documentUrl = getter(win.Document.prototype, 'URL');
+  const baseUri = getter(win.Node.prototype, 'baseURI');
   const exec = win.RegExp.prototype.exec;
   return {
     apply,
@@ -139,6 +146,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     URL: win.URL,
     setTimeout: (f, ms) => void apply(setTimeout, win, [f, ms]),
     pageUrl: () => documentUrl(doc) as string,
+    baseUrl: () => baseUri(doc) as string,
     now: () => timeOrigin + (apply(perfNow, perf, []) as number),
     randomUUID: () => apply(uuid, crypto, []) as string,
     btoa: (s) => apply(btoa, win, [s]) as string,

@@ -42,7 +42,7 @@ export class Recorder {
     if (!this.settings.recording) return false;
     if (this.settings.scope === 'all') return true;
     try {
-      return isChatGptHost(new this.js.URL(url(), this.js.pageUrl()).hostname);
+      return isChatGptHost(new this.js.URL(url(), this.js.baseUrl()).hostname);
     } catch {
       return true;
     }
@@ -91,11 +91,12 @@ export class Recorder {
     keepalive?: boolean,
   ): Promise<void> | undefined {
     const pageUrl = this.js.pageUrl();
+    const baseUrl = this.js.baseUrl();
     const queue = (raw: unknown) =>
       this.post(() => {
         let href = url;
         try {
-          href = new this.js.URL(url, pageUrl).href;
+          href = new this.js.URL(url, baseUrl).href;
         } catch {}
         const b = this.body.bodyOf(href, raw);
         const e: CallStart = {

@@ -310,9 +310,15 @@ export function testPage(): TestPage {
     }
   }
   const navigator = new Navigator();
-  // The page's URL, as `location.href` and `document.URL` give it (a test may navigate: set `href`).
-  const location = { href: 'https://chatgpt.com/c/test' };
-  class Document {
+  // The page's URL, as `location.href` and `document.URL` give it (a test may navigate: set `href`), and
+  // its base URL (`document.baseURI`: a test may set `base`, as a `<base href>` would).
+  const location = { href: 'https://chatgpt.com/c/test', base: null as string | null };
+  class Node {
+    get baseURI() {
+      return location.base ?? location.href;
+    }
+  }
+  class Document extends Node {
     visibilityState = 'visible';
     get URL() {
       return location.href;
@@ -323,6 +329,7 @@ export function testPage(): TestPage {
     location,
     document: new Document(),
     Document,
+    Node,
     navigator,
     performance,
     crypto,

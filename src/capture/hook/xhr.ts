@@ -35,7 +35,7 @@ export function wrapXhr(rec: Recorder): void {
           js.weakGet(xhrs, this)?.finish?.();
           js.weakSet(xhrs, this, {
             method,
-            url: new js.URL(String(url), js.pageUrl()).href,
+            url: new js.URL(String(url), js.baseUrl()).href,
             headers: [],
           });
         } catch {}
