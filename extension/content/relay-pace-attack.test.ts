@@ -7,31 +7,10 @@
  * document_start before any page script: its listener runs first.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { HANDSHAKE_EVENT, HOOK_HELLO, VIEW_OPEN_KEY } from '../../src/capture/channel';
+import { HANDSHAKE_EVENT, HOOK_HELLO } from '../../src/capture/channel';
+import { posted } from './relay-stand-in';
 
-const posted: { batchId: string; events: string[] }[] = [];
-let ackListener: ((m: unknown) => void) | null = null;
-
-vi.mock('../browser', () => ({
-  browser: {
-    runtime: {
-      id: 'ext',
-      connect: () => ({
-        postMessage: (m: { batchId: string; events: string[] }) => {
-          posted.push(m);
-          setTimeout(() => ackListener?.({ batchId: m.batchId, ok: true }), 0);
-        },
-        onMessage: { addListener: (f: (m: unknown) => void) => (ackListener = f) },
-        onDisconnect: { addListener: () => {} },
-        disconnect: () => {},
-      }),
-    },
-    storage: {
-      local: { get: async () => ({ [VIEW_OPEN_KEY]: false }) },
-      onChanged: { addListener: () => {} },
-    },
-  },
-}));
+vi.mock('../browser', () => import('./relay-stand-in'));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const channel = new MessageChannel();

@@ -7,31 +7,9 @@
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { HANDSHAKE_EVENT, HOOK_HELLO, VIEW_OPEN_KEY } from '../../src/capture/channel';
+import { posted, stand } from './relay-stand-in';
 
-const posted: { batchId: string; events: string[] }[] = [];
-let ackListener: ((m: unknown) => void) | null = null;
-let storageListener: ((changes: Record<string, { newValue?: unknown }>, area: string) => void) | null = null;
-
-vi.mock('../browser', () => ({
-  browser: {
-    runtime: {
-      id: 'ext',
-      connect: () => ({
-        postMessage: (m: { batchId: string; events: string[] }) => {
-          posted.push(m);
-          setTimeout(() => ackListener?.({ batchId: m.batchId, ok: true }), 0);
-        },
-        onMessage: { addListener: (f: (m: unknown) => void) => (ackListener = f) },
-        onDisconnect: { addListener: () => {} },
-        disconnect: () => {},
-      }),
-    },
-    storage: {
-      local: { get: async () => ({ [VIEW_OPEN_KEY]: false }) },
-      onChanged: { addListener: (f: typeof storageListener) => (storageListener = f) },
-    },
-  },
-}));
+vi.mock('../browser', () => import('./relay-stand-in'));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -100,7 +78,7 @@ describe('relay pacing', () => {
     // …until a view opens, while the calls go on.
     const more = burst(300, 'd');
     const openAt = Date.now();
-    storageListener!({ [VIEW_OPEN_KEY]: { newValue: true } }, 'local');
+    stand.storageChanged!({ [VIEW_OPEN_KEY]: { newValue: true } }, 'local');
     const opened = await postedAt(settled);
     await more;
     expect(posted[settled]!.events[0]).toBe('[c0]');
