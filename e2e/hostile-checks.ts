@@ -161,7 +161,12 @@ export async function abortAfterLastByteKeepsNativeSemantics(d: HostileDriver) {
     for (const url of ['/backend-api/me?abort=1', '/backend-api/me?abort=2']) {
       const ac = new AbortController();
       const r = await fetch(url, { signal: ac.signal });
+      // After its last byte: the resource timing entry is added once the body has arrived (a fixed wait
+      // alone once fell short on a loaded machine, and the call was rightly stored as aborted).
+      const abs = new URL(url, location.href).href;
       await new Promise((done) => setTimeout(done, 100));
+      while (performance.getEntriesByName(abs).length === 0)
+        await new Promise((done) => setTimeout(done, 10));
       ac.abort();
       const read = url.endsWith('1') ? r.text() : r.body!.getReader().read();
       out.push(
