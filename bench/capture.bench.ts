@@ -18,7 +18,15 @@ import { chromiumCpu, cpuPerCall, type PhaseRow, startProfile, stopProfile } fro
 const RUNS = 30;
 /** Back-to-back calls per run (a burst: the background's work competes with the page's). */
 const BURST_CALLS = 200;
-/** Calls per run made one at a time, 30 ms apart (how ChatGPT's page actually calls: a few per second). */
+/** The pause before each spaced call: uniform in [SPACING_MIN_MS, SPACING_MIN_MS + SPACING_SPREAD_MS), ms. */
+const SPACING_MIN_MS = 15;
+const SPACING_SPREAD_MS = 30;
+/** The path of the short event stream the spaced calls read. */
+const SHORT_STREAM = '/backend-api/short-stream';
+/**
+ * Calls per run made one at a time, 30 ms apart on average (how ChatGPT's page actually calls: a few per
+ * second).
+ */
 const SPACED_CALLS = 40;
 /**
  * Pause after each side's measurements, ms: the recorder's writes wait for a pause in the page's calls (up
@@ -42,14 +50,23 @@ export interface CaptureBench {
   /** Per run: median time to first chunk with / without (same run). */
   ttfcRatio: number[];
   totalRatio: number[];
-  /** Per run: trimmed-mean call duration with − without, ms, calls 30 ms apart. */
+  /**
+   * Per run: the trimmed mean of paired differences in call duration (with − without, ms), calls 30 ms
+   * apart; small JSON of declared length.
+   */
   addedMsPerCall: number[];
   /** The same for gzip-compressed JSON of no declared length (how the real service sends its JSON). */
   addedMsPerCompressedCall: number[];
+  /** The same for a short event stream (the tap's path, as a conversation's answer takes). */
+  addedMsPerStreamCall: number[];
   /** Per run: mean call duration with − without, ms, in a burst of back-to-back calls. */
   addedMsPerBurstCall: number[];
-  /** Per run: time until the response headers reach the page (the fetch promise settles), with − without, ms. */
-  addedHeadersMs: number[];
+  /**
+   * Per run and kind of answer (declared-length JSON, compressed JSON, event stream): time until the
+   * response headers reach the page (the fetch promise settles), the trimmed mean of paired differences
+   * with − without over the spaced calls, ms.
+   */
+  addedHeadersMs: { declared: number[]; compressed: number[]; stream: number[] };
   hookGzipBytes: number;
   /** Per run, ms: [with, without]. */
   ttfcMs: [number[], number[]];
@@ -96,6 +113,12 @@ export async function benchCapture(): Promise<CaptureBench> {
     body: user,
     gzip: 'chunked',
   });
+  // A short event stream sent at once: the tap's path (a conversation's answer), spaced like the JSON.
+  fake.route('GET', SHORT_STREAM, {
+    status: 200,
+    headers: [['content-type', 'text/event-stream; charset=utf-8']],
+    body: 'data: {"type":"ping"}\n\ndata: [DONE]\n\n',
+  });
   const context = await launchChromium(fake, 'dist/chrome');
   const hooked = await context.newPage();
   await hooked.goto('https://chatgpt.com/');
@@ -125,27 +148,43 @@ export async function benchCapture(): Promise<CaptureBench> {
       for (let i = 0; i < n; i++) await (await fetch('/backend-api/me')).text();
       return (performance.now() - t0) / n;
     }, n);
+  /** One call: [ms until the fetch promise settles (the headers), ms until the body is read]. */
   const oneCall = (page: typeof hooked, url: string) =>
     page.evaluate(async (url) => {
       const t0 = performance.now();
-      await (await fetch(url)).text();
-      return performance.now() - t0;
+      const res = await fetch(url);
+      const headers = performance.now() - t0;
+      await res.text();
+      return [headers, performance.now() - t0] as const;
     }, url);
   /**
-   * Calls 30 ms apart, alternating between the two pages call by call (the order flips every pair), so
-   * both sides meet the same machine state; returns trimmed mean with − without, ms. A trimmed mean, not
-   * a median: performance.now() moves in 0.1 ms steps, and averaging the middle 60 % of many calls
+   * Calls 30 ms apart on average, alternating between the two pages call by call (the order flips every
+   * pair), so both sides meet the same machine state. The pause before each call is random (15-45 ms): a
+   * fixed period locks to the recorder's own timers (the outbox's 10 ms, the relay's 40 ms pause), so
+   * its deferred work would always land on the same side of a pair, or always between calls, as the
+   * phase happens to fall (measured with a hooked fetch against an iframe's native one in the same page:
+   * moving the outbox's flush from 10 to 25 ms after a call moved the added time from +0.24 to -0.05 ms,
+   * with nothing on the call's path changed); a real page's calls keep no time with those timers. Each pair's two calls are neighbours in time, so their
+   * difference cancels the machine's drift within a run (the call times of one run move by more than a
+   * millisecond); returns the trimmed means of the pairs' differences, with − without, ms. A trimmed mean,
+   * not a median: performance.now() moves in 0.1 ms steps, and averaging the middle 60 % of many pairs
    * resolves differences below one step while ignoring outliers (GC, scheduling).
    */
-  const spaced = async (n: number, url = '/backend-api/me') => {
-    const times = { with: [] as number[], without: [] as number[] };
+  const spaced = async (n: number, url: string) => {
+    const total: number[] = [];
+    const headers: number[] = [];
     for (let k = 0; k < n; k++) {
+      const pair = new Map<Page, readonly [number, number]>();
       for (const p of k % 2 ? [bare, hooked] : [hooked, bare]) {
-        await sleep(30);
-        times[p === hooked ? 'with' : 'without'].push(await oneCall(p, url));
+        await sleep(SPACING_MIN_MS + Math.random() * SPACING_SPREAD_MS);
+        pair.set(p, await oneCall(p, url));
       }
+      const w = pair.get(hooked)!;
+      const wo = pair.get(bare)!;
+      headers.push(w[0] - wo[0]);
+      total.push(w[1] - wo[1]);
     }
-    return trimmedMean(times.with) - trimmedMean(times.without);
+    return { total: trimmedMean(total), headers: trimmedMean(headers) };
   };
 
   // Warm-up: connections, JIT, the worker.
@@ -159,7 +198,9 @@ export async function benchCapture(): Promise<CaptureBench> {
   const total = { with: [] as number[], without: [] as number[] };
   const added: number[] = [];
   const addedGzip: number[] = [];
+  const addedStream: number[] = [];
   const addedBurst: number[] = [];
+  const addedHeaders = { declared: [] as number[], compressed: [] as number[], stream: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
     // Alternate which side goes first so neither always runs on a warmer machine.
     const order = i % 2 ? [bare, hooked] : [hooked, bare];
@@ -173,8 +214,15 @@ export async function benchCapture(): Promise<CaptureBench> {
       many[side] = await burst(p, BURST_CALLS);
       await sleep(SETTLE_MS);
     }
-    added.push(await spaced(SPACED_CALLS));
-    addedGzip.push(await spaced(SPACED_CALLS, '/backend-api/me?gzip=1'));
+    const declared = await spaced(SPACED_CALLS, '/backend-api/me');
+    const compressed = await spaced(SPACED_CALLS, '/backend-api/me?gzip=1');
+    const events = await spaced(SPACED_CALLS, SHORT_STREAM);
+    added.push(declared.total);
+    addedGzip.push(compressed.total);
+    addedStream.push(events.total);
+    addedHeaders.declared.push(declared.headers);
+    addedHeaders.compressed.push(compressed.headers);
+    addedHeaders.stream.push(events.headers);
     addedBurst.push(many.with - many.without);
   }
   await context.close();
@@ -187,8 +235,9 @@ export async function benchCapture(): Promise<CaptureBench> {
     totalRatio: pairs(total.with, total.without),
     addedMsPerCall: added,
     addedMsPerCompressedCall: addedGzip,
+    addedMsPerStreamCall: addedStream,
     addedMsPerBurstCall: addedBurst,
-    addedHeadersMs: headers.with.map((x, k) => x - headers.without[k]!),
+    addedHeadersMs: addedHeaders,
     hookGzipBytes: gzipSync(hook).length,
     ttfcMs: [ttfc.with, ttfc.without],
     totalMs: [total.with, total.without],

@@ -33,20 +33,30 @@ if (run('capture')) {
   console.log(
     `      (${spread(c.totalRatio, 3)}; ${spread(c.totalMs[0], 1, 'ms')} with, ${spread(c.totalMs[1], 1, 'ms')} without)`,
   );
-  const headers = median(c.addedHeadersMs);
-  row('response headers reach the page, added', ms(c.addedHeadersMs), '<= +0.2 ms', headers <= 0.2);
+  // Each kind of answer must meet the goal: the figure is the worst kind's median.
+  const kinds = [
+    ['declared-length JSON', c.addedHeadersMs.declared],
+    ['compressed JSON', c.addedHeadersMs.compressed],
+    ['event stream', c.addedHeadersMs.stream],
+  ] as const;
+  const headers = Math.max(...kinds.map(([, xs]) => median(xs)));
+  row('response headers reach the page, added', `${headers.toFixed(3)} ms`, '<= +0.2 ms', headers <= 0.2);
   console.log(
-    `      (${spread(c.addedHeadersMs, 3, 'ms')}; ${spread(c.headersMs[0], 2, 'ms')} with, ${spread(c.headersMs[1], 2, 'ms')} without)`,
+    `      (the worst of: ${kinds.map(([name, xs]) => `${name} ${spread(xs, 3, 'ms')}`).join('; ')}; per run, the trimmed mean of 40 paired differences, calls 15-45 ms apart.` +
+      ` The conversation stream, one call per run: ${spread(c.headersMs[0], 2, 'ms')} with, ${spread(c.headersMs[1], 2, 'ms')} without)`,
   );
   const one = median(c.addedMsPerCall);
   row('added time per non-streaming call', ms(c.addedMsPerCall), '<= 0.1 ms', one <= 0.1);
   console.log(
-    `      (${spread(c.addedMsPerCall, 3, 'ms')}; calls 30 ms apart alternating with / without, trimmed means of 40 each per run; small JSON of declared length, as ChatGPT's telemetry answers: read whole from a clone)`,
+    `      (${spread(c.addedMsPerCall, 3, 'ms')}; calls 15-45 ms apart alternating with / without, per run the trimmed mean of 40 paired differences; small JSON of declared length, as ChatGPT's telemetry answers: read whole from a clone)`,
   );
   const gz = median(c.addedMsPerCompressedCall);
   row('the same, compressed JSON', ms(c.addedMsPerCompressedCall), '<= 0.1 ms', gz <= 0.1);
   console.log(
     `      (${spread(c.addedMsPerCompressedCall, 3, 'ms')}; gzip JSON of no declared length, as the API's answers: through the tap, for bounded memory and cancel)`,
+  );
+  console.log(
+    `      the same, a short event stream: ${ms(c.addedMsPerStreamCall)} (${spread(c.addedMsPerStreamCall, 3, 'ms')}; through the tap)`,
   );
   const burst = median(c.addedMsPerBurstCall);
   row('added time per call in a burst', ms(c.addedMsPerBurstCall), '<= 0.5 ms', burst <= 0.5);
