@@ -164,11 +164,12 @@ export async function benchCapture(): Promise<CaptureBench> {
    * its deferred work would always land on the same side of a pair, or always between calls, as the
    * phase happens to fall (measured with a hooked fetch against an iframe's native one in the same page:
    * moving the outbox's flush from 10 to 25 ms after a call moved the added time from +0.24 to -0.05 ms,
-   * with nothing on the call's path changed); a real page's calls keep no time with those timers. Each pair's two calls are neighbours in time, so their
-   * difference cancels the machine's drift within a run (the call times of one run move by more than a
-   * millisecond); returns the trimmed means of the pairs' differences, with − without, ms. A trimmed mean,
-   * not a median: performance.now() moves in 0.1 ms steps, and averaging the middle 60 % of many pairs
-   * resolves differences below one step while ignoring outliers (GC, scheduling).
+   * with nothing on the call's path changed); a real page's calls keep no time with those timers.
+   * Each pair's two calls are neighbours in time, so their difference cancels the machine's drift within
+   * a run (the call times of one run move by more than a millisecond); returns the trimmed means of the
+   * pairs' differences, with − without, ms. A trimmed mean, not a median: performance.now() moves in
+   * 0.1 ms steps, and averaging the middle 60 % of many pairs resolves differences below one step while
+   * ignoring outliers (GC, scheduling).
    */
   const spaced = async (n: number, url: string) => {
     const total: number[] = [];
