@@ -3,7 +3,7 @@ import { benchCapture } from './capture.bench';
 import { benchExport, CALLS, EXPORT_RUNS } from './export.bench';
 import { benchInsights } from './insights.bench';
 import { benchLoad, LOAD_CALLS, loadRatio } from './load.bench';
-import { loadLine, median, row, spread } from './stats';
+import { busyWarning, loadLine, median, row, spread } from './stats';
 import { benchUi } from './ui.bench';
 
 const ALL = ['capture', 'ui', 'load', 'insights', 'export'];
@@ -15,18 +15,21 @@ if (unknown.length) {
 }
 const run = (name: string) => asked.length === 0 || asked.includes(name);
 console.log(`At start: ${loadLine()}`);
+if (busyWarning()) console.log(busyWarning());
 
 if (run('capture')) {
   const c = await benchCapture();
   const ms = (xs: number[], digits = 3) => `${median(xs).toFixed(digits)} ms`;
   console.log(
-    '\nCapture overhead (30 interleaved runs with / without the page hook, same browser; min / median / max over runs):',
+    '\nCapture overhead (30 interleaved runs with / without the page hook, same browser). Each figure is the median' +
+      ' of the runs, with min / median / max in brackets. Ratios are with ÷ without (1.000: no cost); "added" is' +
+      ' with − without. Added times are differences of noisy calls: a single run can come out below 0.',
   );
   const ttfc = median(c.ttfcRatio);
   row('time to first chunk, ratio', ttfc.toFixed(3), '<= 1.02', ttfc <= 1.02);
   console.log(
     `      (${spread(c.ttfcRatio, 3)}; ${spread(c.ttfcMs[0], 1, 'ms')} with, ${spread(c.ttfcMs[1], 1, 'ms')} without,` +
-      ' 300 ms of it server think time)',
+      " 300 ms of it the server's think time)",
   );
   const total = median(c.totalRatio);
   row('total stream time, ratio', total.toFixed(3), '<= 1.02', total <= 1.02);
@@ -42,34 +45,40 @@ if (run('capture')) {
   const headers = Math.max(...kinds.map(([, xs]) => median(xs)));
   row('response headers reach the page, added', `${headers.toFixed(3)} ms`, '<= +0.2 ms', headers <= 0.2);
   console.log(
-    `      (the worst of: ${kinds.map(([name, xs]) => `${name} ${spread(xs, 3, 'ms')}`).join('; ')}; per run, the trimmed mean of 40 paired differences, calls 15-45 ms apart.` +
-      ` The conversation stream, one call per run: ${spread(c.headersMs[0], 2, 'ms')} with, ${spread(c.headersMs[1], 2, 'ms')} without)`,
+    `      (the figure is the highest of the three kinds' medians: ${kinds.map(([name, xs]) => `${name} ${spread(xs, 3, 'ms')}`).join('; ')}.` +
+      ' Per run, each is the mean of the middle 60 % of 40 paired differences (20 % cut at each end), calls 15-45 ms apart)',
+  );
+  console.log(
+    `      (for reference, not judged: the conversation stream's own time to headers, one call per run, ${spread(c.headersMs[0], 2, 'ms')} with, ${spread(c.headersMs[1], 2, 'ms')} without)`,
   );
   const one = median(c.addedMsPerCall);
   row('added time per non-streaming call', ms(c.addedMsPerCall), '<= 0.1 ms', one <= 0.1);
   console.log(
-    `      (${spread(c.addedMsPerCall, 3, 'ms')}; calls 15-45 ms apart alternating with / without, per run the trimmed mean of 40 paired differences; small JSON of declared length, as ChatGPT's telemetry answers: read whole from a clone)`,
+    `      (${spread(c.addedMsPerCall, 3, 'ms')}; calls 15-45 ms apart alternating with / without, per run the mean of the middle 60 % of 40 paired differences; small JSON with a content-length, like ChatGPT's telemetry responses, which the recorder copies from a clone of the response)`,
   );
   const gz = median(c.addedMsPerCompressedCall);
   row('the same, compressed JSON', ms(c.addedMsPerCompressedCall), '<= 0.1 ms', gz <= 0.1);
   console.log(
-    `      (${spread(c.addedMsPerCompressedCall, 3, 'ms')}; gzip JSON of no declared length, as the API's answers: through the tap, for bounded memory and cancel)`,
+    `      (${spread(c.addedMsPerCompressedCall, 3, 'ms')}; gzip JSON without a content-length, like the API's responses, which the recorder streams through itself so that memory stays bounded and the page's cancel reaches the network)`,
   );
   console.log(
-    `      the same, a short event stream: ${ms(c.addedMsPerStreamCall)} (${spread(c.addedMsPerStreamCall, 3, 'ms')}; through the tap)`,
+    `      (for reference, no target: the same for a short event stream, streamed through the recorder: ${ms(c.addedMsPerStreamCall)}, ${spread(c.addedMsPerStreamCall, 3, 'ms')})`,
   );
   const burst = median(c.addedMsPerBurstCall);
   row('added time per call in a burst', ms(c.addedMsPerBurstCall), '<= 0.5 ms', burst <= 0.5);
   console.log(`      (${spread(c.addedMsPerBurstCall, 3, 'ms')}; 200 back-to-back calls per run)`);
   row(
     'page hook, gzipped',
-    `${(c.hookGzipBytes / 1024).toFixed(2)} KB`,
-    '<= 9 KB',
+    `${(c.hookGzipBytes / 1024).toFixed(2)} KiB`,
+    '<= 9 KiB',
     c.hookGzipBytes <= 9 * 1024,
   );
   console.log(
     `\nWhere a burst's time goes (unminified build; ${c.burstMsPerCall.with.toFixed(2)} ms per call with the hook,` +
-      ` ${c.burstMsPerCall.without.toFixed(2)} without):`,
+      ` ${c.burstMsPerCall.without.toFixed(2)} without, one burst each, so not the median above).` +
+      ' Three different measures: the main thread rows are wall time sampled by the profiler over the burst and' +
+      ' the 200 ms after it (its deferred work), so they add up to more than the time per call; the CPU rows are' +
+      ' CPU time summed over processes, which on 2 cores partly run at once:',
   );
   console.log("  the page's main thread, sampled (ms per call):");
   for (const p of c.phases) console.log(`    ${p.msPerCall.toFixed(3).padStart(7)}  ${p.phase}`);

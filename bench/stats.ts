@@ -20,3 +20,15 @@ export const loadLine = () =>
   `load average ${loadavg()
     .map((x) => x.toFixed(2))
     .join(' ')} (1/5/15 min) on ${availableParallelism()} cores`;
+
+/**
+ * A warning when the machine was busy (1-minute load average above half its cores), else ''. Figures of
+ * a fraction of a millisecond then carry the other work's noise: a MISS may be that noise.
+ */
+export const busyWarning = () => {
+  const [oneMinute] = loadavg();
+  const cores = availableParallelism();
+  return oneMinute! > cores / 2
+    ? `WARNING: the machine is busy (load ${oneMinute!.toFixed(2)} on ${cores} cores): sub-millisecond figures carry its noise, and a MISS may be that noise. Run again on a quiet machine.`
+    : '';
+};
