@@ -341,6 +341,24 @@ describe('fetch hook', () => {
     }
   });
 
+  it('a cancel or an abort at once, before the body is first read, is recorded with its head', async () => {
+    // The hook opens the network body on its stream's first pull, a microtask after the page's promise
+    // settles (fetch.ts `tap`): what the page does first must still reach the network and the record.
+    const { win, ended } = install();
+    const res = await win.fetch(`${server.origin}/long?at-once`);
+    await res.body!.cancel();
+    const ac = new AbortController();
+    const aborted = await win.fetch(`${server.origin}/hang?at-once`, { signal: ac.signal });
+    ac.abort();
+    await expect(aborted.text()).rejects.toThrow();
+    await until(() => server.closedEarly.includes('/long?at-once'), 'closed at once', 600);
+    const [cancelled, abortedCall] = await ended(2);
+    expect(cancelled!.response?.status).toBe(200);
+    expect(cancelled!.end).toMatchObject({ outcome: 'cancelled', bodyBytes: 0 });
+    expect(abortedCall!.response?.status).toBe(200);
+    expect(abortedCall!.end?.outcome).toBe('aborted');
+  });
+
   it("the page's Response looks like the native one: class, url, redirected, type, status, headers", async () => {
     const { win, ended } = install();
     const bare = await fetch(`${server.origin}/redirect`);

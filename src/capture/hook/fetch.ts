@@ -182,7 +182,7 @@ export function wrapFetch(rec: Recorder): void {
     let cancelled = false;
     let pull: (() => Promise<void>) | undefined;
     let endOnCancel: (() => void) | undefined;
-    if (source && res.type !== 'opaque') {
+    if (source && js.responseType(res) !== 'opaque') {
       try {
         const pageStream = new js.ReadableStream(
           {
@@ -194,9 +194,8 @@ export function wrapFetch(rec: Recorder): void {
             pull: () => pull?.(),
             cancel(reason) {
               cancelled = true;
-              const done = reader && js.cancel(reader, reason);
               endOnCancel?.();
-              return done;
+              return reader && js.cancel(reader, reason);
             },
           },
           { highWaterMark: READ_AHEAD_BYTES },
@@ -215,12 +214,22 @@ export function wrapFetch(rec: Recorder): void {
       return res;
     }
     js.weakSet(originals, out, res);
-    reader = js.getReader(source!);
     const c = controller;
-    const rd = reader;
-    // The page's stream is fed at once, without waiting for the start event (a request body may still be
-    // being read): the background merges a call's events in any order, as for XHR.
-    const body = head(r, res, headersTime);
+    // The source's reader and the response head are made by the first pull, one microtask after the stream
+    // asks for it (below), so that the page's own continuation after `await fetch(…)` runs first: the stream
+    // calls pull as soon as it starts, before that continuation. Measured (calls 15-45 ms apart, compressed
+    // JSON, 6 × 150 pairs): the page's promise settled 0.27 ms later than without the hook instead of 0.33.
+    // Whatever comes first (a pull, the page's cancel, an abort) opens the call; the head is still queued
+    // before any chunk or end, and the page's stream is fed without waiting for the start event (a request
+    // body may still be being read): the background merges a call's events in any order, as for XHR.
+    let body: BodyRecorder | undefined;
+    const open = (): BodyRecorder => {
+      if (!body) {
+        reader = js.getReader(source!);
+        body = head(r, res, headersTime);
+      }
+      return body;
+    };
     let ended = false;
     const fail = (err: unknown) => {
       if (ended) return;
@@ -228,17 +237,23 @@ export function wrapFetch(rec: Recorder): void {
       try {
         c.error(err);
       } catch {}
-      body.end(cancelled ? 'cancelled' : failure(r, err), errText(err));
+      open().end(cancelled ? 'cancelled' : failure(r, err), errText(err));
     };
     endOnCancel = () => {
       if (ended) return;
       ended = true;
-      body.end('cancelled');
+      open().end('cancelled');
     };
+    let opened = false;
     pull = async () => {
+      if (!opened) {
+        opened = true;
+        await undefined;
+      }
       if (ended) return;
+      const body = open();
       try {
-        const { done, value } = await js.read(rd);
+        const { done, value } = await js.read(reader!);
         if (ended) return;
         if (done) {
           ended = true;

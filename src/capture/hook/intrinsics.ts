@@ -77,6 +77,8 @@ export interface Intrinsics {
   /** `Response.prototype.arrayBuffer`: the whole body, read by the browser (no script-visible stream). */
   responseArrayBuffer: (r: Response) => Promise<ArrayBuffer>;
   responseHeaders: (r: Response) => Headers;
+  /** `Response.prototype.type`, the browser's own getter (a page's replacement cannot hide an opaque response). */
+  responseType: (r: Response) => ResponseType;
   /** The headers as pairs, read with the captured `Headers.prototype.forEach`. */
   headerEntries: (h: Headers) => [string, string][];
   headerGet: (h: Headers, name: string) => string | null;
@@ -95,10 +97,15 @@ export interface Intrinsics {
 /** Captures the intrinsics from `win`. Call once, at install. */
 export function captureIntrinsics(win: PageWindow): Intrinsics {
   const apply = win.Reflect.apply;
-  const uncurry =
-    <F extends Fn>(f: F) =>
-    (self: unknown, ...args: unknown[]) =>
-      apply(f as unknown as (...a: unknown[]) => unknown, self, args);
+  // `uncurry(f)(self, ...args)` calls `f` with `this` = self: `Function.prototype.call` bound to `f`, both
+  // taken now, so a page that replaces `call` or `bind` later changes nothing. A bound builtin, not a
+  // wrapper of ours: no frame of the hook and no arguments array per call (these run on the page's path).
+  const fnProto = Object.getPrototypeOf(apply) as typeof Function.prototype;
+  const fnBind = fnProto.bind;
+  const fnCall = fnProto.call;
+  const uncurry = <F extends Fn>(f: F) =>
+    apply(fnBind, fnCall, [f]) as (self: unknown, ...args: unknown[]) => unknown;
+  const bound = <T>(f: () => T, self: unknown) => apply(fnBind, f, [self]) as () => T;
   // The accessor may sit further up the chain (a subclass's prototype, in tests).
   const getter = (proto: object | null, name: string): ((self: unknown) => unknown) => {
     for (; proto; proto = Object.getPrototypeOf(proto)) {
@@ -109,7 +116,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
   };
   const perf = win.performance;
   const timeOrigin = perf.timeOrigin;
-  const perfNow = perf.now;
+  const perfNow = bound(perf.now, perf);
   const crypto = win.crypto;
   const uuid = crypto.randomUUID;
   const setTimeout = win.setTimeout;
@@ -147,7 +154,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     setTimeout: (f, ms) => void apply(setTimeout, win, [f, ms]),
     pageUrl: () => documentUrl(doc) as string,
     baseUrl: () => baseUri(doc) as string,
-    now: () => timeOrigin + (apply(perfNow, perf, []) as number),
+    now: () => timeOrigin + perfNow(),
     randomUUID: () => apply(uuid, crypto, []) as string,
     btoa: (s) => apply(btoa, win, [s]) as string,
     fromCharCode: (codes) => apply(fromCharCode, null, codes as unknown as unknown[]) as string,
@@ -167,6 +174,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     responseBody: getter(R, 'body') as Intrinsics['responseBody'],
     responseArrayBuffer: uncurry(R.arrayBuffer) as Intrinsics['responseArrayBuffer'],
     responseHeaders: getter(R, 'headers') as Intrinsics['responseHeaders'],
+    responseType: getter(R, 'type') as Intrinsics['responseType'],
     headerEntries: (h) => {
       const out: [string, string][] = [];
       headersForEach(h, (value: string, name: string) => {

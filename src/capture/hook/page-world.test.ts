@@ -18,7 +18,7 @@ afterEach(() => page?.close());
 type Obj = Record<string | symbol, unknown>;
 const apply = Reflect.apply;
 
-it('keeps recording, unseen, after the page replaces postMessage, JSON, Reflect, Promise, timers, stream and array methods', async () => {
+it('keeps recording, unseen, after the page replaces postMessage, JSON, Reflect, Promise, timers, call and bind, stream and array methods', async () => {
   page = testPage();
   installHook(page.win);
   const win = page.win as unknown as Obj;
@@ -71,6 +71,15 @@ it('keeps recording, unseen, after the page replaces postMessage, JSON, Reflect,
   spy(win, 'clearTimeout', 'clearTimeout', always);
   spy(Function.prototype as unknown as Obj, 'call', 'Function.call', (self) => watchedNatives.has(self));
   spy(Function.prototype as unknown as Obj, 'apply', 'Function.apply', (self) => watchedNatives.has(self));
+  // The hook binds `call` to each native once, at install (intrinsics.ts `uncurry`): a bind made later
+  // would run the page's replacement.
+  const origCall = Function.prototype.call;
+  spy(
+    Function.prototype as unknown as Obj,
+    'bind',
+    'Function.bind',
+    (self) => self === origCall || watchedNatives.has(self),
+  );
   spy((win.Response as { prototype: Obj }).prototype, 'clone', 'Response.clone', always);
   spy(ReadableStream.prototype as unknown as Obj, 'getReader', 'getReader', (self) => !pageStreams.has(self));
   spy(readerProto, 'read', 'reader.read', (self) => !pageReaders.has(self));
