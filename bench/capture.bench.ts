@@ -59,6 +59,12 @@ export interface CaptureBench {
   addedMsPerCompressedCall: number[];
   /** The same for a short event stream (the tap's path, as a conversation's answer takes). */
   addedMsPerStreamCall: number[];
+  /**
+   * Per run, for reference: the floor of the tap's design. In the page without the hook, the compressed
+   * JSON read through the least a script can put between the network and the page, minus read natively;
+   * the trimmed mean of paired differences, ms (see `scriptStreamFloor`).
+   */
+  scriptStreamFloorMs: number[];
   /** Per run: mean call duration with − without, ms, in a burst of back-to-back calls. */
   addedMsPerBurstCall: number[];
   /**
@@ -188,6 +194,58 @@ export async function benchCapture(): Promise<CaptureBench> {
     return { total: trimmedMean(total), headers: trimmedMean(headers) };
   };
 
+  /**
+   * The floor of any recorder that streams a body through the page, which the tap is (fetch.ts `tap`): in
+   * the page without the hook, pairs of the same call read natively and through a minimal script stream
+   * (a byte stream fed from the body, one read per pull, handed on in a new Response; nothing recorded,
+   * nothing deferred), spaced and paired like `spaced`. Returns the trimmed mean of (script stream −
+   * native), ms. A recorder that keeps the page's cancel reaching the network and the memory of a body
+   * nobody reads bounded cannot read compressed JSON for less than this.
+   */
+  const scriptStreamFloor = async (n: number, url: string) => {
+    const diffs: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const pair: number[] = [];
+      for (const through of k % 2 ? [true, false] : [false, true]) {
+        await sleep(SPACING_MIN_MS + Math.random() * SPACING_SPREAD_MS);
+        pair[through ? 0 : 1] = await bare.evaluate(
+          async ({ url, through }) => {
+            const t0 = performance.now();
+            let res = await fetch(url);
+            if (through) {
+              const reader = res.body!.getReader();
+              let controller: ReadableByteStreamController;
+              const stream = new ReadableStream(
+                {
+                  type: 'bytes',
+                  start(c) {
+                    controller = c;
+                  },
+                  async pull() {
+                    const { done, value } = await reader.read();
+                    if (done) controller.close();
+                    else controller.enqueue(value);
+                  },
+                },
+                { highWaterMark: 1024 * 1024 },
+              );
+              res = new Response(stream, {
+                status: res.status,
+                statusText: res.statusText,
+                headers: res.headers,
+              });
+            }
+            await res.text();
+            return performance.now() - t0;
+          },
+          { url, through },
+        );
+      }
+      diffs.push(pair[0]! - pair[1]!);
+    }
+    return trimmedMean(diffs);
+  };
+
   // Warm-up: connections, JIT, the worker.
   for (const p of [hooked, bare]) {
     await stream(p);
@@ -200,6 +258,7 @@ export async function benchCapture(): Promise<CaptureBench> {
   const added: number[] = [];
   const addedGzip: number[] = [];
   const addedStream: number[] = [];
+  const floor: number[] = [];
   const addedBurst: number[] = [];
   const addedHeaders = { declared: [] as number[], compressed: [] as number[], stream: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
@@ -218,6 +277,7 @@ export async function benchCapture(): Promise<CaptureBench> {
     const declared = await spaced(SPACED_CALLS, '/backend-api/me');
     const compressed = await spaced(SPACED_CALLS, '/backend-api/me?gzip=1');
     const events = await spaced(SPACED_CALLS, SHORT_STREAM);
+    floor.push(await scriptStreamFloor(SPACED_CALLS, '/backend-api/me?gzip=1'));
     added.push(declared.total);
     addedGzip.push(compressed.total);
     addedStream.push(events.total);
@@ -237,6 +297,7 @@ export async function benchCapture(): Promise<CaptureBench> {
     addedMsPerCall: added,
     addedMsPerCompressedCall: addedGzip,
     addedMsPerStreamCall: addedStream,
+    scriptStreamFloorMs: floor,
     addedMsPerBurstCall: addedBurst,
     addedHeadersMs: addedHeaders,
     hookGzipBytes: gzipSync(hook).length,
