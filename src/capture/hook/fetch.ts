@@ -139,7 +139,11 @@ export function wrapFetch(rec: Recorder): void {
     const headers = js.responseHeaders(res);
     const text = isText(js.headerGet(headers, 'content-type'), js.matches);
     // A Response's headers are immutable: the list is read at flush time, off the page's path.
-    rec.response(r.callId, res.status, res.statusText, () => js.headerEntries(headers), text, headersTime);
+    // Through the captured getters: the head is read after the page's code has run (`open` in `tap`), and
+    // a page's replacement must neither see the hook's Response nor change the record.
+    const status = js.responseStatus(res);
+    const statusText = js.responseStatusText(res);
+    rec.response(r.callId, status, statusText, () => js.headerEntries(headers), text, headersTime);
     return rec.bodyRecorder(r.callId, text ? 'text' : 'bytes');
   };
 
@@ -184,9 +188,13 @@ export function wrapFetch(rec: Recorder): void {
     let endOnCancel: (() => void) | undefined;
     if (source && js.responseType(res) !== 'opaque') {
       try {
+        // Every member the constructor reads is an own property (undefined ones too): a getter the page
+        // puts on Object.prototype would otherwise receive this source (its cancel and pull), or a `size`
+        // there would make the byte stream refuse the strategy and push the call off the tap.
         const pageStream = new js.ReadableStream(
           {
             type: 'bytes',
+            ...({ autoAllocateChunkSize: undefined } as object),
             start(c) {
               controller = c;
             },
@@ -198,11 +206,11 @@ export function wrapFetch(rec: Recorder): void {
               return reader && js.cancel(reader, reason);
             },
           },
-          { highWaterMark: READ_AHEAD_BYTES },
+          { highWaterMark: READ_AHEAD_BYTES, ...({ size: undefined } as object) },
         );
         out = new js.Response(pageStream, {
-          status: res.status,
-          statusText: res.statusText,
+          status: js.responseStatus(res),
+          statusText: js.responseStatusText(res),
           headers: js.responseHeaders(res),
         });
       } catch {
@@ -235,7 +243,7 @@ export function wrapFetch(rec: Recorder): void {
       if (ended) return;
       ended = true;
       try {
-        c.error(err);
+        js.error(c, err);
       } catch {}
       open().end(cancelled ? 'cancelled' : failure(r, err), errText(err));
     };
@@ -258,12 +266,14 @@ export function wrapFetch(rec: Recorder): void {
         if (done) {
           ended = true;
           if (cancelled) return body.end('cancelled');
-          c.close();
-          return body.end('complete');
+          // Recorded first: close() throws (and errors the page's stream, as natively) when a BYOB read is
+          // left holding part of an element.
+          body.end('complete');
+          return js.close(c);
         }
         // Recorded before it is handed on: enqueue() transfers the chunk's buffer to the page's stream.
         body.push(value, undefined, true);
-        if (value.byteLength) c.enqueue(value as Uint8Array<ArrayBuffer>);
+        if (value.byteLength) js.enqueue(c, value as Uint8Array<ArrayBuffer>);
       } catch (err) {
         fail(err);
       }
@@ -274,9 +284,11 @@ export function wrapFetch(rec: Recorder): void {
     const signal = r.signal;
     if (signal) {
       js.addEventListener(signal, 'abort', () => {
+        // An `abort` event the page dispatches itself aborts nothing natively.
+        if (!js.signalAborted(signal)) return;
         // The page's unread data goes, whether or not the network body had ended (the record keeps it).
         try {
-          c.error(signal.reason);
+          js.error(c, signal.reason);
         } catch {}
         fail(signal.reason);
       });

@@ -79,6 +79,18 @@ export interface Intrinsics {
   responseHeaders: (r: Response) => Headers;
   /** `Response.prototype.type`, the browser's own getter (a page's replacement cannot hide an opaque response). */
   responseType: (r: Response) => ResponseType;
+  /**
+   * `Response.prototype.status` and `statusText`, the browser's own getters: the head is read after the
+   * page's code has run (fetch.ts `open`), and a page's getter must never see the hook's Response.
+   */
+  responseStatus: (r: Response) => number;
+  responseStatusText: (r: Response) => string;
+  /** `AbortSignal.prototype.aborted`, the browser's own getter. */
+  signalAborted: (s: AbortSignal) => boolean;
+  /** The byte stream controller's methods (the page may replace ReadableByteStreamController.prototype's). */
+  enqueue: (c: ReadableByteStreamController, chunk: ArrayBufferView<ArrayBuffer>) => void;
+  close: (c: ReadableByteStreamController) => void;
+  error: (c: ReadableByteStreamController, e?: unknown) => void;
   /** The headers as pairs, read with the captured `Headers.prototype.forEach`. */
   headerEntries: (h: Headers) => [string, string][];
   headerGet: (h: Headers, name: string) => string | null;
@@ -131,6 +143,15 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
   // The reader's prototype is not a global in every browser: take it from a reader.
   const reader = new win.ReadableStream().getReader();
   const readerProto = Object.getPrototypeOf(reader) as ReadableStreamDefaultReader<Uint8Array>;
+  // Nor is the byte stream controller's, in every window: take it from a controller.
+  let byteController: ReadableByteStreamController | undefined;
+  new win.ReadableStream({
+    type: 'bytes',
+    start(c) {
+      byteController = c;
+    },
+  });
+  const BC = Object.getPrototypeOf(byteController) as ReadableByteStreamController;
   const E = win.EventTarget.prototype;
   const doc = win.document;
   const documentUrl = getter(win.Document.prototype, 'URL');
@@ -175,6 +196,15 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     responseArrayBuffer: uncurry(R.arrayBuffer) as Intrinsics['responseArrayBuffer'],
     responseHeaders: getter(R, 'headers') as Intrinsics['responseHeaders'],
     responseType: getter(R, 'type') as Intrinsics['responseType'],
+    responseStatus: getter(R, 'status') as Intrinsics['responseStatus'],
+    responseStatusText: getter(R, 'statusText') as Intrinsics['responseStatusText'],
+    signalAborted: getter(
+      Object.getPrototypeOf(new win.AbortController().signal),
+      'aborted',
+    ) as Intrinsics['signalAborted'],
+    enqueue: uncurry(BC.enqueue) as Intrinsics['enqueue'],
+    close: uncurry(BC.close) as Intrinsics['close'],
+    error: uncurry(BC.error) as Intrinsics['error'],
     headerEntries: (h) => {
       const out: [string, string][] = [];
       headersForEach(h, (value: string, name: string) => {
