@@ -238,6 +238,26 @@ describe('fetch hook', () => {
 
   // Through the tap. A small body of declared length is read from a clone, which keeps this natively in
   // browsers but not in Node's fetch: e2e/hostile-checks.ts `abortAfterLastByteKeepsNativeSemantics`.
+  it("follows the signal fetch follows: an init signal of null replaces the Request's own", async () => {
+    // Found in review: the hook took the Request's signal, so aborting it errored a body fetch kept.
+    const { win, ended } = install();
+    const ac = new AbortController();
+    const req = new Request(`${server.origin}/long?null-signal`, { signal: ac.signal });
+    const res = await win.fetch(req, { signal: null });
+    const reader = res.body!.getReader();
+    await reader.read();
+    ac.abort();
+    let rest = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest += new TextDecoder().decode(value);
+    }
+    expect(rest).toContain('data: 39\n\n');
+    const [call] = await ended(1);
+    expect(call!.end!.outcome).toBe('complete');
+  });
+
   it('an abort after the last byte arrived still errors what the page has not read, as natively', async () => {
     const { win, ended } = install();
     const ac = new AbortController();

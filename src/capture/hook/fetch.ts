@@ -131,7 +131,9 @@ export function wrapFetch(rec: Recorder): void {
           : null;
     const keepalive = init?.keepalive ?? (isReq ? input.keepalive : undefined);
     const started = quiet(rec.start(callId, 'fetch', method, url, headers, body, startTime, keepalive));
-    return { callId, started, signal: init?.signal ?? (isReq ? input.signal : null) };
+    // As fetch: a signal member of init, null too, takes the place of a Request's own.
+    const signal = init?.signal;
+    return { callId, started, signal: signal !== undefined ? signal : isReq ? input.signal : null };
   };
 
   /** Records the response head; returns the recorder for its body. */
