@@ -61,10 +61,11 @@ export interface CaptureBench {
   addedMsPerStreamCall: number[];
   /**
    * Per run, for reference: the floor of the tap's design. In the page without the hook, the compressed
-   * JSON read through the least a script can put between the network and the page, minus read natively;
-   * the trimmed mean of paired differences, ms (see `scriptStreamFloor`).
+   * JSON read through the least a script can put between the network and the page, minus read natively:
+   * the trimmed means of paired differences, ms, until the page has its Response (`headers`) and until
+   * it has read the body (`total`) (see `scriptStreamFloor`).
    */
-  scriptStreamFloorMs: number[];
+  scriptStreamFloorMs: { headers: number[]; total: number[] };
   /** Per run: mean call duration with − without, ms, in a burst of back-to-back calls. */
   addedMsPerBurstCall: number[];
   /**
@@ -198,14 +199,16 @@ export async function benchCapture(): Promise<CaptureBench> {
    * The floor of any recorder that streams a body through the page, which the tap is (fetch.ts `tap`): in
    * the page without the hook, pairs of the same call read natively and through a minimal script stream
    * (a byte stream fed from the body, one read per pull, handed on in a new Response; nothing recorded,
-   * nothing deferred), spaced and paired like `spaced`. Returns the trimmed mean of (script stream −
-   * native), ms. A recorder that keeps the page's cancel reaching the network and the memory of a body
-   * nobody reads bounded cannot read compressed JSON for less than this.
+   * nothing deferred), spaced and paired like `spaced`. Returns the trimmed means of (script stream −
+   * native), ms, until the page has its Response and until it has read the body. A recorder that keeps
+   * the page's cancel reaching the network and the memory of a body nobody reads bounded cannot read
+   * compressed JSON for less than this.
    */
   const scriptStreamFloor = async (n: number, url: string) => {
-    const diffs: number[] = [];
+    const headers: number[] = [];
+    const total: number[] = [];
     for (let k = 0; k < n; k++) {
-      const pair: number[] = [];
+      const pair: (readonly [number, number])[] = [];
       for (const through of k % 2 ? [true, false] : [false, true]) {
         await sleep(SPACING_MIN_MS + Math.random() * SPACING_SPREAD_MS);
         pair[through ? 0 : 1] = await bare.evaluate(
@@ -235,15 +238,17 @@ export async function benchCapture(): Promise<CaptureBench> {
                 headers: res.headers,
               });
             }
+            const headers = performance.now() - t0;
             await res.text();
-            return performance.now() - t0;
+            return [headers, performance.now() - t0] as const;
           },
           { url, through },
         );
       }
-      diffs.push(pair[0]! - pair[1]!);
+      headers.push(pair[0]![0] - pair[1]![0]);
+      total.push(pair[0]![1] - pair[1]![1]);
     }
-    return trimmedMean(diffs);
+    return { headers: trimmedMean(headers), total: trimmedMean(total) };
   };
 
   // Warm-up: connections, JIT, the worker.
@@ -258,7 +263,7 @@ export async function benchCapture(): Promise<CaptureBench> {
   const added: number[] = [];
   const addedGzip: number[] = [];
   const addedStream: number[] = [];
-  const floor: number[] = [];
+  const floor = { headers: [] as number[], total: [] as number[] };
   const addedBurst: number[] = [];
   const addedHeaders = { declared: [] as number[], compressed: [] as number[], stream: [] as number[] };
   for (let i = 0; i < RUNS; i++) {
@@ -277,7 +282,9 @@ export async function benchCapture(): Promise<CaptureBench> {
     const declared = await spaced(SPACED_CALLS, '/backend-api/me');
     const compressed = await spaced(SPACED_CALLS, '/backend-api/me?gzip=1');
     const events = await spaced(SPACED_CALLS, SHORT_STREAM);
-    floor.push(await scriptStreamFloor(SPACED_CALLS, '/backend-api/me?gzip=1'));
+    const least = await scriptStreamFloor(SPACED_CALLS, '/backend-api/me?gzip=1');
+    floor.headers.push(least.headers);
+    floor.total.push(least.total);
     added.push(declared.total);
     addedGzip.push(compressed.total);
     addedStream.push(events.total);
