@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hookedPages, sleep, TestServer, until } from './test-page';
 
@@ -256,6 +257,23 @@ describe('fetch hook', () => {
     expect(rest).toContain('data: 39\n\n');
     const [call] = await ended(1);
     expect(call!.end!.outcome).toBe('complete');
+  });
+
+  it("lets go of a page's signal once a body is read: one signal for many calls keeps none of them", async () => {
+    // A page may pass one long-lived signal to all its calls; the hook's abort listener on it kept each
+    // call's stream for as long as the signal lived (found in review). Compared with the same calls
+    // without the hook, whose own listeners Node's fetch may keep.
+    const { win, ended } = install();
+    const count = async (f: typeof fetch) => {
+      const ac = new AbortController();
+      for (let i = 0; i < 3; i++)
+        await (await f(`${server.origin}/sse?one-signal=${i}`, { signal: ac.signal })).text();
+      return getEventListeners(ac.signal, 'abort').length;
+    };
+    const native = await count(fetch);
+    const hooked = await count(win.fetch);
+    await ended(3);
+    expect(hooked).toBe(native);
   });
 
   it('an abort after the last byte arrived still errors what the page has not read, as natively', async () => {

@@ -240,10 +240,21 @@ export function wrapFetch(rec: Recorder): void {
       }
       return body;
     };
+    const signal = r.signal;
+    let onAbort: (() => void) | undefined;
+    /**
+     * Lets go of the page's signal once an abort can no longer change what the page gets: the page may use
+     * one signal for many calls, and a listener left on it keeps each call's stream as long as the signal.
+     */
+    const release = () => {
+      if (signal && onAbort) js.removeEventListener(signal, 'abort', onAbort);
+      onAbort = undefined;
+    };
     let ended = false;
     const fail = (err: unknown) => {
       if (ended) return;
       ended = true;
+      release();
       try {
         js.error(c, err);
       } catch {}
@@ -252,6 +263,7 @@ export function wrapFetch(rec: Recorder): void {
     endOnCancel = () => {
       if (ended) return;
       ended = true;
+      release();
       open().end('cancelled');
     };
     let opened = false;
@@ -271,6 +283,9 @@ export function wrapFetch(rec: Recorder): void {
           // Recorded first: close() throws (and errors the page's stream, as natively) when a BYOB read is
           // left holding part of an element.
           body.end('complete');
+          // Nothing left unread (the page's queue is empty): closed now, the page's stream has nothing an
+          // abort could take away. Otherwise the listener stays, as the browser's abort does.
+          if (js.desiredSize(c) === READ_AHEAD_BYTES) release();
           return js.close(c);
         }
         // Recorded before it is handed on: enqueue() transfers the chunk's buffer to the page's stream.
@@ -283,9 +298,8 @@ export function wrapFetch(rec: Recorder): void {
     // As natively: an abort errors what the page has not read yet, even after the last byte arrived. (A
     // reader gets the abort's reason; Chromium's text()/json() of a body made from a script's stream reject
     // with "TypeError: Failed to fetch" whatever its error, where the native body gives AbortError.)
-    const signal = r.signal;
     if (signal) {
-      js.addEventListener(signal, 'abort', () => {
+      onAbort = () => {
         // An `abort` event the page dispatches itself aborts nothing natively.
         if (!js.signalAborted(signal)) return;
         // The page's unread data goes, whether or not the network body had ended (the record keeps it).
@@ -293,7 +307,8 @@ export function wrapFetch(rec: Recorder): void {
           js.error(c, signal.reason);
         } catch {}
         fail(signal.reason);
-      });
+      };
+      js.addEventListener(signal, 'abort', onAbort);
     }
     return out;
   };

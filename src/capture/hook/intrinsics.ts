@@ -90,6 +90,8 @@ export interface Intrinsics {
   /** The byte stream controller's methods (the page may replace ReadableByteStreamController.prototype's). */
   enqueue: (c: ReadableByteStreamController, chunk: ArrayBufferView<ArrayBuffer>) => void;
   close: (c: ReadableByteStreamController) => void;
+  /** The controller's `desiredSize` getter: its high-water mark less what the page has not read yet. */
+  desiredSize: (c: ReadableByteStreamController) => number | null;
   error: (c: ReadableByteStreamController, e?: unknown) => void;
   /** The headers as pairs, read with the captured `Headers.prototype.forEach`. */
   headerEntries: (h: Headers) => [string, string][];
@@ -204,6 +206,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     ) as Intrinsics['signalAborted'],
     enqueue: uncurry(BC.enqueue) as Intrinsics['enqueue'],
     close: uncurry(BC.close) as Intrinsics['close'],
+    desiredSize: getter(BC, 'desiredSize') as Intrinsics['desiredSize'],
     error: uncurry(BC.error) as Intrinsics['error'],
     headerEntries: (h) => {
       const out: [string, string][] = [];
