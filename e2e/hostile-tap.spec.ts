@@ -93,3 +93,23 @@ test('attack: an abort event the page dispatches on its own signal aborts nothin
   }, 'the call ended');
   expect(call!.outcome).toBe('complete');
 });
+
+test('attack: cancelling the body of a Response the page cloned settles at once, as natively', async ({
+  context,
+  fake,
+}) => {
+  fake.route('GET', '/backend-api/stream?tap=clone', long());
+  const page = await context.newPage();
+  await page.goto('https://chatgpt.com/');
+  const seen = await page.evaluate(async () => {
+    const r = await fetch('/backend-api/stream?tap=clone');
+    const copy = r.clone();
+    const cancel = await Promise.race([
+      r.body!.cancel().then(() => 'settled'),
+      new Promise((done) => setTimeout(() => done('pending after 1 s'), 1000)),
+    ]);
+    await copy.body!.cancel();
+    return cancel;
+  });
+  expect(seen).toBe('settled');
+});

@@ -120,6 +120,22 @@ describe('tap, how a body ends', () => {
     const [call] = await ended(1);
     expect(call!.end).toMatchObject({ outcome: 'complete', bodyBytes: 3 });
   });
+
+  it("cancelling a Response's body after clone() settles at once, as natively, while the clone still reads", async () => {
+    const { win } = install();
+    const res = await win.fetch(`${server.origin}/long?clone-cancel`);
+    const copy = res.clone();
+    // Chromium and Firefox natively: the cancel settles at once and the clone reads on. A tee of the page's
+    // stream (the tap's clone() before) waits for the other branch to be cancelled or read to its end: the
+    // page waited forever if it awaited the cancel before reading the clone.
+    const cancel = await Promise.race([
+      res.body!.cancel().then(() => 'settled'),
+      sleep(500).then(() => 'pending'),
+    ]);
+    const text = await copy.text();
+    expect(cancel).toBe('settled');
+    expect(text).toContain('data: 39\n\n');
+  });
 });
 
 /**

@@ -85,6 +85,12 @@ export interface Intrinsics {
    */
   responseStatus: (r: Response) => number;
   responseStatusText: (r: Response) => string;
+  /**
+   * `Response.prototype.bodyUsed` and `ReadableStream.prototype.locked`, the browser's own getters: whether
+   * a tapped Response can still be cloned (fetch.ts `fork`), asked without calling the page's replacements.
+   */
+  responseBodyUsed: (r: Response) => boolean;
+  streamLocked: (s: ReadableStream) => boolean;
   /** `AbortSignal.prototype.aborted`, the browser's own getter. */
   signalAborted: (s: AbortSignal) => boolean;
   /** The byte stream controller's methods (the page may replace ReadableByteStreamController.prototype's). */
@@ -200,6 +206,8 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     responseType: getter(R, 'type') as Intrinsics['responseType'],
     responseStatus: getter(R, 'status') as Intrinsics['responseStatus'],
     responseStatusText: getter(R, 'statusText') as Intrinsics['responseStatusText'],
+    responseBodyUsed: getter(R, 'bodyUsed') as Intrinsics['responseBodyUsed'],
+    streamLocked: getter(win.ReadableStream.prototype, 'locked') as Intrinsics['streamLocked'],
     signalAborted: getter(
       Object.getPrototypeOf(new win.AbortController().signal),
       'aborted',
