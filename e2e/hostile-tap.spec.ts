@@ -6,6 +6,7 @@
  */
 import type { FakeResponse } from '../test/flows';
 import { expect, test, until } from './fixtures';
+import { compressedJson } from './hostile-checks';
 
 const long = (): FakeResponse => ({
   status: 200,
@@ -13,12 +14,7 @@ const long = (): FakeResponse => ({
   body: Array.from({ length: 100 }, (_, i) => `data: {"n":${i}}\n\n`).join(''),
   stream: { chunkBytes: 40, delayMs: 50 },
 });
-const json = (): FakeResponse => ({
-  status: 200,
-  headers: [['content-type', 'application/json']],
-  body: '{"object":"user","id":"user-tap"}',
-  gzip: 'chunked',
-});
+const json = (): FakeResponse => compressedJson('{"object":"user","id":"user-tap"}');
 
 test('attack: a status getter the page installs after its fetch resolved breaks neither its body, its cancel, nor the record', async ({
   context,
