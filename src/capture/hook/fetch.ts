@@ -384,7 +384,12 @@ export function wrapFetch(rec: Recorder): void {
      * a `size` there would make the byte stream refuse the strategy and push the call off the tap.
      */
     const branch = (): Branch | undefined => {
-      const b = { cancelled: false } as Branch;
+      // Own members from the start: an assignment to a missing one would reach a setter on Object.prototype.
+      const b: Branch = {
+        c: undefined as unknown as ReadableByteStreamController,
+        res: undefined as unknown as Response,
+        cancelled: false,
+      };
       try {
         const stream = new js.ReadableStream(
           {
