@@ -358,6 +358,9 @@ export function wrapFetch(rec: Recorder): void {
           if (!b.cancelled)
             try {
               js.close(b.c);
+              // A BYOB read still waiting is settled (done) only by a respond(0) after close(), as natively.
+              const req = js.byobRequest(b.c);
+              if (req) js.respond(req, 0);
             } catch {}
         }
       } catch (err) {

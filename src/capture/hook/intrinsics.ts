@@ -99,6 +99,10 @@ export interface Intrinsics {
   /** The controller's `desiredSize` getter: its high-water mark less what the page has not read yet. */
   desiredSize: (c: ReadableByteStreamController) => number | null;
   error: (c: ReadableByteStreamController, e?: unknown) => void;
+  /** The controller's `byobRequest` getter: a BYOB read waiting for bytes, or null. */
+  byobRequest: (c: ReadableByteStreamController) => ReadableStreamBYOBRequest | null;
+  /** `ReadableStreamBYOBRequest.prototype.respond`: after close(), respond(0) settles the waiting BYOB read as done. */
+  respond: (r: ReadableStreamBYOBRequest, bytesWritten: number) => void;
   /** The headers as pairs, read with the captured `Headers.prototype.forEach`. */
   headerEntries: (h: Headers) => [string, string][];
   headerGet: (h: Headers, name: string) => string | null;
@@ -160,6 +164,18 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     },
   });
   const BC = Object.getPrototypeOf(byteController) as ReadableByteStreamController;
+  // Nor is the BYOB request's: take it from a BYOB read waiting on a byte stream (there at once, before any pull).
+  let byobController: ReadableByteStreamController | undefined;
+  const byobStream = new win.ReadableStream({
+    type: 'bytes',
+    start(c) {
+      byobController = c;
+    },
+  });
+  const byobReader = byobStream.getReader({ mode: 'byob' });
+  void byobReader.read(new Uint8Array(1)).catch(() => {});
+  const BYOBR = Object.getPrototypeOf(byobController!.byobRequest) as ReadableStreamBYOBRequest;
+  void byobReader.cancel().catch(() => {});
   const E = win.EventTarget.prototype;
   const doc = win.document;
   const documentUrl = getter(win.Document.prototype, 'URL');
@@ -216,6 +232,8 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     close: uncurry(BC.close) as Intrinsics['close'],
     desiredSize: getter(BC, 'desiredSize') as Intrinsics['desiredSize'],
     error: uncurry(BC.error) as Intrinsics['error'],
+    byobRequest: getter(BC, 'byobRequest') as Intrinsics['byobRequest'],
+    respond: uncurry(BYOBR.respond) as Intrinsics['respond'],
     headerEntries: (h) => {
       const out: [string, string][] = [];
       headersForEach(h, (value: string, name: string) => {
