@@ -180,7 +180,7 @@ describe('clone copies and memory', () => {
     const Orig = globalThis.Uint8Array;
     class Spy extends Orig {
       constructor(...a: unknown[]) {
-        super(...(a as [ArrayBufferLike]));
+        super(...(a as [ArrayBuffer]));
         if (/\bkeep\b/.test(new Error().stack ?? '')) refs.push(new WeakRef(this));
       }
     }

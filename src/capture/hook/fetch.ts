@@ -49,6 +49,8 @@ interface Tapped {
    * (see `tap`). Absent for a native clone.
    */
   fork?: (self: Response) => Response | undefined;
+  /** An abort after the body ended: errors what the page has not read (see `tap`). */
+  abort?: (reason: unknown) => void;
 }
 
 /** One of a tapped call's page streams: the page's Response's, or a clone's. */
@@ -350,7 +352,11 @@ export function wrapFetch(rec: Recorder): void {
           const b = branches[i]!;
           if (!b.cancelled && js.desiredSize(b.c) !== READ_AHEAD_BYTES) unread = true;
         }
-        if (!unread) release();
+        release();
+        // Unread data an abort would still take away: a listener that holds the call only through its
+        // Responses (a WeakRef to what answers for them), so a signal the page keeps for many calls does not
+        // keep each call's streams and clone copies once the page lets go of its Responses.
+        if (unread && signal && js.signalAborted(signal) === false) lateAbort(signal, new js.WeakRef(tapped));
         for (let i = 0; i < branches.length; i++) {
           const b = branches[i]!;
           // Recorded first: close() throws (and errors that stream, as natively) when a BYOB read is left
@@ -422,6 +428,7 @@ export function wrapFetch(rec: Recorder): void {
     };
     const tapped: Tapped = {
       res,
+      abort: (reason) => errorAll(reason),
       fork(self) {
         // A disturbed or locked body is left to the native clone, which throws the browser's own TypeError.
         if (!forkable || js.responseBodyUsed(self) || js.streamLocked(js.responseBody(self)!))
@@ -455,6 +462,16 @@ export function wrapFetch(rec: Recorder): void {
       js.addEventListener(signal, 'abort', onAbort);
     }
     return out.res;
+  };
+
+  /** After the body ended: an abort of `signal` errors the unread streams of the call `ref` answers for, if it is still there. */
+  const lateAbort = (signal: AbortSignal, ref: WeakRef<Tapped>) => {
+    const f = () => {
+      if (!js.signalAborted(signal)) return;
+      js.removeEventListener(signal, 'abort', f);
+      js.deref(ref)?.abort?.(signal.reason);
+    };
+    js.addEventListener(signal, 'abort', f);
   };
 
   /** The fallback: reads a clone of `res` (the page keeps `res` itself). */

@@ -29,6 +29,8 @@ export interface Intrinsics {
   /** True for the realm's own promises (what async functions return), whatever `window.Promise` is now. */
   isPromise: (x: unknown) => x is Promise<unknown>;
   WeakMap: WeakMapConstructor;
+  WeakRef: WeakRefConstructor;
+  deref: <T extends object>(r: WeakRef<T>) => T | undefined;
   Proxy: ProxyConstructor;
   TextDecoder: typeof TextDecoder;
   ReadableStream: typeof ReadableStream;
@@ -191,6 +193,8 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     isArray: win.Array.isArray,
     isPromise: (x): x is Promise<unknown> => inherits(promiseProto, x) as boolean,
     WeakMap: win.WeakMap,
+    WeakRef: win.WeakRef,
+    deref: uncurry(win.WeakRef.prototype.deref) as Intrinsics['deref'],
     Proxy: win.Proxy,
     TextDecoder: win.TextDecoder,
     ReadableStream: win.ReadableStream,

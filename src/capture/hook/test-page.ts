@@ -360,6 +360,7 @@ export function testPage(): TestPage {
     String,
     RegExp,
     WeakMap,
+    WeakRef,
     Proxy,
     XMLHttpRequest: PageXhr,
     WebSocket: PageWebSocket,
