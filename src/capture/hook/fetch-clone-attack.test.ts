@@ -1,5 +1,6 @@
 /**
- * Attack 6 on the page's clone() of a tapped Response (fetch.ts `tap`, `branch`, `fork`).
+ * The page's clone() of a tapped Response attacked (fetch.ts `tap`, `branch`, `fork`): every expectation
+ * is what Chromium and Firefox do natively, and every call keeps one record.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hookedPages, sleep, TestServer } from './test-page';
@@ -42,7 +43,12 @@ describe('clone branches reached through the page’s prototypes', () => {
         configurable: true,
         set(v: unknown) {
           if (fromHook()) got[got.length] = v;
-          Object.defineProperty(this, name, { value: v, writable: true, configurable: true, enumerable: true });
+          Object.defineProperty(this, name, {
+            value: v,
+            writable: true,
+            configurable: true,
+            enumerable: true,
+          });
         },
       });
     let res: Response;

@@ -1,6 +1,6 @@
 /**
- * Attack 6 in Chromium (test build): a BYOB read that is waiting when a tapped body ends settles done, as
- * natively; without respond(0) after close() it stayed pending for ever.
+ * The tap attacked in Chromium (test build): a BYOB read that is waiting when a tapped body ends settles
+ * done, as natively; without respond(0) after close() it stayed pending for ever.
  */
 import type { FakeResponse } from '../test/flows';
 import { expect, test } from './fixtures';
@@ -12,7 +12,10 @@ const long = (): FakeResponse => ({
   stream: { chunkBytes: 40, delayMs: 20 },
 });
 
-test('attack 6: a BYOB reader of a tapped body, and of its clone, sees the end', async ({ context, fake }) => {
+test('attack 6: a BYOB reader of a tapped body, and of its clone, sees the end', async ({
+  context,
+  fake,
+}) => {
   fake.route('GET', '/backend-api/stream?byob=1', long());
   fake.route('GET', '/backend-api/stream?byob=2', long());
   const page = await context.newPage();
