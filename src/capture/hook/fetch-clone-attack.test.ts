@@ -3,7 +3,7 @@
  * is what Chromium and Firefox do natively, and every call keeps one record.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hookedPages, sleep, TestServer } from './test-page';
+import { fromHookFetch, hookedPages, sleep, TestServer } from './test-page';
 
 const LONG = Array.from({ length: 30 }, (_, i) => `data: ${i}\n\n`);
 let server: TestServer;
@@ -24,16 +24,6 @@ afterAll(() => server.close());
 
 const install = hookedPages();
 
-const fromHook = (): boolean => {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 50;
-  try {
-    return /hook[\\/]fetch\.ts/.test(new Error().stack ?? '');
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-};
-
 describe('clone branches reached through the page’s prototypes', () => {
   it("a setter the page puts on Object.prototype never receives a branch's controller or Response", async () => {
     const { win, ended } = install();
@@ -42,7 +32,7 @@ describe('clone branches reached through the page’s prototypes', () => {
       Object.defineProperty(Object.prototype, name, {
         configurable: true,
         set(v: unknown) {
-          if (fromHook()) got[got.length] = v;
+          if (fromHookFetch()) got[got.length] = v;
           Object.defineProperty(this, name, {
             value: v,
             writable: true,

@@ -6,7 +6,7 @@
  * bare browsers when these tests were written).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hookedPages, sleep, TestServer, until } from './test-page';
+import { fromHookFetch, hookedPages, sleep, TestServer, until } from './test-page';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -138,21 +138,6 @@ describe('tap, how a body ends', () => {
   });
 });
 
-/**
- * Whether the caller is the hook's fetch.ts. Node's own fetch builds its bodies with the same JS streams
- * (a browser's native body never calls into the page's prototypes), so the spies below tell the hook's
- * calls from Node's by the stack.
- */
-const fromHook = () => {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 100;
-  try {
-    return /hook[\\/]fetch\.ts/.test(new Error().stack ?? '');
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-};
-
 describe('tap, stream plumbing reached through the page’s prototypes', () => {
   it("a getter the page puts on Object.prototype never receives the hook's underlying source", async () => {
     const { win, ended } = install();
@@ -160,7 +145,7 @@ describe('tap, stream plumbing reached through the page’s prototypes', () => {
     Object.defineProperty(Object.prototype, 'autoAllocateChunkSize', {
       configurable: true,
       get(this: { pull?: unknown; cancel?: unknown }) {
-        if (fromHook()) got = this;
+        if (fromHookFetch()) got = this;
         return undefined;
       },
     });
@@ -207,7 +192,7 @@ describe('tap, stream plumbing reached through the page’s prototypes', () => {
       Object.defineProperty(C, k, {
         ...d,
         value(this: unknown, ...a: unknown[]) {
-          if (fromHook()) calls[calls.length] = k;
+          if (fromHookFetch()) calls[calls.length] = k;
           return Reflect.apply(d.value as (...x: unknown[]) => unknown, this, a);
         },
       });
