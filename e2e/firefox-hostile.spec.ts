@@ -9,7 +9,6 @@ import { test } from './firefox/fixtures';
 import type { StoredWithChunks } from './fixtures';
 import {
   abortAfterLastByteKeepsNativeSemantics,
-  clonesOfATappedBodyActAsNative,
   type HostileDriver,
   hostilePageIsBlindAndRecordingGoesOn,
   jsonCancelSettlesAtOnce,
@@ -65,12 +64,4 @@ test("Firefox attack: the page's cancel() of a long JSON body settles at once an
   stored,
 }) => {
   await jsonCancelSettlesAtOnce(driver(firefox, fake, stored));
-});
-
-test("Firefox: the page's clone() of a tapped body reads, cancels and throws as natively; each call is stored once", async ({
-  firefox,
-  fake,
-  stored,
-}) => {
-  await clonesOfATappedBodyActAsNative(driver(firefox, fake, stored));
 });

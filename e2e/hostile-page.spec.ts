@@ -7,7 +7,6 @@ import type { FakeChatGPT } from './fake-chatgpt/server';
 import { type StoredWithChunks, test } from './fixtures';
 import {
   abortAfterLastByteKeepsNativeSemantics,
-  clonesOfATappedBodyActAsNative,
   type HostileDriver,
   hostilePageIsBlindAndRecordingGoesOn,
   jsonCancelSettlesAtOnce,
@@ -58,12 +57,4 @@ test("attack: the page's cancel() of a long JSON body settles at once and closes
   stored,
 }) => {
   await jsonCancelSettlesAtOnce(driver(context, fake, stored));
-});
-
-test("the page's clone() of a tapped body reads, cancels and throws as natively; each call is stored once", async ({
-  context,
-  fake,
-  stored,
-}) => {
-  await clonesOfATappedBodyActAsNative(driver(context, fake, stored));
 });

@@ -40,28 +40,6 @@ const CLONE_MAX_BYTES = 64 * 1024;
 
 type Reader = ReadableStreamDefaultReader<Uint8Array>;
 
-/** A Response the hook made for the page (see `tap`), and what answers for it. */
-interface Tapped {
-  /** The network's Response: url, redirected, type and headers are read from it. */
-  res: Response;
-  /**
-   * Clones `self` onto a new stream of the same call, or gives undefined when the native clone must do
-   * (see `tap`). Absent for a native clone.
-   */
-  fork?: (self: Response) => Response | undefined;
-  /** An abort after the body ended: errors what the page has not read (see `tap`). */
-  abort?: (reason: unknown) => void;
-}
-
-/** One of a tapped call's page streams: the page's Response's, or a clone's. */
-interface Branch {
-  c: ReadableByteStreamController;
-  /** The page's Response on this stream. */
-  res: Response;
-  /** The page cancelled it: it is fed no more. */
-  cancelled: boolean;
-}
-
 /** Replaces `win.fetch` with a recording wrapper (and Response.prototype's url, redirected, type, headers). */
 export function wrapFetch(rec: Recorder): void {
   const win = rec.win;
@@ -83,13 +61,9 @@ export function wrapFetch(rec: Recorder): void {
   // Only url, redirected, type and headers live in internal slots a constructor cannot set: those four
   // accessors on Response.prototype are replaced by ones that answer from the original Response when asked
   // about a tapped one (and natively otherwise). So the instance has no own property, the same prototype,
-  // and the very same immutable Headers object. A Response without a body, or one the constructor refuses,
-  // is returned as it came and read from a clone as before.
-  // The page's clone() of such a Response must not tee its stream either: a tee branch's cancel settles only
-  // once the other branch is cancelled or read to its end, where a native clone's settles at once. So a
-  // clone is another stream the hook feeds from the same network reads (`fork` in `tap`), with the same
-  // link to the original.
-  const originals = new js.WeakMap<Response, Tapped>();
+  // and the very same immutable Headers object; clone() keeps the link for clones. A Response without a
+  // body, or one the constructor refuses, is returned as it came and read from a clone as before.
+  const originals = new js.WeakMap<Response, Response>();
   const R = win.Response.prototype;
   const accessor = (name: string): PropertyDescriptor => {
     for (let p: object | null = R; p; p = Object.getPrototypeOf(p)) {
@@ -103,7 +77,7 @@ export function wrapFetch(rec: Recorder): void {
     const get = d.get!;
     const wrapped = {
       get(this: Response) {
-        return js.apply(get, js.weakGet(originals, this)?.res ?? this, []);
+        return js.apply(get, js.weakGet(originals, this) ?? this, []);
       },
     };
     js.defineProperty(R, name, {
@@ -117,11 +91,9 @@ export function wrapFetch(rec: Recorder): void {
     value: like(
       {
         clone(this: Response) {
-          const t = js.weakGet(originals, this);
-          const fork = t?.fork?.(this);
-          if (fork) return fork;
           const c: Response = js.apply(origClone, this, []);
-          if (t) js.weakSet(originals, c, { res: t.res });
+          const o = js.weakGet(originals, this);
+          if (o) js.weakSet(originals, c, o);
           return c;
         },
       }.clone,
@@ -210,28 +182,49 @@ export function wrapFetch(rec: Recorder): void {
       return res;
     }
     const source = js.responseBody(res);
-    if (!source || js.responseType(res) === 'opaque') {
+    let out: Response | null = null;
+    let controller: ReadableByteStreamController | undefined;
+    let reader: Reader | undefined;
+    let cancelled = false;
+    let pull: (() => Promise<void>) | undefined;
+    let endOnCancel: (() => void) | undefined;
+    if (source && js.responseType(res) !== 'opaque') {
+      try {
+        // Every member the constructor reads is an own property (undefined ones too): a getter the page
+        // puts on Object.prototype would otherwise receive this source (its cancel and pull), or a `size`
+        // there would make the byte stream refuse the strategy and push the call off the tap.
+        const pageStream = new js.ReadableStream(
+          {
+            type: 'bytes',
+            ...({ autoAllocateChunkSize: undefined } as object),
+            start(c) {
+              controller = c;
+            },
+            // Called while the page's queue holds less than READ_AHEAD_BYTES: one network read each time.
+            pull: () => pull?.(),
+            cancel(reason) {
+              cancelled = true;
+              endOnCancel?.();
+              return reader && js.cancel(reader, reason);
+            },
+          },
+          { highWaterMark: READ_AHEAD_BYTES, ...({ size: undefined } as object) },
+        );
+        out = new js.Response(pageStream, {
+          status: js.responseStatus(res),
+          statusText: js.responseStatusText(res),
+          headers: js.responseHeaders(res),
+        });
+      } catch {
+        out = null;
+      }
+    }
+    if (!out || !controller) {
       void quiet(readClone(r, res, headersTime));
       return res;
     }
-    // The page's streams: its Response's, then one per clone (`fork`), cancelled ones too (marked).
-    const branches: Branch[] = [];
-    let live = 0;
-    let reader: Reader | undefined;
-    let cancelled = false;
-    let ended = false;
-    let closed = false;
-    let errored = false;
-    let error: unknown;
-    // Copies of every chunk fed so far, for clones to come (`keep`); forkable turns false for good once no
-    // clone can come or the copies would grow past the read-ahead. A page that reads as it goes disturbs its
-    // body before the first chunk arrives: nothing is copied. One that reads only after the body ended
-    // leaves the copies (at most the read-ahead) until its Response goes.
-    let forkable = true;
-    let kept: Uint8Array<ArrayBuffer>[] | undefined;
-    let keptBytes = 0;
-    let reading: Promise<void> | undefined;
-    let opened = false;
+    js.weakSet(originals, out, res);
+    const c = controller;
     // The source's reader and the response head are made by the first pull, one microtask after the stream
     // asks for it (below), so that the page's own continuation after `await fetch(…)` runs first: the stream
     // calls pull as soon as it starts, before that continuation. Measured (calls 15-45 ms apart, compressed
@@ -242,7 +235,7 @@ export function wrapFetch(rec: Recorder): void {
     let body: BodyRecorder | undefined;
     const open = (): BodyRecorder => {
       if (!body) {
-        reader = js.getReader(source);
+        reader = js.getReader(source!);
         body = head(r, res, headersTime);
       }
       return body;
@@ -257,76 +250,24 @@ export function wrapFetch(rec: Recorder): void {
       if (signal && onAbort) js.removeEventListener(signal, 'abort', onAbort);
       onAbort = undefined;
     };
-    /** Errors every stream the page has not cancelled (once: a later error finds them errored already). */
-    const errorAll = (err: unknown) => {
-      if (errored) return;
-      errored = true;
-      error = err;
-      for (let i = 0; i < branches.length; i++) {
-        const b = branches[i]!;
-        if (b.cancelled) continue;
-        try {
-          js.error(b.c, err);
-        } catch {}
-      }
-    };
+    let ended = false;
     const fail = (err: unknown) => {
       if (ended) return;
       ended = true;
       release();
-      errorAll(err);
+      try {
+        js.error(c, err);
+      } catch {}
       open().end(cancelled ? 'cancelled' : failure(r, err), errText(err));
     };
-    /**
-     * A stream's cancel. While another stream of the call is still read, the network goes on for it and this
-     * cancel settles at once, as a native clone's does (a tee's would wait for the other branch); the last
-     * one cancels the network read.
-     */
-    const cancelBranch = (b: Branch, reason: unknown) => {
-      b.cancelled = true;
-      if (--live) return;
-      cancelled = true;
-      const body = open();
-      if (!ended) {
-        ended = true;
-        release();
-        body.end('cancelled');
-      }
-      return js.cancel(reader!, reason);
+    endOnCancel = () => {
+      if (ended) return;
+      ended = true;
+      release();
+      open().end('cancelled');
     };
-    /**
-     * Keeps a copy of a chunk for clones to come, each of which gets the body from its first byte, while one
-     * can come: while a stream is undisturbed (clone() throws for the others), whose queue then still holds
-     * all that is kept, at most the read-ahead. Past that (a clone is read on while an undisturbed stream's
-     * queue is full) the copies go, and clones are native tees of the page's stream again.
-     */
-    const keep = (value: Uint8Array) => {
-      let cloneable = false;
-      for (let i = 0; i < branches.length && !cloneable; i++)
-        cloneable = !js.responseBodyUsed(branches[i]!.res);
-      if (!cloneable || keptBytes >= READ_AHEAD_BYTES) {
-        forkable = false;
-        kept = undefined;
-        return;
-      }
-      kept ??= [];
-      kept[kept.length] = new Uint8Array(value);
-      keptBytes += value.byteLength;
-    };
-    /** Hands a chunk to every stream the page has not cancelled (enqueue() transfers it: the others get copies). */
-    const feed = (value: Uint8Array<ArrayBuffer>) => {
-      if (forkable) keep(value);
-      let last: Branch | undefined;
-      for (let i = 0; i < branches.length; i++) {
-        const b = branches[i]!;
-        if (b.cancelled) continue;
-        if (last) js.enqueue(last.c, new Uint8Array(value));
-        last = b;
-      }
-      if (last) js.enqueue(last.c, value);
-    };
-    /** One network read, recorded once and fed to every stream. */
-    const readOnce = async () => {
+    let opened = false;
+    pull = async () => {
       if (!opened) {
         opened = true;
         await undefined;
@@ -336,118 +277,24 @@ export function wrapFetch(rec: Recorder): void {
       try {
         const { done, value } = await js.read(reader!);
         if (ended) return;
-        if (!done) {
-          // Recorded before it is handed on: enqueue() transfers the chunk's buffer to the page's stream.
-          body.push(value, undefined, true);
-          if (value.byteLength) feed(value as Uint8Array<ArrayBuffer>);
-          return;
+        if (done) {
+          ended = true;
+          if (cancelled) return body.end('cancelled');
+          // Recorded first: close() throws (and errors the page's stream, as natively) when a BYOB read is
+          // left holding part of an element.
+          body.end('complete');
+          // Nothing left unread (the page's queue is empty): closed now, the page's stream has nothing an
+          // abort could take away. Otherwise the listener stays, as the browser's abort does.
+          if (js.desiredSize(c) === READ_AHEAD_BYTES) release();
+          return js.close(c);
         }
-        ended = true;
-        closed = true;
-        body.end('complete');
-        // Nothing left unread (every queue is empty): closed now, the page's streams have nothing an abort
-        // could take away. Otherwise the listener stays, as the browser's abort does.
-        let unread = false;
-        for (let i = 0; i < branches.length; i++) {
-          const b = branches[i]!;
-          if (!b.cancelled && js.desiredSize(b.c) !== READ_AHEAD_BYTES) unread = true;
-        }
-        release();
-        // Unread data an abort would still take away: a listener that holds the call only through its
-        // Responses (a WeakRef to what answers for them), so a signal the page keeps for many calls does not
-        // keep each call's streams and clone copies once the page lets go of its Responses.
-        if (unread && signal && js.signalAborted(signal) === false) lateAbort(signal, new js.WeakRef(tapped));
-        for (let i = 0; i < branches.length; i++) {
-          const b = branches[i]!;
-          // Recorded first: close() throws (and errors that stream, as natively) when a BYOB read is left
-          // holding part of an element.
-          if (!b.cancelled)
-            try {
-              js.close(b.c);
-              // A BYOB read still waiting is settled (done) only by a respond(0) after close(), as natively.
-              const req = js.byobRequest(b.c);
-              if (req) js.respond(req, 0);
-            } catch {}
-        }
+        // Recorded before it is handed on: enqueue() transfers the chunk's buffer to the page's stream.
+        body.push(value, undefined, true);
+        if (value.byteLength) js.enqueue(c, value as Uint8Array<ArrayBuffer>);
       } catch (err) {
         fail(err);
       }
     };
-    /**
-     * A stream's pull, called while its queue holds less than READ_AHEAD_BYTES: one network read at a time,
-     * whichever stream asks; a stream that asks while one is under way waits for it (the chunk reaches it too).
-     */
-    const pull = async () => {
-      if (reading) return reading;
-      reading = readOnce();
-      try {
-        await reading;
-      } finally {
-        reading = undefined;
-      }
-    };
-    /**
-     * A new stream the hook feeds, in a Response for the page: the page's own, then one per clone. Undefined
-     * when a constructor refuses. Every member the constructor reads is an own property (undefined ones too):
-     * a getter the page puts on Object.prototype would otherwise receive this source (its cancel and pull), or
-     * a `size` there would make the byte stream refuse the strategy and push the call off the tap.
-     */
-    const branch = (): Branch | undefined => {
-      // Own members from the start: an assignment to a missing one would reach a setter on Object.prototype.
-      const b: Branch = {
-        c: undefined as unknown as ReadableByteStreamController,
-        res: undefined as unknown as Response,
-        cancelled: false,
-      };
-      try {
-        const stream = new js.ReadableStream(
-          {
-            type: 'bytes',
-            ...({ autoAllocateChunkSize: undefined } as object),
-            start(c) {
-              b.c = c;
-            },
-            pull,
-            cancel: (reason) => cancelBranch(b, reason),
-          },
-          { highWaterMark: READ_AHEAD_BYTES, ...({ size: undefined } as object) },
-        );
-        b.res = new js.Response(stream, {
-          status: js.responseStatus(res),
-          statusText: js.responseStatusText(res),
-          headers: js.responseHeaders(res),
-        });
-      } catch {
-        return undefined;
-      }
-      if (!b.c) return undefined;
-      branches[branches.length] = b;
-      live++;
-      js.weakSet(originals, b.res, tapped);
-      return b;
-    };
-    const tapped: Tapped = {
-      res,
-      abort: (reason) => errorAll(reason),
-      fork(self) {
-        // A disturbed or locked body is left to the native clone, which throws the browser's own TypeError.
-        if (!forkable || js.responseBodyUsed(self) || js.streamLocked(js.responseBody(self)!))
-          return undefined;
-        const b = branch();
-        if (!b) return undefined;
-        if (errored) js.error(b.c, error);
-        else {
-          for (let i = 0; kept && i < kept.length; i++) js.enqueue(b.c, new Uint8Array(kept[i]!));
-          if (closed) js.close(b.c);
-        }
-        return b.res;
-      },
-    };
-    const out = branch();
-    if (!out) {
-      void quiet(readClone(r, res, headersTime));
-      return res;
-    }
     // As natively: an abort errors what the page has not read yet, even after the last byte arrived. (A
     // reader gets the abort's reason; Chromium's text()/json() of a body made from a script's stream reject
     // with "TypeError: Failed to fetch" whatever its error, where the native body gives AbortError.)
@@ -456,22 +303,14 @@ export function wrapFetch(rec: Recorder): void {
         // An `abort` event the page dispatches itself aborts nothing natively.
         if (!js.signalAborted(signal)) return;
         // The page's unread data goes, whether or not the network body had ended (the record keeps it).
-        errorAll(signal.reason);
+        try {
+          js.error(c, signal.reason);
+        } catch {}
         fail(signal.reason);
       };
       js.addEventListener(signal, 'abort', onAbort);
     }
-    return out.res;
-  };
-
-  /** After the body ended: an abort of `signal` errors the unread streams of the call `ref` answers for, if it is still there. */
-  const lateAbort = (signal: AbortSignal, ref: WeakRef<Tapped>) => {
-    const f = () => {
-      if (!js.signalAborted(signal)) return;
-      js.removeEventListener(signal, 'abort', f);
-      js.deref(ref)?.abort?.(signal.reason);
-    };
-    js.addEventListener(signal, 'abort', f);
+    return out;
   };
 
   /** The fallback: reads a clone of `res` (the page keeps `res` itself). */

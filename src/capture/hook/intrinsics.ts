@@ -29,8 +29,6 @@ export interface Intrinsics {
   /** True for the realm's own promises (what async functions return), whatever `window.Promise` is now. */
   isPromise: (x: unknown) => x is Promise<unknown>;
   WeakMap: WeakMapConstructor;
-  WeakRef: WeakRefConstructor;
-  deref: <T extends object>(r: WeakRef<T>) => T | undefined;
   Proxy: ProxyConstructor;
   TextDecoder: typeof TextDecoder;
   ReadableStream: typeof ReadableStream;
@@ -87,12 +85,6 @@ export interface Intrinsics {
    */
   responseStatus: (r: Response) => number;
   responseStatusText: (r: Response) => string;
-  /**
-   * `Response.prototype.bodyUsed` and `ReadableStream.prototype.locked`, the browser's own getters: whether
-   * a tapped Response can still be cloned (fetch.ts `fork`), asked without calling the page's replacements.
-   */
-  responseBodyUsed: (r: Response) => boolean;
-  streamLocked: (s: ReadableStream) => boolean;
   /** `AbortSignal.prototype.aborted`, the browser's own getter. */
   signalAborted: (s: AbortSignal) => boolean;
   /** The byte stream controller's methods (the page may replace ReadableByteStreamController.prototype's). */
@@ -101,10 +93,6 @@ export interface Intrinsics {
   /** The controller's `desiredSize` getter: its high-water mark less what the page has not read yet. */
   desiredSize: (c: ReadableByteStreamController) => number | null;
   error: (c: ReadableByteStreamController, e?: unknown) => void;
-  /** The controller's `byobRequest` getter: a BYOB read waiting for bytes, or null. */
-  byobRequest: (c: ReadableByteStreamController) => ReadableStreamBYOBRequest | null;
-  /** `ReadableStreamBYOBRequest.prototype.respond`: after close(), respond(0) settles the waiting BYOB read as done. */
-  respond: (r: ReadableStreamBYOBRequest, bytesWritten: number) => void;
   /** The headers as pairs, read with the captured `Headers.prototype.forEach`. */
   headerEntries: (h: Headers) => [string, string][];
   headerGet: (h: Headers, name: string) => string | null;
@@ -166,18 +154,6 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     },
   });
   const BC = Object.getPrototypeOf(byteController) as ReadableByteStreamController;
-  // Nor is the BYOB request's: take it from a BYOB read waiting on a byte stream (there at once, before any pull).
-  let byobController: ReadableByteStreamController | undefined;
-  const byobStream = new win.ReadableStream({
-    type: 'bytes',
-    start(c) {
-      byobController = c;
-    },
-  });
-  const byobReader = byobStream.getReader({ mode: 'byob' });
-  void byobReader.read(new Uint8Array(1)).catch(() => {});
-  const BYOBR = Object.getPrototypeOf(byobController!.byobRequest) as ReadableStreamBYOBRequest;
-  void byobReader.cancel().catch(() => {});
   const E = win.EventTarget.prototype;
   const doc = win.document;
   const documentUrl = getter(win.Document.prototype, 'URL');
@@ -193,8 +169,6 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     isArray: win.Array.isArray,
     isPromise: (x): x is Promise<unknown> => inherits(promiseProto, x) as boolean,
     WeakMap: win.WeakMap,
-    WeakRef: win.WeakRef,
-    deref: uncurry(win.WeakRef.prototype.deref) as Intrinsics['deref'],
     Proxy: win.Proxy,
     TextDecoder: win.TextDecoder,
     ReadableStream: win.ReadableStream,
@@ -226,8 +200,6 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     responseType: getter(R, 'type') as Intrinsics['responseType'],
     responseStatus: getter(R, 'status') as Intrinsics['responseStatus'],
     responseStatusText: getter(R, 'statusText') as Intrinsics['responseStatusText'],
-    responseBodyUsed: getter(R, 'bodyUsed') as Intrinsics['responseBodyUsed'],
-    streamLocked: getter(win.ReadableStream.prototype, 'locked') as Intrinsics['streamLocked'],
     signalAborted: getter(
       Object.getPrototypeOf(new win.AbortController().signal),
       'aborted',
@@ -236,8 +208,6 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     close: uncurry(BC.close) as Intrinsics['close'],
     desiredSize: getter(BC, 'desiredSize') as Intrinsics['desiredSize'],
     error: uncurry(BC.error) as Intrinsics['error'],
-    byobRequest: getter(BC, 'byobRequest') as Intrinsics['byobRequest'],
-    respond: uncurry(BYOBR.respond) as Intrinsics['respond'],
     headerEntries: (h) => {
       const out: [string, string][] = [];
       headersForEach(h, (value: string, name: string) => {

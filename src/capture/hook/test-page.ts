@@ -89,21 +89,6 @@ export class TestServer {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Whether the caller is the hook's fetch.ts. Node's own fetch builds its bodies with the same JS streams
- * (a browser's native body never calls into the page's prototypes), so a test's spies on stream
- * prototypes tell the hook's calls from Node's by the stack.
- */
-export const fromHookFetch = (): boolean => {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 100;
-  try {
-    return /hook[\\/]fetch\.ts/.test(new Error().stack ?? '');
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-};
-
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). */
 export async function until<T>(check: () => T | null | undefined | false, what: string, timeoutMs = 3000) {
   const deadline = Date.now() + timeoutMs;
@@ -375,7 +360,6 @@ export function testPage(): TestPage {
     String,
     RegExp,
     WeakMap,
-    WeakRef,
     Proxy,
     XMLHttpRequest: PageXhr,
     WebSocket: PageWebSocket,
