@@ -207,3 +207,24 @@ describe('tap, stream plumbing reached through the page’s prototypes', () => {
     expect(call!.end?.outcome).toBe('complete');
   });
 });
+
+describe('tap, how an abort is told', () => {
+  it("an abort with the page's own reason is recorded as aborted even if the page's aborted getter lies", async () => {
+    const { win, ended } = install();
+    const ac = new AbortController();
+    const res = await win.fetch(`${server.origin}/long?lying-aborted`, { signal: ac.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    const proto = Object.getPrototypeOf(ac.signal) as object;
+    const d = Object.getOwnPropertyDescriptor(proto, 'aborted')!;
+    Object.defineProperty(proto, 'aborted', { ...d, get: () => false });
+    try {
+      ac.abort(new Error('mine'));
+      await expect(reader.read()).rejects.toThrow('mine');
+      const [call] = await ended(1);
+      expect(call!.end!.outcome).toBe('aborted');
+    } finally {
+      Object.defineProperty(proto, 'aborted', d);
+    }
+  });
+});

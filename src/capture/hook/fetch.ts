@@ -19,13 +19,6 @@ interface FetchRec {
 }
 
 /**
- * How a fetch that failed ended: `aborted` when its signal fired (an abort with a reason of the page's own
- * rejects with that reason, not an AbortError), else `error`.
- */
-const failure = (r: FetchRec, err: unknown): 'aborted' | 'error' =>
-  abortLike(err) || r.signal?.aborted === true ? 'aborted' : 'error';
-
-/**
  * How far ahead of the page the hook reads the network body, in bytes: enough that chunk times are
  * arrival times for a page that reads as it goes (ChatGPT does), bounded like the browser's own network
  * buffer, so a body the page stops reading stops downloading instead of filling memory.
@@ -45,6 +38,13 @@ export function wrapFetch(rec: Recorder): void {
   const win = rec.win;
   const js = rec.js;
   const origFetch = win.fetch;
+  /**
+   * How a fetch that failed ended: `aborted` when its signal fired (an abort with a reason of the page's own
+   * rejects with that reason, not an AbortError), else `error`. The signal is asked through the browser's
+   * getter, as everywhere else in the hook.
+   */
+  const failure = (r: FetchRec, err: unknown): 'aborted' | 'error' =>
+    abortLike(err) || (r.signal != null && js.signalAborted(r.signal)) ? 'aborted' : 'error';
 
   // Two ways to read a response body. A small body of declared length (`readsWhole`: ChatGPT's telemetry
   // acknowledgements) is read from a native clone with `arrayBuffer()`: cheapest for the page, which keeps
