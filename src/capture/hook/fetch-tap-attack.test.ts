@@ -120,6 +120,22 @@ describe('tap, how a body ends', () => {
     const [call] = await ended(1);
     expect(call!.end).toMatchObject({ outcome: 'complete', bodyBytes: 3 });
   });
+
+  it('a BYOB read waiting when the body ends settles done, as natively (without respond(0) it stayed pending)', async () => {
+    const { win, ended } = install();
+    const res = await win.fetch(`${server.origin}/long?byob`);
+    const reader = res.body!.getReader({ mode: 'byob' });
+    let text = '';
+    for (;;) {
+      const r = await Promise.race([reader.read(new Uint8Array(64)), sleep(1500).then(() => null)]);
+      expect(r, `a BYOB read still pending after ${text.length} bytes`).not.toBeNull();
+      if (r!.done) break;
+      text += new TextDecoder().decode(r!.value);
+    }
+    expect(text).toBe(Array.from({ length: 40 }, (_, i) => `data: ${i}\n\n`).join(''));
+    const [call] = await ended(1);
+    expect(call!.end?.outcome).toBe('complete');
+  });
 });
 
 /**

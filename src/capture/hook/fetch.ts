@@ -286,7 +286,11 @@ export function wrapFetch(rec: Recorder): void {
           // Nothing left unread (the page's queue is empty): closed now, the page's stream has nothing an
           // abort could take away. Otherwise the listener stays, as the browser's abort does.
           if (js.desiredSize(c) === READ_AHEAD_BYTES) release();
-          return js.close(c);
+          js.close(c);
+          // A BYOB read still waiting is settled (done) only by a respond(0) after close(), as natively.
+          const waiting = js.byobRequest(c);
+          if (waiting) js.respond(waiting, 0);
+          return;
         }
         // Recorded before it is handed on: enqueue() transfers the chunk's buffer to the page's stream.
         body.push(value, undefined, true);

@@ -93,6 +93,10 @@ export interface Intrinsics {
   /** The controller's `desiredSize` getter: its high-water mark less what the page has not read yet. */
   desiredSize: (c: ReadableByteStreamController) => number | null;
   error: (c: ReadableByteStreamController, e?: unknown) => void;
+  /** The controller's `byobRequest` getter: a BYOB read waiting for bytes, or null. */
+  byobRequest: (c: ReadableByteStreamController) => ReadableStreamBYOBRequest | null;
+  /** `ReadableStreamBYOBRequest.prototype.respond`: after close(), respond(0) settles the waiting BYOB read as done. */
+  respond: (r: ReadableStreamBYOBRequest, bytesWritten: number) => void;
   /** The headers as pairs, read with the captured `Headers.prototype.forEach`. */
   headerEntries: (h: Headers) => [string, string][];
   headerGet: (h: Headers, name: string) => string | null;
@@ -154,6 +158,8 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     },
   });
   const BC = Object.getPrototypeOf(byteController) as ReadableByteStreamController;
+  // A global in Chromium and Firefox (and Node); where it is not, a waiting BYOB read is left as before.
+  const byobRequest = win.ReadableStreamBYOBRequest?.prototype;
   const E = win.EventTarget.prototype;
   const doc = win.document;
   const documentUrl = getter(win.Document.prototype, 'URL');
@@ -208,6 +214,8 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     close: uncurry(BC.close) as Intrinsics['close'],
     desiredSize: getter(BC, 'desiredSize') as Intrinsics['desiredSize'],
     error: uncurry(BC.error) as Intrinsics['error'],
+    byobRequest: getter(BC, 'byobRequest') as Intrinsics['byobRequest'],
+    respond: (byobRequest ? uncurry(byobRequest.respond) : () => {}) as Intrinsics['respond'],
     headerEntries: (h) => {
       const out: [string, string][] = [];
       headersForEach(h, (value: string, name: string) => {

@@ -346,6 +346,7 @@ export function testPage(): TestPage {
     FormData,
     Blob,
     ReadableStream,
+    ReadableStreamBYOBRequest,
     TextDecoder: PageTextDecoder,
     TextEncoder,
     AbortController,
