@@ -13,6 +13,7 @@ import {
   hostilePageIsBlindAndRecordingGoesOn,
   jsonCancelSettlesAtOnce,
   readerCancelIsStoredAsCancelled,
+  replacedTypedArraysNeitherSeeNorAlterCopies,
 } from './hostile-checks';
 
 /** Storage is read through the query channel of the last page opened (a ChatGPT page, where the relay runs). */
@@ -64,4 +65,12 @@ test("Firefox attack: the page's cancel() of a long JSON body settles at once an
   stored,
 }) => {
   await jsonCancelSettlesAtOnce(driver(firefox, fake, stored));
+});
+
+test("Firefox attack: a page that replaces Uint8Array and lies through the byte-length getters neither sees nor alters the hook's byte copies", async ({
+  firefox,
+  fake,
+  stored,
+}) => {
+  await replacedTypedArraysNeitherSeeNorAlterCopies(driver(firefox, fake, stored));
 });

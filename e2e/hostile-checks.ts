@@ -221,3 +221,104 @@ export async function jsonCancelSettlesAtOnce(d: HostileDriver) {
     4000,
   );
 }
+
+/**
+ * A page that replaces `Uint8Array`, lies through the byte-length getters, and watches `subarray`, `slice`
+ * and the species constructors, then streams a body, posts a byte body, reads an XHR as an ArrayBuffer and
+ * fetches binary bytes. The hook copies and measures bytes through the browser's own constructor and
+ * getters (src/capture/hook/intrinsics.ts `copyBytes`): the page's replacements see none of the hook's
+ * copies (they note nothing) and alter none (every body is stored byte for byte).
+ */
+export async function replacedTypedArraysNeitherSeeNorAlterCopies(d: HostileDriver) {
+  d.fake.route('GET', '/backend-api/stream?bytes=1', {
+    ...longStream(),
+    stream: { chunkBytes: 400, delayMs: 5 },
+  });
+  d.fake.route('POST', '/backend-api/me?bytes=2', {
+    status: 200,
+    headers: [['content-type', 'application/json']],
+    body: '{"ok":true}',
+  });
+  d.fake.route('GET', '/backend-api/me?bytes=3', {
+    status: 200,
+    headers: [['content-type', 'application/json']],
+    body: '{"object":"user","id":"user-bytes"}',
+  });
+  d.fake.route('GET', '/backend-api/blob?bytes=4', {
+    status: 200,
+    headers: [['content-type', 'application/octet-stream']],
+    body: 'binary body',
+  });
+  const evaluate = await d.open('https://chatgpt.com/');
+  const out = await evaluate(async () => {
+    const posted = new TextEncoder().encode('{"q":"bytes"}');
+    const seen: string[] = [];
+    const note = (what: string) => {
+      seen[seen.length] = what;
+    };
+    const Native = Uint8Array;
+    const restore: (() => void)[] = [];
+    const w = window as unknown as Record<string, unknown>;
+    // A forging Uint8Array: whoever builds one gets a single 'X'.
+    w.Uint8Array = function Forged() {
+      note('Uint8Array');
+      return new Native([0x58]);
+    };
+    restore[restore.length] = () => {
+      w.Uint8Array = Native;
+    };
+    const lie = (proto: object, name: string, value: () => unknown, kind: 'get' | 'value') => {
+      Object.defineProperty(proto, name, {
+        configurable: true,
+        [kind]: function (this: unknown) {
+          note(name);
+          return value();
+        },
+      });
+      restore[restore.length] = () => delete (proto as Record<string, unknown>)[name];
+    };
+    lie(Native.prototype, 'byteLength', () => 1, 'get');
+    lie(Native.prototype, 'byteOffset', () => 0, 'get');
+    lie(Native.prototype, 'buffer', () => new ArrayBuffer(1), 'get');
+    lie(Native.prototype, 'length', () => 1, 'get');
+    lie(Native.prototype, 'subarray', () => new Native([0x58]), 'value');
+    lie(Native.prototype, 'set', () => undefined, 'value');
+    lie(Native, Symbol.species as unknown as string, () => Native, 'get');
+    lie(ArrayBuffer.prototype, 'byteLength', () => 1, 'get');
+    lie(ArrayBuffer.prototype, 'slice', () => new ArrayBuffer(1), 'value');
+    lie(ArrayBuffer, Symbol.species as unknown as string, () => ArrayBuffer, 'get');
+    try {
+      const streamed = await (await fetch('/backend-api/stream?bytes=1')).text();
+      await (await fetch('/backend-api/me?bytes=2', { method: 'POST', body: posted })).text();
+      const x = new XMLHttpRequest();
+      x.open('GET', '/backend-api/me?bytes=3');
+      x.responseType = 'arraybuffer';
+      await new Promise((ok) => {
+        x.onloadend = ok;
+        x.send();
+      });
+      await (await fetch('/backend-api/blob?bytes=4')).blob();
+      // Whatever the hook still does with these calls (flush, relay) runs under the replacements too.
+      await new Promise((ok) => setTimeout(ok, 300));
+      return { streamed, seen };
+    } finally {
+      for (const r of restore) r();
+    }
+  });
+  expect(out.streamed).toContain('data: {"n":99}');
+  const calls = await until(async () => {
+    const all = (await d.stored()).filter((c) => c.url.includes('bytes='));
+    return all.length === 4 && all.every((c) => c.outcome) ? all : null;
+  }, 'the four calls made under the replacements');
+  const call = (n: number) => calls.find((c) => c.url.includes(`bytes=${n}`))!;
+  const bytes = (c: StoredWithChunks) =>
+    Buffer.concat(
+      c.chunks.map((k) => Buffer.from(k.data, c.responseBodyEncoding === 'base64' ? 'base64' : 'utf8')),
+    ).toString();
+  expect(out.seen).toEqual([]);
+  expect(bytes(call(1))).toBe(out.streamed);
+  expect(call(2).requestBody).toBe('{"q":"bytes"}');
+  expect(bytes(call(3))).toBe('{"object":"user","id":"user-bytes"}');
+  expect(call(4).responseBodyEncoding).toBe('base64');
+  expect(bytes(call(4))).toBe('binary body');
+}

@@ -11,6 +11,7 @@ import {
   hostilePageIsBlindAndRecordingGoesOn,
   jsonCancelSettlesAtOnce,
   readerCancelIsStoredAsCancelled,
+  replacedTypedArraysNeitherSeeNorAlterCopies,
 } from './hostile-checks';
 
 const driver = (
@@ -57,4 +58,12 @@ test("attack: the page's cancel() of a long JSON body settles at once and closes
   stored,
 }) => {
   await jsonCancelSettlesAtOnce(driver(context, fake, stored));
+});
+
+test("attack: a page that replaces Uint8Array and lies through the byte-length getters neither sees nor alters the hook's byte copies", async ({
+  context,
+  fake,
+  stored,
+}) => {
+  await replacedTypedArraysNeitherSeeNorAlterCopies(driver(context, fake, stored));
 });

@@ -70,15 +70,6 @@ export class BodyReader {
     private readonly settings: HookSettings,
   ) {}
 
-  /** Bytes as base64 (in 32 KiB slices, so no call gets too many arguments). */
-  toBase64(bytes: Uint8Array): string {
-    let s = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) {
-      s += this.js.fromCharCode(bytes.subarray(i, i + 0x8000));
-    }
-    return this.js.btoa(s);
-  }
-
   /** Header pairs from any HeadersInit (Headers, pairs, or a record); values as strings. */
   headerPairs(h: HeadersInit | undefined | null): HeaderPairs {
     if (!h) return [];
@@ -93,18 +84,11 @@ export class BodyReader {
    */
   snapshot(b: unknown): unknown {
     const cap = this.settings.maxBodyBytes;
-    if (b instanceof ArrayBuffer)
-      return { bytes: new Uint8Array(b.slice(0, cap)), truncated: b.byteLength > cap };
-    if (ArrayBuffer.isView(b)) {
-      const n = Math.min(b.byteLength, cap);
-      return {
-        bytes: new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + n)),
-        truncated: b.byteLength > cap,
-      };
-    }
+    const bytes = this.js.copyBytes(b, cap);
+    if (bytes) return { bytes, truncated: this.js.byteLength(b as ArrayBuffer) > cap };
     if (b instanceof this.win.Blob)
       return (async () => ({
-        bytes: new Uint8Array(await this.js.blobArrayBuffer(this.js.blobSlice(b, 0, cap))),
+        bytes: new this.js.Uint8Array(await this.js.blobArrayBuffer(this.js.blobSlice(b, 0, cap))),
         truncated: b.size > cap,
       }))();
     return b;
@@ -121,19 +105,18 @@ export class BodyReader {
       const { done, value } = await js.read(reader);
       if (done) break;
       parts[parts.length] = value;
-      n += value.byteLength;
+      n += js.byteLength(value);
       if (n > cap) {
         void quiet(js.cancel(reader));
         break;
       }
     }
-    const bytes = new Uint8Array(Math.min(n, cap));
-    let at = 0;
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i]!;
-      const take = p.subarray(0, bytes.length - at);
-      bytes.set(take, at);
-      at += take.length;
+    const size = js.min(n, cap);
+    const bytes = new js.Uint8Array(size);
+    for (let i = 0, at = 0; i < parts.length; i++) {
+      const take = js.view(parts[i]!, 0, size - at);
+      js.set(bytes, take, at);
+      at += js.byteLength(take);
     }
     return { bytes, truncated: n > cap };
   }
@@ -157,16 +140,17 @@ export class BodyReader {
       }
       return { body: redactBody(url, text.slice(0, cap)), encoding: 'text', truncated: text.length > cap };
     }
-    if (!isBytes(body)) return { body: '[unreadable body]', encoding: 'text', truncated: false };
-    const { bytes, truncated } = body;
+    if (typeof body !== 'object' || !this.js.isView((body as Bytes).bytes))
+      return { body: '[unreadable body]', encoding: 'text', truncated: false };
+    const { bytes, truncated } = body as Bytes;
     // gzip (Statsig rgstr) and other binary bodies stay bytes; UTF-8 text becomes text.
     if (bytes[0] === 0x1f && bytes[1] === 0x8b)
-      return { body: this.toBase64(bytes), encoding: 'base64', truncated };
+      return { body: this.js.toBase64(bytes), encoding: 'base64', truncated };
     try {
       const text = this.js.decode(new this.js.TextDecoder('utf-8', { fatal: !truncated }), bytes);
       return { body: redactBody(url, text), encoding: 'text', truncated };
     } catch {
-      return { body: this.toBase64(bytes), encoding: 'base64', truncated };
+      return { body: this.js.toBase64(bytes), encoding: 'base64', truncated };
     }
   }
 }
@@ -182,6 +166,3 @@ const swallow = async (p: Promise<unknown>): Promise<void> => {
     await p;
   } catch {}
 };
-
-const isBytes = (b: unknown): b is Bytes =>
-  typeof b === 'object' && b !== null && (b as Bytes).bytes instanceof Uint8Array;

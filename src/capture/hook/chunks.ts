@@ -51,12 +51,12 @@ export class BodyRecorder {
     const room = this.rec.settings.maxBodyBytes - before;
     if (n <= room) return n;
     this.truncated = true;
-    return Math.max(0, room);
+    return this.rec.js.max(0, room);
   }
   /** Decoded text that holds U+FFFD where the bytes did not spell U+FFFD: malformed UTF-8 was replaced. */
   private checkMalformed(text: string, bytes: Uint8Array) {
     if (this.malformed || text.indexOf('\uFFFD') < 0) return;
-    for (let i = 0; i + 2 < bytes.length; i++) {
+    for (let i = 0, n = this.rec.js.byteLength(bytes); i + 2 < n; i++) {
       if (bytes[i] === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) return;
     }
     this.malformed = true;
@@ -81,14 +81,17 @@ export class BodyRecorder {
    * keep a copy of the bytes (the caller hands `value` on, and its buffer may be transferred).
    */
   push(value: Uint8Array | string, direction?: 'in' | 'out', copy = false, time = this.rec.now()) {
-    const n = typeof value === 'string' ? value.length : value.byteLength;
+    const js = this.rec.js;
+    const n = typeof value === 'string' ? value.length : js.byteLength(value);
     const kept = this.admit(n);
     if (kept === 0) return;
-    if (kept < n) value = typeof value === 'string' ? value.slice(0, kept) : value.subarray(0, kept);
-    if (copy && typeof value !== 'string') value = new Uint8Array(value);
+    // Copies and views through the browser's own constructor and getters (Intrinsics.copyBytes).
+    if (typeof value === 'string') value = kept < n ? value.slice(0, kept) : value;
+    else if (copy) value = js.copyBytes(value, kept)!;
+    else if (kept < n) value = js.view(value, 0, kept);
     const binary = typeof value !== 'string' && this.mode !== 'text';
     const data = () => {
-      if (typeof value !== 'string' && binary) return this.rec.body.toBase64(value);
+      if (typeof value !== 'string' && binary) return js.toBase64(value);
       if (this.mode === 'frames') return redactText(value as string);
       if (typeof value === 'string') return redactText(this.lines.push(value));
       const text = this.rec.js.decode(this.textDecoder(), value, { stream: true });
@@ -105,11 +108,11 @@ export class BodyRecorder {
    * one chunk record per such call instead of two, the same text.
    */
   pushWhole(value: Uint8Array, time: number) {
-    if (this.mode !== 'text' || !value.byteLength) return this.push(value, undefined, false, time);
-    const n = value.byteLength;
+    const n = this.rec.js.byteLength(value);
+    if (this.mode !== 'text' || !n) return this.push(value, undefined, false, time);
     const kept = this.admit(n);
     if (kept === 0) return;
-    const bytes = kept < n ? value.subarray(0, kept) : value;
+    const bytes = kept < n ? this.rec.js.view(value, 0, kept) : value;
     this.whole = true;
     this.emit(
       this.seq++,
@@ -131,13 +134,13 @@ export class BodyRecorder {
     void (async () => {
       try {
         const b = await value;
-        const kept = this.admit(b.byteLength);
+        const kept = this.admit(this.rec.js.byteLength(b));
         if (kept > 0)
           this.emit(
             seq,
             time,
             kept,
-            () => this.rec.body.toBase64(new Uint8Array(b, 0, kept)),
+            () => this.rec.js.toBase64(new this.rec.js.Uint8Array(b, 0, kept)),
             true,
             direction,
           );

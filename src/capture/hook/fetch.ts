@@ -294,7 +294,7 @@ export function wrapFetch(rec: Recorder): void {
         }
         // Recorded before it is handed on: enqueue() transfers the chunk's buffer to the page's stream.
         body.push(value, undefined, true);
-        if (value.byteLength) js.enqueue(c, value as Uint8Array<ArrayBuffer>);
+        if (js.byteLength(value)) js.enqueue(c, value as Uint8Array<ArrayBuffer>);
       } catch (err) {
         fail(err);
       }
@@ -375,7 +375,7 @@ export function wrapFetch(rec: Recorder): void {
       if (!body) return null;
       if (!bytes) body.end(failure(r, error), errText(error), endTime);
       else {
-        if (bytes.byteLength) body.pushWhole(new Uint8Array(bytes), endTime);
+        if (js.byteLength(bytes)) body.pushWhole(new js.Uint8Array(bytes), endTime);
         body.end('complete', undefined, endTime);
       }
       return null;

@@ -50,8 +50,6 @@ export interface Intrinsics {
   /** `performance.timeOrigin + performance.now()`: milliseconds since the epoch, sub-millisecond. */
   now: () => number;
   randomUUID: () => string;
-  btoa: (s: string) => string;
-  fromCharCode: (codes: ArrayLike<number>) => string;
   decode: (d: TextDecoder, input?: AllowSharedBufferSource, options?: TextDecodeOptions) => string;
   postMessage: (port: MessagePort, message: unknown) => void;
   addEventListener: (
@@ -110,6 +108,32 @@ export interface Intrinsics {
   matches: (re: RegExp, s: string) => boolean;
   blobSlice: (b: Blob, start: number, end: number) => Blob;
   blobArrayBuffer: (b: Blob) => Promise<ArrayBuffer>;
+  /** The browser's `Uint8Array`, for the hook's own arrays: a page's replacement never sees a captured byte. */
+  Uint8Array: Uint8ArrayConstructor;
+  /**
+   * A copy of the first `cap` bytes (default: all) of an ArrayBuffer or of a view of one (a typed array, a
+   * DataView), made through the browser's own constructor and getters: a page that replaces `Uint8Array`,
+   * `subarray`, `slice`, a `byteLength` getter or a species constructor neither sees nor alters the copy
+   * (`slice` and `subarray` call the species constructor; the copy constructor does not). Null for anything
+   * else (a SharedArrayBuffer too).
+   */
+  copyBytes: (x: unknown, cap?: number) => Uint8Array | null;
+  /** A view of bytes `start` to `end` of a Uint8Array (`subarray` without its species constructor). */
+  view: (x: Uint8Array, start: number, end: number) => Uint8Array;
+  /** `Math.min` and `Math.max` (the page may replace them). */
+  min: (...xs: number[]) => number;
+  max: (...xs: number[]) => number;
+  /** `TypedArray.prototype.set`: copies `source` into `target` from byte `offset`. */
+  set: (target: Uint8Array, source: Uint8Array, offset: number) => void;
+  /** `ArrayBuffer.isView`. */
+  isView: (x: unknown) => x is ArrayBufferView;
+  /** The byte length of an ArrayBuffer or a view, through the browser's getters (a page's may lie). */
+  byteLength: (x: ArrayBuffer | ArrayBufferView) => number;
+  /**
+   * Bytes as base64: the browser's `Uint8Array.prototype.toBase64` (Chromium 140, Firefox 133), else
+   * `btoa` of 32 KiB slices through `String.fromCharCode`.
+   */
+  toBase64: (bytes: Uint8Array) => string;
 }
 
 /** Captures the intrinsics from `win`. Call once, at install. */
@@ -138,8 +162,6 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
   const crypto = win.crypto;
   const uuid = crypto.randomUUID;
   const setTimeout = win.setTimeout;
-  const btoa = win.btoa;
-  const fromCharCode = win.String.fromCharCode;
   const promiseProto = win.Object.getPrototypeOf((async () => {})()) as object;
   const inherits = uncurry(win.Object.prototype.isPrototypeOf);
   const W = win.WeakMap.prototype;
@@ -160,6 +182,39 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
   const BC = Object.getPrototypeOf(byteController) as ReadableByteStreamController;
   // A global in Chromium and Firefox (and Node); where it is not, a waiting BYOB read is left as before.
   const byobRequest = win.ReadableStreamBYOBRequest?.prototype;
+  const U8 = win.Uint8Array;
+  const typedArray = Object.getPrototypeOf(U8.prototype) as object;
+  const taBuffer = getter(typedArray, 'buffer');
+  const taOffset = getter(typedArray, 'byteOffset');
+  const taLength = getter(typedArray, 'byteLength');
+  const DV = win.DataView.prototype;
+  const dvBuffer = getter(DV, 'buffer');
+  const dvOffset = getter(DV, 'byteOffset');
+  const dvLength = getter(DV, 'byteLength');
+  const bufferLength = getter(win.ArrayBuffer.prototype, 'byteLength');
+  const isView = win.ArrayBuffer.isView;
+  const { min, max } = win.Math;
+  /** [buffer, byte offset, byte length] of an ArrayBuffer or a view, through the browser's getters; else null. */
+  const span = (x: unknown): [ArrayBuffer, number, number] | null => {
+    try {
+      if (!isView(x)) return [x as ArrayBuffer, 0, bufferLength(x) as number];
+      try {
+        return [taBuffer(x) as ArrayBuffer, taOffset(x) as number, taLength(x) as number];
+      } catch {
+        return [dvBuffer(x) as ArrayBuffer, dvOffset(x) as number, dvLength(x) as number];
+      }
+    } catch {
+      return null;
+    }
+  };
+  const btoa = win.btoa;
+  const fromCharCode = win.String.fromCharCode;
+  const nativeToBase64 = (U8.prototype as { toBase64?: Fn }).toBase64;
+  const toBase64 = nativeToBase64 && uncurry(nativeToBase64);
+  const view = (x: Uint8Array, start: number, end: number) => {
+    const length = taLength(x) as number;
+    return new U8(taBuffer(x) as ArrayBuffer, (taOffset(x) as number) + start, min(end, length) - start);
+  };
   const E = win.EventTarget.prototype;
   const doc = win.document;
   const documentUrl = getter(win.Document.prototype, 'URL');
@@ -185,8 +240,6 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     baseUrl: () => baseUri(doc) as string,
     now: () => timeOrigin + perfNow(),
     randomUUID: () => apply(uuid, crypto, []) as string,
-    btoa: (s) => apply(btoa, win, [s]) as string,
-    fromCharCode: (codes) => apply(fromCharCode, null, codes as unknown as unknown[]) as string,
     decode: uncurry(win.TextDecoder.prototype.decode) as Intrinsics['decode'],
     postMessage: uncurry(win.MessagePort.prototype.postMessage) as Intrinsics['postMessage'],
     addEventListener: uncurry(E.addEventListener) as Intrinsics['addEventListener'],
@@ -230,5 +283,29 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     matches: (re, s) => apply(exec, re, [s]) !== null,
     blobSlice: uncurry(win.Blob.prototype.slice) as Intrinsics['blobSlice'],
     blobArrayBuffer: uncurry(win.Blob.prototype.arrayBuffer) as Intrinsics['blobArrayBuffer'],
+    Uint8Array: U8,
+    copyBytes: (x, cap = Infinity) => {
+      const s = span(x);
+      return s && new U8(new U8(s[0], s[1], min(s[2], cap)));
+    },
+    view,
+    min,
+    max,
+    set: uncurry((typedArray as Uint8Array).set) as Intrinsics['set'],
+    isView,
+    byteLength: (x) => {
+      try {
+        return (isView(x) ? taLength(x) : bufferLength(x)) as number;
+      } catch {
+        return dvLength(x) as number;
+      }
+    },
+    toBase64: (bytes) => {
+      if (toBase64) return toBase64(bytes) as string;
+      let s = '';
+      for (let i = 0, n = taLength(bytes) as number; i < n; i += 0x8000)
+        s += apply(fromCharCode, null, view(bytes, i, i + 0x8000) as unknown as unknown[]);
+      return apply(btoa, win, [s]) as string;
+    },
   };
 }

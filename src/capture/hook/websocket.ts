@@ -22,13 +22,12 @@ export function wrapWebSocket(rec: Recorder): void {
   const origWsSend = OrigWS.prototype.send;
   const frame = (chunks: BodyRecorder, data: unknown, direction: 'in' | 'out') => {
     if (typeof data === 'string') chunks.push(data, direction);
-    else if (data instanceof ArrayBuffer) chunks.push(new Uint8Array(data.slice(0)), direction);
-    else if (ArrayBuffer.isView(data))
-      chunks.push(
-        new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
-        direction,
-      );
-    else if (data instanceof win.Blob) chunks.pushLater(js.blobArrayBuffer(data), direction);
+    else {
+      // A copy through the browser's constructor and getters (Intrinsics.copyBytes); null: not bytes.
+      const bytes = js.copyBytes(data);
+      if (bytes) chunks.push(bytes, direction);
+      else if (data instanceof win.Blob) chunks.pushLater(js.blobArrayBuffer(data), direction);
+    }
   };
   const Proxied = new js.Proxy(OrigWS, {
     construct(target, args, newTarget) {

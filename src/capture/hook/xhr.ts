@@ -136,8 +136,12 @@ export function wrapXhr(rec: Recorder): void {
         const response: unknown = textual() ? null : xhr.response;
         if (textual()) progress();
         else if (xhr.responseType === 'json' && response != null) body.push(js.stringify(response));
-        else if (response instanceof ArrayBuffer) body.push(new Uint8Array(response.slice(0)));
-        else if (response instanceof win.Blob) body.pushLater(js.blobArrayBuffer(response), 'in');
+        else {
+          // A copy through the browser's constructor and getters (Intrinsics.copyBytes); null: not bytes.
+          const bytes = js.copyBytes(response);
+          if (bytes) body.push(bytes);
+          else if (response instanceof win.Blob) body.pushLater(js.blobArrayBuffer(response), 'in');
+        }
       }
       body.end(
         failed ? (cut || ended === 'aborted' ? 'aborted' : 'error') : 'complete',
