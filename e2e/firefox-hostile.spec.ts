@@ -9,6 +9,7 @@ import { test } from './firefox/fixtures';
 import type { StoredWithChunks } from './fixtures';
 import {
   abortAfterLastByteKeepsNativeSemantics,
+  earlyClonesActAsNative,
   type HostileDriver,
   hostilePageIsBlindAndRecordingGoesOn,
   jsonCancelSettlesAtOnce,
@@ -73,4 +74,12 @@ test("Firefox attack: a page that replaces Uint8Array and lies through the byte-
   stored,
 }) => {
   await replacedTypedArraysNeitherSeeNorAlterCopies(driver(firefox, fake, stored));
+});
+
+test("Firefox attack: the page's clone() right after its fetch, then cancel(): settles at once as natively, and both calls are stored once", async ({
+  firefox,
+  fake,
+  stored,
+}) => {
+  await earlyClonesActAsNative(driver(firefox, fake, stored));
 });

@@ -322,3 +322,68 @@ export async function replacedTypedArraysNeitherSeeNorAlterCopies(d: HostileDriv
   expect(call(4).responseBodyEncoding).toBe('base64');
   expect(bytes(call(4))).toBe('binary body');
 }
+
+/**
+ * The page clones a tapped Response in the continuation of its `await fetch(…)` (where libraries that wrap
+ * fetch clone), then cancels the original: the cancel settles at once, as natively (a tee of the page's
+ * stream settled only once the clone was cancelled or read too), the clone reads on, and the connection
+ * closes once both are cancelled. Clones of clones read whole, and a locked or read body cannot be cloned
+ * (the browser's own TypeError). Each call is stored once: the cancelled one as `cancelled`, the read one
+ * whole. (src/capture/hook/fetch.ts, the `clone` accessor.)
+ */
+export async function earlyClonesActAsNative(d: HostileDriver) {
+  const body = '{"object":"user","id":"user-clone"}';
+  d.fake.route('GET', '/backend-api/stream?clone=1', longStream());
+  d.fake.route('GET', '/backend-api/me?clone=2', {
+    status: 200,
+    headers: [['content-type', 'application/json']],
+    body,
+    gzip: 'chunked',
+  });
+  const evaluate = await d.open('https://chatgpt.com/');
+  const seen = await evaluate(async () => {
+    const thrown = (f: () => unknown) => {
+      try {
+        f();
+        return 'cloned';
+      } catch (e) {
+        return (e as Error).name;
+      }
+    };
+    const r = await fetch('/backend-api/stream?clone=1');
+    const copy = r.clone();
+    const cancel = await Promise.race([
+      r.body!.cancel().then(() => 'settled'),
+      new Promise((done) => setTimeout(() => done('pending after 1 s'), 1000)),
+    ]);
+    const reader = copy.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    const locked = thrown(() => copy.clone());
+    await reader.cancel();
+    const m = await fetch('/backend-api/me?clone=2');
+    const copies = [m, m.clone(), m.clone().clone()];
+    const texts = await Promise.all(copies.map((c) => c.text()));
+    return { cancel, first: first.startsWith('data: {"n":0}'), locked, texts, used: thrown(() => m.clone()) };
+  });
+  expect(seen).toEqual({
+    cancel: 'settled',
+    first: true,
+    locked: 'TypeError',
+    texts: [body, body, body],
+    used: 'TypeError',
+  });
+  await until(
+    async () => d.fake.closedEarly.includes('https://chatgpt.com/backend-api/stream?clone=1'),
+    'the server to see the connection close',
+    4000,
+  );
+  const calls = await until(async () => {
+    const c = (await d.stored()).filter((x) => x.url.includes('clone='));
+    return c.length === 2 && c.every((x) => x.outcome) ? c : null;
+  }, 'both calls ended');
+  const me = calls.find((c) => c.url.includes('/me'))!;
+  const stream = calls.find((c) => c.url.includes('/stream'))!;
+  expect(stream.outcome).toBe('cancelled');
+  expect(me.outcome).toBe('complete');
+  expect(me.chunks.map((c) => c.data).join('')).toBe(body);
+}

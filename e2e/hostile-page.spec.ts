@@ -7,6 +7,7 @@ import type { FakeChatGPT } from './fake-chatgpt/server';
 import { type StoredWithChunks, test } from './fixtures';
 import {
   abortAfterLastByteKeepsNativeSemantics,
+  earlyClonesActAsNative,
   type HostileDriver,
   hostilePageIsBlindAndRecordingGoesOn,
   jsonCancelSettlesAtOnce,
@@ -66,4 +67,12 @@ test("attack: a page that replaces Uint8Array and lies through the byte-length g
   stored,
 }) => {
   await replacedTypedArraysNeitherSeeNorAlterCopies(driver(context, fake, stored));
+});
+
+test("attack: the page's clone() right after its fetch, then cancel(): settles at once as natively, and both calls are stored once", async ({
+  context,
+  fake,
+  stored,
+}) => {
+  await earlyClonesActAsNative(driver(context, fake, stored));
 });

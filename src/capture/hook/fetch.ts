@@ -91,8 +91,17 @@ export function wrapFetch(rec: Recorder): void {
     value: like(
       {
         clone(this: Response) {
-          const c: Response = js.apply(origClone, this, []);
           const o = js.weakGet(originals, this);
+          // Cloned before the tap opened (in the page's continuation after `await fetch(…)`, where
+          // libraries that wrap fetch clone): the network Response's own clone. A native clone's cancel
+          // settles at once; a tee of the page's stream would settle only once its other branch is
+          // cancelled or read, so `r.clone(); await r.body.cancel()` hung. The tap then reads the
+          // network body's other branch (`open`). Once the tap has opened, or when the page holds a
+          // reader of its body, the page's own stream is cloned, as before (and a locked or read body
+          // throws the browser's TypeError).
+          const source = o && js.responseBody(o);
+          if (source && !js.locked(source) && !js.locked(js.responseBody(this)!)) return js.cloneResponse(o);
+          const c: Response = js.apply(origClone, this, []);
           if (o) js.weakSet(originals, c, o);
           return c;
         },
@@ -235,7 +244,8 @@ export function wrapFetch(rec: Recorder): void {
     let body: BodyRecorder | undefined;
     const open = (): BodyRecorder => {
       if (!body) {
-        reader = js.getReader(source!);
+        // The body as it is now: a clone made before this (`clone` above) left `res` a new one.
+        reader = js.getReader(js.responseBody(res)!);
         body = head(r, res, headersTime);
       }
       return body;

@@ -72,6 +72,8 @@ export interface Intrinsics {
   /** `Request.prototype.body`, or always null where the browser has none (Firefox). */
   requestBody: (r: Request) => ReadableStream<Uint8Array> | null;
   responseBody: (r: Response) => ReadableStream<Uint8Array> | null;
+  /** `ReadableStream.prototype.locked`: whether a reader (or a pipe, or a tee) holds the stream. */
+  locked: (s: ReadableStream) => boolean;
   /** `Response.prototype.arrayBuffer`: the whole body, read by the browser (no script-visible stream). */
   responseArrayBuffer: (r: Response) => Promise<ArrayBuffer>;
   responseHeaders: (r: Response) => Headers;
@@ -254,6 +256,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
       ? getter(win.Request.prototype, 'body')
       : () => null) as Intrinsics['requestBody'],
     responseBody: getter(R, 'body') as Intrinsics['responseBody'],
+    locked: getter(win.ReadableStream.prototype, 'locked') as Intrinsics['locked'],
     responseArrayBuffer: uncurry(R.arrayBuffer) as Intrinsics['responseArrayBuffer'],
     responseHeaders: getter(R, 'headers') as Intrinsics['responseHeaders'],
     responseType: getter(R, 'type') as Intrinsics['responseType'],
