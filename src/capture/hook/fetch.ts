@@ -260,6 +260,16 @@ export function wrapFetch(rec: Recorder): void {
       if (signal && onAbort) js.removeEventListener(signal, 'abort', onAbort);
       onAbort = undefined;
     };
+    /**
+     * After the end: lets go of the signal once the page has read everything (the stream closed, or
+     * errored: `desiredSize` 0 or null), as an abort then takes nothing away. Until then the listener
+     * stays, as the browser's abort still errors unread data; looked at again `ms` later, then twice as
+     * long, until 12.7 s after the end (a body the page never reads keeps its listener).
+     */
+    const releaseOnceRead = (ms: number): void => {
+      if (!js.desiredSize(c)) release();
+      else if (ms < 10000) js.setTimeout(() => releaseOnceRead(ms * 2), ms);
+    };
     let ended = false;
     const fail = (err: unknown) => {
       if (ended) return;
@@ -293,13 +303,14 @@ export function wrapFetch(rec: Recorder): void {
           // Recorded first: close() throws (and errors the page's stream, as natively) when a BYOB read is
           // left holding part of an element.
           body.end('complete');
-          // Nothing left unread (the page's queue is empty): closed now, the page's stream has nothing an
-          // abort could take away. Otherwise the listener stays, as the browser's abort does.
-          if (js.desiredSize(c) === READ_AHEAD_BYTES) release();
-          js.close(c);
-          // A BYOB read still waiting is settled (done) only by a respond(0) after close(), as natively.
-          const waiting = js.byobRequest(c);
-          if (waiting) js.respond(waiting, 0);
+          try {
+            js.close(c);
+            // A BYOB read still waiting is settled (done) only by a respond(0) after close(), as natively.
+            const waiting = js.byobRequest(c);
+            if (waiting) js.respond(waiting, 0);
+          } finally {
+            releaseOnceRead(100);
+          }
           return;
         }
         // Recorded before it is handed on: enqueue() transfers the chunk's buffer to the page's stream.
