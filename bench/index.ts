@@ -72,12 +72,13 @@ if (run('capture')) {
   console.log(`      (${spread(c.addedMsPerBurstCall, 3, 'ms')}; 200 back-to-back calls per run)`);
   // The budget catches growth, not parse time: evaluating the hook's source without running it (what
   // its size costs at document_start) took a median 1.3 ms at 9.23 KiB and at 8.85 KiB alike (Chromium,
-  // 40 fresh pages each); installing it, about 4 ms either way.
+  // 40 fresh pages each); installing it, about 4 ms either way. It was 9 KiB until the hook took the
+  // browser's own byte, XHR, Request and form primitives at install (2026-11-30: 9.62 KiB).
   row(
     'page hook, gzipped',
     `${(c.hookGzipBytes / 1024).toFixed(2)} KiB`,
-    '<= 9.5 KiB',
-    c.hookGzipBytes <= 9.5 * 1024,
+    '<= 10 KiB',
+    c.hookGzipBytes <= 10 * 1024,
   );
   console.log(
     `\nWhere a burst's time goes (unminified build; ${c.burstMsPerCall.with.toFixed(2)} ms per call with the hook,` +

@@ -20,6 +20,9 @@ export const clampUrl = (u: string): string =>
 export const clampHeaders = (h: HeaderPairs): HeaderPairs =>
   h.slice(0, MAX_HEADERS).map(([n, v]) => [n.slice(0, 256), v.slice(0, MAX_HEADER_VALUE)]);
 
+/** What `BodyReader.snapshot` returns for a body the hook cannot record (recorded as `[unreadable body]`). */
+const UNREADABLE = {};
+
 /** A body as recorded: text (redacted) or base64 bytes, and whether it was cut at the cap. */
 export interface BodyOut {
   body: string | null;
@@ -79,19 +82,25 @@ export class BodyReader {
   }
 
   /**
-   * Bodies are built at flush time: copies what is kept of a byte body now, never more than the cap.
-   * ArrayBuffer and views become `Bytes`, a Blob a promise of `Bytes`; anything else is returned as is.
+   * A request body as it is now, for `bodyOf` at flush time: a string as it is, URLSearchParams and
+   * FormData as their text (`Intrinsics.formText`), ArrayBuffer and views as a copy of what is kept
+   * (`Bytes`, never more than the cap), a Blob as a promise of `Bytes`, nothing as null, and anything else
+   * (a stream, a Document, a page object) as UNREADABLE: fetch has already called its `toString`, which
+   * is not called again. Nothing the page can change after the call, or shape like `Bytes`, reaches
+   * `bodyOf`. Every check goes through the browser's own getters and methods, not `instanceof`.
    */
   snapshot(b: unknown): unknown {
+    if (b == null || typeof b === 'string') return b ?? null;
+    const js = this.js;
     const cap = this.settings.maxBodyBytes;
-    const bytes = this.js.copyBytes(b, cap);
-    if (bytes) return { bytes, truncated: this.js.byteLength(b as ArrayBuffer) > cap };
-    if (b instanceof this.win.Blob)
+    const bytes = js.copyBytes(b, cap);
+    if (bytes) return { bytes, truncated: js.byteLength(b as ArrayBuffer) > cap };
+    if (js.isBlob(b))
       return (async () => ({
-        bytes: new this.js.Uint8Array(await this.js.blobArrayBuffer(this.js.blobSlice(b, 0, cap))),
-        truncated: b.size > cap,
+        bytes: new js.Uint8Array(await js.blobArrayBuffer(js.blobSlice(b, 0, cap))),
+        truncated: js.blobSize(b) > cap,
       }))();
-    return b;
+    return js.formText(b) ?? UNREADABLE;
   }
 
   /** A Request's body, read from a clone up to the cap (the rest is not read at all). */
@@ -104,7 +113,7 @@ export class BodyReader {
     for (;;) {
       const { done, value } = await js.read(reader);
       if (done) break;
-      parts[parts.length] = value;
+      js.append(parts, value);
       n += js.byteLength(value);
       if (n > cap) {
         void quiet(js.cancel(reader));
@@ -122,26 +131,16 @@ export class BodyReader {
   }
 
   /**
-   * A request body as recorded: strings, URLSearchParams and FormData as redacted text (files by name),
-   * `Bytes` as UTF-8 text when they decode, else base64 (gzip always base64); anything else is
-   * `[unreadable body]`. Cut at the cap.
+   * A request body as recorded, from what `snapshot` (or `readCapped`) made: text (a string, a form's
+   * text) redacted, `Bytes` as UTF-8 text when they decode, else base64 (gzip always base64), UNREADABLE
+   * as `[unreadable body]`. Cut at the cap.
    */
   bodyOf(url: string, body: unknown): BodyOut {
     const cap = this.settings.maxBodyBytes;
     if (body == null) return { body: null, encoding: 'text', truncated: false };
-    if (typeof body === 'string' || body instanceof this.win.URLSearchParams) {
-      const text = String(body);
-      return { body: redactBody(url, text.slice(0, cap)), encoding: 'text', truncated: text.length > cap };
-    }
-    if (body instanceof this.win.FormData) {
-      let text = '';
-      for (const [k, v] of body.entries()) {
-        text += `${text ? '&' : ''}${encodeURIComponent(k)}=${typeof v === 'string' ? encodeURIComponent(v) : `[file ${v.name}]`}`;
-      }
-      return { body: redactBody(url, text.slice(0, cap)), encoding: 'text', truncated: text.length > cap };
-    }
-    if (typeof body !== 'object' || !this.js.isView((body as Bytes).bytes))
-      return { body: '[unreadable body]', encoding: 'text', truncated: false };
+    if (typeof body === 'string')
+      return { body: redactBody(url, body.slice(0, cap)), encoding: 'text', truncated: body.length > cap };
+    if (body === UNREADABLE) return { body: '[unreadable body]', encoding: 'text', truncated: false };
     const { bytes, truncated } = body as Bytes;
     // gzip (Statsig rgstr) and other binary bodies stay bytes; UTF-8 text becomes text.
     if (bytes[0] === 0x1f && bytes[1] === 0x8b)

@@ -84,7 +84,8 @@ export class BodyRecorder {
     const js = this.rec.js;
     const n = typeof value === 'string' ? value.length : js.byteLength(value);
     const kept = this.admit(n);
-    if (kept === 0) return;
+    // An empty WebSocket frame is still a frame (an empty read of a body is nothing).
+    if (kept === 0 && (n || this.truncated || this.mode !== 'frames')) return;
     // Copies and views through the browser's own constructor and getters (Intrinsics.copyBytes).
     if (typeof value === 'string') value = kept < n ? value.slice(0, kept) : value;
     else if (copy) value = js.copyBytes(value, kept)!;

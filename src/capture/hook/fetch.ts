@@ -115,6 +115,17 @@ export function wrapFetch(rec: Recorder): void {
    * none of it delays the response (the page's code has not run since: what fetch read is what is read
    * here). `requestCopy` is a clone of a Request input with a body, made before fetch consumed it.
    */
+  // A Request input is read through the browser's getters (a page's replacement would change the record).
+  const Q = win.Request.prototype;
+  const [reqUrl, reqMethod, reqHeaders, reqKeepalive, reqSignal] = (
+    ['url', 'method', 'headers', 'keepalive', 'signal'] as const
+  ).map((n) => js.getter(Q, n)) as [
+    (r: Request) => string,
+    (r: Request) => string,
+    (r: Request) => Headers,
+    (r: Request) => boolean,
+    (r: Request) => AbortSignal,
+  ];
   const recordFetch = (
     input: RequestInfo | URL,
     init: RequestInit | undefined,
@@ -122,15 +133,15 @@ export function wrapFetch(rec: Recorder): void {
     requestCopy: Request | undefined,
   ): FetchRec => {
     const callId = rec.newId();
-    const isReq = input instanceof win.Request;
+    const isReq = js.isRequest(input);
     // The URL as fetch reads it now (a page object's toString runs once, here); relative URLs are resolved
     // against the document's URL at flush time (Recorder.start).
-    const url = isReq ? input.url : String(input instanceof js.URL ? input.href : input);
-    const method = init?.method ?? (isReq ? input.method : 'GET');
+    const url = isReq ? reqUrl(input) : String(input instanceof js.URL ? input.href : input);
+    const method = init?.method ?? (isReq ? reqMethod(input) : 'GET');
     const headers = init?.headers
       ? rec.body.headerPairs(init.headers)
       : isReq
-        ? rec.body.headerPairs(input.headers)
+        ? js.headerEntries(reqHeaders(input))
         : [];
     const body: unknown =
       init?.body !== undefined
@@ -138,11 +149,11 @@ export function wrapFetch(rec: Recorder): void {
         : requestCopy
           ? rec.body.readCapped(js.requestBody(requestCopy)!)
           : null;
-    const keepalive = init?.keepalive ?? (isReq ? input.keepalive : undefined);
+    const keepalive = init?.keepalive ?? (isReq ? reqKeepalive(input) : undefined);
     const started = quiet(rec.start(callId, 'fetch', method, url, headers, body, startTime, keepalive));
     // As fetch: a signal member of init, null too, takes the place of a Request's own.
     const signal = init?.signal;
-    return { callId, started, signal: signal !== undefined ? signal : isReq ? input.signal : null };
+    return { callId, started, signal: signal !== undefined ? signal : isReq ? reqSignal(input) : null };
   };
 
   /** Records the response head; returns the recorder for its body. */
@@ -415,11 +426,10 @@ export function wrapFetch(rec: Recorder): void {
       let requestCopy: Request | undefined;
       try {
         const target = () =>
-          input instanceof win.Request ? input.url : String(input instanceof js.URL ? input.href : input);
+          js.isRequest(input) ? reqUrl(input) : String(input instanceof js.URL ? input.href : input);
         recording = rec.records(target);
         // A Request's body is read from a clone made now, before fetch consumes the original.
-        if (recording && input instanceof win.Request && js.requestBody(input))
-          requestCopy = js.cloneRequest(input);
+        if (recording && js.isRequest(input) && js.requestBody(input)) requestCopy = js.cloneRequest(input);
       } catch {}
       // biome-ignore lint/complexity/noArguments: pass the page's arguments through exactly as given
       const result: Promise<Response> = js.apply(origFetch, this, arguments);

@@ -110,6 +110,28 @@ export interface Intrinsics {
   matches: (re: RegExp, s: string) => boolean;
   blobSlice: (b: Blob, start: number, end: number) => Blob;
   blobArrayBuffer: (b: Blob) => Promise<ArrayBuffer>;
+  /**
+   * Appends `v` to `a` as an own data property (with the captured `defineProperty` and a descriptor of no
+   * prototype): `a[a.length] = v` and `push` would hand `v` to an index setter the page put on
+   * Array.prototype, and let it store something else.
+   */
+  append: <T>(a: T[], v: T) => void;
+  /** `getter(proto, name)(self)`: the accessor `name` found on `proto`'s chain now, called on `self`. */
+  getter: (proto: object, name: string) => (self: unknown) => unknown;
+  /** `uncurry(f)(self, ...args)`: `f` called with `this` = self (`Function.prototype.call` bound now). */
+  uncurry: <F extends Fn>(f: F) => (self: unknown, ...args: unknown[]) => unknown;
+  /** Whether `x` is a Blob (a File too), asked through the browser's `size` getter: no `instanceof`. */
+  isBlob: (x: unknown) => x is Blob;
+  /** `Blob.prototype.size`, the browser's getter. */
+  blobSize: (b: Blob) => number;
+  /**
+   * A URLSearchParams or FormData body as the text the hook records (`a=1&b=2`, files as `[file name]`),
+   * read now through the browser's own methods (a page's `toString`, `entries` or iterator never sees
+   * it, nor changes it after the call); null for anything else.
+   */
+  formText: (x: unknown) => string | null;
+  /** Whether `x` is a Request, asked through the browser's `url` getter: no `instanceof`. */
+  isRequest: (x: unknown) => x is Request;
   /** The browser's `Uint8Array`, for the hook's own arrays: a page's replacement never sees a captured byte. */
   Uint8Array: Uint8ArrayConstructor;
   /**
@@ -209,13 +231,62 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
       return null;
     }
   };
+  /** `true` when `get(x)` does not throw: a brand check through a getter of the browser's. */
+  const brand =
+    (get: (self: unknown) => unknown) =>
+    (x: unknown): boolean => {
+      try {
+        get(x);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+  const defineProperty = win.Object.defineProperty;
+  const blobSize = getter(win.Blob.prototype, 'size');
+  const searchText = uncurry(win.URLSearchParams.prototype.toString);
+  const formEntries = uncurry(win.FormData.prototype.entries);
+  const formNext = uncurry(Object.getPrototypeOf(new win.FormData().entries()).next);
+  const fileName = getter(win.File.prototype, 'name');
+  const encode = win.encodeURIComponent;
+  const formText = (x: unknown): string | null => {
+    try {
+      return searchText(x) as string;
+    } catch {}
+    let entries: unknown;
+    try {
+      entries = formEntries(x);
+    } catch {
+      return null;
+    }
+    let text = '';
+    for (
+      let r = formNext(entries) as IteratorResult<[string, unknown]>;
+      !r.done;
+      r = formNext(entries) as typeof r
+    ) {
+      const v = r.value[1];
+      text += `${text ? '&' : ''}${encode(r.value[0])}=${typeof v === 'string' ? encode(v) : `[file ${fileName(v)}]`}`;
+    }
+    return text;
+  };
   const btoa = win.btoa;
   const fromCharCode = win.String.fromCharCode;
   const nativeToBase64 = (U8.prototype as { toBase64?: Fn }).toBase64;
   const toBase64 = nativeToBase64 && uncurry(nativeToBase64);
   const view = (x: Uint8Array, start: number, end: number) => {
     const length = taLength(x) as number;
+    if (min(end, length) <= start) return new U8(0);
     return new U8(taBuffer(x) as ArrayBuffer, (taOffset(x) as number) + start, min(end, length) - start);
+  };
+  const append = <T>(a: T[], v: T) => {
+    defineProperty(a, a.length, {
+      __proto__: null,
+      value: v,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    } as PropertyDescriptor);
   };
   const E = win.EventTarget.prototype;
   const doc = win.document;
@@ -225,7 +296,14 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
   return {
     apply,
     construct: win.Reflect.construct,
-    defineProperty: win.Object.defineProperty,
+    defineProperty,
+    append,
+    getter,
+    uncurry,
+    isBlob: brand(blobSize) as Intrinsics['isBlob'],
+    blobSize: blobSize as Intrinsics['blobSize'],
+    formText,
+    isRequest: brand(getter(win.Request.prototype, 'url')) as Intrinsics['isRequest'],
     stringify: win.JSON.stringify,
     parse: win.JSON.parse,
     keys: win.Object.keys,
@@ -275,7 +353,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     headerEntries: (h) => {
       const out: [string, string][] = [];
       headersForEach(h, (value: string, name: string) => {
-        out[out.length] = [name, value];
+        append(out, [name, value]);
       });
       return out;
     },
@@ -289,7 +367,10 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     Uint8Array: U8,
     copyBytes: (x, cap = Infinity) => {
       const s = span(x);
-      return s && new U8(new U8(s[0], s[1], min(s[2], cap)));
+      if (!s) return null;
+      const n = min(s[2], cap);
+      // A detached buffer has length 0, and a view of it throws: the body is empty, as the browser sends it.
+      return n ? new U8(new U8(s[0], s[1], n)) : new U8(0);
     },
     view,
     min,

@@ -60,7 +60,7 @@ export function createOutbox(win: PageWindow, js: Intrinsics, settings: HookSett
     flushScheduled = false;
     if (!items.length) return;
     // Indexed loops and string concatenation: no Array.prototype method (push, join, the iterator) that a
-    // page could replace ever sees an event. A thunk may queue more items (a body's events are built at
+    // page could replace ever sees an event; items are added with `append` (no index setter sees them). A thunk may queue more items (a body's events are built at
     // flush time): they join this bundle, in order.
     let bundle = '';
     flushing = true;
@@ -79,7 +79,7 @@ export function createOutbox(win: PageWindow, js: Intrinsics, settings: HookSett
     if (!bundle) return;
     bundle = `[${bundle}]`;
     if (port) js.postMessage(port, bundle);
-    else if (buffer && buffer.length < BUFFER_LIMIT) buffer[buffer.length] = bundle;
+    else if (buffer && buffer.length < BUFFER_LIMIT) js.append(buffer, bundle);
   };
   const flushNow = () => {
     try {
@@ -102,7 +102,7 @@ export function createOutbox(win: PageWindow, js: Intrinsics, settings: HookSett
       // During a flush, a thunk of an item accepted while recording was on adds that call's rest (a whole
       // body's chunk and end): kept even if recording was switched off since.
       if (!settings.recording && !flushing) return;
-      items[items.length] = item;
+      js.append(items, item);
       if (!flushScheduled && !flushing) {
         flushScheduled = true;
         js.setTimeout(flush, FLUSH_DELAY_MS);

@@ -127,11 +127,45 @@ export class FakeXhr extends EventTarget {
   /** What each `send` put on the wire: [method, url, headers, body]. */
   static sent: [string, string, [string, string][], unknown][] = [];
 
-  readyState = 0;
-  status = 0;
-  statusText = '';
-  responseText = '';
-  responseType: XMLHttpRequestResponseType = '';
+  // The state is read through accessors on the prototype, as a browser's XMLHttpRequest has them (the
+  // hook takes those getters at install).
+  private state = {
+    readyState: 0,
+    status: 0,
+    statusText: '',
+    responseText: '',
+    responseType: '' as XMLHttpRequestResponseType,
+  };
+  get readyState() {
+    return this.state.readyState;
+  }
+  set readyState(v: number) {
+    this.state.readyState = v;
+  }
+  get status() {
+    return this.state.status;
+  }
+  set status(v: number) {
+    this.state.status = v;
+  }
+  get statusText() {
+    return this.state.statusText;
+  }
+  set statusText(v: string) {
+    this.state.statusText = v;
+  }
+  get responseText() {
+    return this.state.responseText;
+  }
+  set responseText(v: string) {
+    this.state.responseText = v;
+  }
+  get responseType() {
+    return this.state.responseType;
+  }
+  set responseType(v: XMLHttpRequestResponseType) {
+    this.state.responseType = v;
+  }
   private method = 'GET';
   private url = '';
   private headers: [string, string][] = [];
@@ -162,12 +196,13 @@ export class FakeXhr extends EventTarget {
   abort() {
     if (!this.sendFlag) return;
     this.sendFlag = false;
+    // As the XHR standard's abort(): done while its events run, unsent after them.
     this.readyState = 4;
     this.status = 0;
     this.fire('readystatechange');
-    this.readyState = 0;
     this.fire('abort');
     this.fire('loadend');
+    this.readyState = 0;
   }
   send(body?: unknown) {
     if (this.readyState !== 1 || this.sendFlag) throw new DOMException('not opened', 'InvalidStateError');
@@ -210,6 +245,26 @@ export class FakeXhr extends EventTarget {
 // ---- WebSocket ------------------------------------------------------------------------------------
 
 /**
+ * Node's key for a trusted event (`isTrusted` true, as the browser's own events are), found by watching
+ * which symbol its Event constructor reads from the options; the hook ignores events the page dispatches.
+ */
+const kTrustEvent = (() => {
+  let key: symbol | undefined;
+  const watch = {
+    get(_target: object, k: string | symbol) {
+      if (typeof k === 'symbol' && !key) key = k;
+      return undefined;
+    },
+  };
+  new Event('probe', new Proxy({}, watch));
+  if (!key) throw new Error("Node's Event constructor reads no symbol: cannot make trusted events");
+  return key;
+})();
+/** An event as the browser dispatches it (`isTrusted`), with `fields` as own properties. */
+const trusted = (type: string, fields: object) =>
+  Object.assign(new Event(type, { [kTrustEvent]: true } as EventInit), fields);
+
+/**
  * A scripted WebSocket: the test drives the server side (`serverOpen`, `serverSend`, `serverClose`);
  * `send` throws InvalidStateError while CONNECTING, as the browser's does.
  */
@@ -244,14 +299,14 @@ export class FakeWebSocket extends EventTarget {
   }
   serverOpen() {
     this.readyState = 1;
-    this.dispatchEvent(new Event('open'));
+    this.dispatchEvent(trusted('open', {}));
   }
   serverSend(data: unknown) {
-    this.dispatchEvent(new MessageEvent('message', { data }));
+    this.dispatchEvent(trusted('message', { data }));
   }
   serverClose(code: number, wasClean: boolean) {
     this.readyState = 3;
-    this.dispatchEvent(Object.assign(new Event('close'), { code, wasClean, reason: '' }));
+    this.dispatchEvent(trusted('close', { code, wasClean, reason: '' }));
   }
 }
 
@@ -344,6 +399,8 @@ export function testPage(): TestPage {
     URL,
     URLSearchParams,
     FormData,
+    File,
+    encodeURIComponent,
     Blob,
     ReadableStream,
     ReadableStreamBYOBRequest,

@@ -26,7 +26,7 @@ export function wrapWebSocket(rec: Recorder): void {
       // A copy through the browser's constructor and getters (Intrinsics.copyBytes); null: not bytes.
       const bytes = js.copyBytes(data);
       if (bytes) chunks.push(bytes, direction);
-      else if (data instanceof win.Blob) chunks.pushLater(js.blobArrayBuffer(data), direction);
+      else if (js.isBlob(data)) chunks.pushLater(js.blobArrayBuffer(data), direction);
     }
   };
   const Proxied = new js.Proxy(OrigWS, {
@@ -40,11 +40,28 @@ export function wrapWebSocket(rec: Recorder): void {
           js.weakSet(sockets, ws, socket);
           // Frames are recorded in the order they happen; the start event is queued before any of them.
           void quiet(rec.start(callId, 'websocket', 'GET', ws.url, [], null, rec.now()));
-          js.addEventListener(ws, 'open', () =>
-            rec.response(callId, 101, 'Switching Protocols', [['sec-websocket-protocol', ws.protocol]], true),
+          // Only the browser's own events (`isTrusted`, an unforgeable own property of every event): one
+          // the page dispatches on its socket changes nothing on the wire, so nothing in the record.
+          js.addEventListener(
+            ws,
+            'open',
+            (e) =>
+              e.isTrusted &&
+              rec.response(
+                callId,
+                101,
+                'Switching Protocols',
+                [['sec-websocket-protocol', ws.protocol]],
+                true,
+              ),
           );
-          js.addEventListener(ws, 'message', (e) => frame(chunks, (e as MessageEvent).data, 'in'));
+          js.addEventListener(
+            ws,
+            'message',
+            (e) => e.isTrusted && frame(chunks, (e as MessageEvent).data, 'in'),
+          );
           js.addEventListener(ws, 'close', (e) => {
+            if (!e.isTrusted) return;
             const c = e as CloseEvent;
             const n = socket.failed;
             const note = n ? `${socket.firstFailure} (${n} frame${n > 1 ? 's' : ''} not sent)` : '';

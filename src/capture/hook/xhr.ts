@@ -28,6 +28,19 @@ export function wrapXhr(rec: Recorder): void {
   const origSend = X.send;
   const origSetHeader = X.setRequestHeader;
   const xhrs = new js.WeakMap<XMLHttpRequest, XhrRec>();
+  // The request's state is read through the browser's getters, taken now: a page's replacement (even one
+  // swapped in only around the hook's listener) would see the response and change the record.
+  const [readyState, status, statusText, responseType, response, responseText] = (
+    ['readyState', 'status', 'statusText', 'responseType', 'response', 'responseText'] as const
+  ).map((n) => js.getter(X, n)) as [
+    (x: XMLHttpRequest) => number,
+    (x: XMLHttpRequest) => number,
+    (x: XMLHttpRequest) => string,
+    (x: XMLHttpRequest) => XMLHttpRequestResponseType,
+    (x: XMLHttpRequest) => unknown,
+    (x: XMLHttpRequest) => string,
+  ];
+  const allHeaders = js.uncurry(X.getAllResponseHeaders) as (x: XMLHttpRequest) => string;
   X.open = like(
     {
       open(this: XMLHttpRequest, method: string, url: string | URL) {
@@ -50,7 +63,7 @@ export function wrapXhr(rec: Recorder): void {
       setRequestHeader(this: XMLHttpRequest, name: string, value: string) {
         try {
           const h = js.weakGet(xhrs, this)?.headers;
-          if (h) h[h.length] = [name, value];
+          if (h) js.append(h, [name, value]);
         } catch {}
         // biome-ignore lint/complexity/noArguments: pass through exactly as given
         return js.apply(origSetHeader, this, arguments);
@@ -82,8 +95,7 @@ export function wrapXhr(rec: Recorder): void {
   );
 
   const xhrHeaders = (xhr: XMLHttpRequest): HeaderPairs =>
-    xhr
-      .getAllResponseHeaders()
+    allHeaders(xhr)
       .trim()
       .split(/[\r\n]+/)
       .filter(Boolean)
@@ -103,25 +115,25 @@ export function wrapXhr(rec: Recorder): void {
     let chunks: BodyRecorder | null = null;
     let seen = 0;
     let ended: 'aborted' | 'timeout' | null = null;
-    const textual = () => xhr.responseType === '' || xhr.responseType === 'text';
+    const textual = () => responseType(xhr) === '' || responseType(xhr) === 'text';
     // Synchronous requests skip readyState 2, so the response is also recorded at the end if needed.
     const respond = () => {
       if (chunks) return chunks;
-      const text = textual() || xhr.responseType === 'json' || xhr.responseType === 'document';
-      rec.response(callId, xhr.status, xhr.statusText, xhrHeaders(xhr), text);
+      const text = textual() || responseType(xhr) === 'json' || responseType(xhr) === 'document';
+      rec.response(callId, status(xhr), statusText(xhr), xhrHeaders(xhr), text);
       chunks = rec.bodyRecorder(callId, text ? 'text' : 'bytes');
       return chunks;
     };
     const progress = () => {
       if (!chunks || !textual()) return;
-      const t = xhr.responseText;
+      const t = responseText(xhr);
       if (t.length > seen) {
         chunks.push(t.slice(seen));
         seen = t.length;
       }
     };
     const listen = (type: string, f: () => unknown) => js.addEventListener(xhr, type, f, on);
-    listen('readystatechange', () => xhr.readyState === 2 && xhr.status !== 0 && respond());
+    listen('readystatechange', () => readyState(xhr) === 2 && status(xhr) !== 0 && respond());
     listen('progress', progress);
     listen('abort', () => (ended = 'aborted'));
     listen('timeout', () => (ended = 'timeout'));
@@ -129,18 +141,18 @@ export function wrapXhr(rec: Recorder): void {
       if (done.signal.aborted) return;
       done.abort();
       // Called from open() while a request is still running: open() cancels it without any event.
-      const cut = xhr.readyState !== 4;
-      const failed = cut || xhr.status === 0;
+      const cut = readyState(xhr) !== 4;
+      const failed = cut || status(xhr) === 0;
       const body = failed ? (chunks ?? rec.bodyRecorder(callId, 'bytes')) : respond();
       if (!failed) {
-        const response: unknown = textual() ? null : xhr.response;
+        const value: unknown = textual() ? null : response(xhr);
         if (textual()) progress();
-        else if (xhr.responseType === 'json' && response != null) body.push(js.stringify(response));
+        else if (responseType(xhr) === 'json' && value != null) body.push(js.stringify(value));
         else {
           // A copy through the browser's constructor and getters (Intrinsics.copyBytes); null: not bytes.
-          const bytes = js.copyBytes(response);
+          const bytes = js.copyBytes(value);
           if (bytes) body.push(bytes);
-          else if (response instanceof win.Blob) body.pushLater(js.blobArrayBuffer(response), 'in');
+          else if (js.isBlob(value)) body.pushLater(js.blobArrayBuffer(value), 'in');
         }
       }
       body.end(
@@ -150,7 +162,9 @@ export function wrapXhr(rec: Recorder): void {
     };
     const previous = r.finish;
     r.finish = finish;
-    listen('loadend', finish);
+    // A loadend the browser fires comes with the request done (readyState 4, even for an abort); one the
+    // page dispatches itself while the request runs ends nothing.
+    listen('loadend', () => readyState(xhr) === 4 && finish());
     return (err) => {
       // A synchronous request may have run its events (and ended) before throwing.
       if (done.signal.aborted) return;
