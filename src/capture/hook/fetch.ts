@@ -131,17 +131,17 @@ export function wrapFetch(rec: Recorder): void {
     init: RequestInit | undefined,
     startTime: number,
     requestCopy: Request | undefined,
+    req: Request | null,
   ): FetchRec => {
     const callId = rec.newId();
-    const isReq = js.isRequest(input);
     // The URL as fetch reads it now (a page object's toString runs once, here); relative URLs are resolved
     // against the document's URL at flush time (Recorder.start).
-    const url = isReq ? reqUrl(input) : String(input instanceof js.URL ? input.href : input);
-    const method = init?.method ?? (isReq ? reqMethod(input) : 'GET');
+    const url = req ? reqUrl(req) : String(input instanceof js.URL ? input.href : input);
+    const method = init?.method ?? (req ? reqMethod(req) : 'GET');
     const headers = init?.headers
       ? rec.body.headerPairs(init.headers)
-      : isReq
-        ? js.headerEntries(reqHeaders(input))
+      : req
+        ? js.headerEntries(reqHeaders(req))
         : [];
     const body: unknown =
       init?.body !== undefined
@@ -149,11 +149,11 @@ export function wrapFetch(rec: Recorder): void {
         : requestCopy
           ? rec.body.readCapped(js.requestBody(requestCopy)!)
           : null;
-    const keepalive = init?.keepalive ?? (isReq ? reqKeepalive(input) : undefined);
+    const keepalive = init?.keepalive ?? (req ? reqKeepalive(req) : undefined);
     const started = quiet(rec.start(callId, 'fetch', method, url, headers, body, startTime, keepalive));
     // As fetch: a signal member of init, null too, takes the place of a Request's own.
     const signal = init?.signal;
-    return { callId, started, signal: signal !== undefined ? signal : isReq ? reqSignal(input) : null };
+    return { callId, started, signal: signal !== undefined ? signal : req ? reqSignal(req) : null };
   };
 
   /** Records the response head; returns the recorder for its body. */
@@ -424,19 +424,22 @@ export function wrapFetch(rec: Recorder): void {
       const startTime = rec.now();
       let recording = false;
       let requestCopy: Request | undefined;
+      let req: Request | null = null;
       try {
-        const target = () =>
-          js.isRequest(input) ? reqUrl(input) : String(input instanceof js.URL ? input.href : input);
-        recording = rec.records(target);
+        // A string input is never a Request: the brand check (a getter that throws on anything else)
+        // runs for objects only, since a thrown TypeError per call costs the page measurably.
+        if (typeof input === 'object' && input !== null && js.isRequest(input)) req = input;
+        const r = req;
+        recording = rec.records(() => (r ? reqUrl(r) : String(input instanceof js.URL ? input.href : input)));
         // A Request's body is read from a clone made now, before fetch consumes the original.
-        if (recording && js.isRequest(input) && js.requestBody(input)) requestCopy = js.cloneRequest(input);
+        if (recording && r && js.requestBody(r)) requestCopy = js.cloneRequest(r);
       } catch {}
       // biome-ignore lint/complexity/noArguments: pass the page's arguments through exactly as given
       const result: Promise<Response> = js.apply(origFetch, this, arguments);
       if (!recording) return result;
       let r: FetchRec | undefined;
       try {
-        r = recordFetch(input, init, startTime, requestCopy);
+        r = recordFetch(input, init, startTime, requestCopy, req);
       } catch {}
       if (!r) return result;
       const call = r;
