@@ -27,6 +27,14 @@ const longStream = (): FakeResponse => ({
   stream: { chunkBytes: 40, delayMs: 50 },
 });
 
+/** JSON sent gzip-compressed with no declared length, as the real service sends its API's answers. */
+const compressedJson = (body: string): FakeResponse => ({
+  status: 200,
+  headers: [['content-type', 'application/json']],
+  body,
+  gzip: 'chunked',
+});
+
 export const CANCEL_URL = 'https://chatgpt.com/backend-api/stream?cancel=1';
 
 /**
@@ -149,12 +157,7 @@ export async function abortAfterLastByteKeepsNativeSemantics(d: HostileDriver) {
     ],
     body,
   });
-  d.fake.route('GET', '/backend-api/me?abort=2', {
-    status: 200,
-    headers: [['content-type', 'application/json']],
-    body,
-    gzip: 'chunked',
-  });
+  d.fake.route('GET', '/backend-api/me?abort=2', compressedJson(body));
   const evaluate = await d.open('https://chatgpt.com/');
   const seen = await evaluate(async () => {
     const out: string[] = [];
@@ -334,12 +337,7 @@ export async function replacedTypedArraysNeitherSeeNorAlterCopies(d: HostileDriv
 export async function earlyClonesActAsNative(d: HostileDriver) {
   const body = '{"object":"user","id":"user-clone"}';
   d.fake.route('GET', '/backend-api/stream?clone=1', longStream());
-  d.fake.route('GET', '/backend-api/me?clone=2', {
-    status: 200,
-    headers: [['content-type', 'application/json']],
-    body,
-    gzip: 'chunked',
-  });
+  d.fake.route('GET', '/backend-api/me?clone=2', compressedJson(body));
   const evaluate = await d.open('https://chatgpt.com/');
   const seen = await evaluate(async () => {
     const thrown = (f: () => unknown) => {

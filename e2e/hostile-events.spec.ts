@@ -3,6 +3,8 @@
  * event changes nothing on the wire; the hook's listeners take them for the browser's, so the page writes
  * frames and outcomes into the record. (fetch already ignores a page-dispatched `abort`: fetch.ts onAbort.)
  */
+import type { BrowserContext } from '@playwright/test';
+import type { FakeChatGPT } from './fake-chatgpt/server';
 import type { StoredWithChunks } from './fixtures';
 import { expect, test, until } from './fixtures';
 
@@ -13,14 +15,20 @@ async function finished(stored: () => Promise<StoredWithChunks[]>, pick: (c: Sto
   }, 'finished calls');
 }
 
+/** A ChatGPT page whose sockets get two real frames from the fake, then a clean close. */
+async function pageWithSocketFrames(context: BrowserContext, fake: FakeChatGPT) {
+  fake.socketFrames = ['{"real":1}', '{"real":2}'];
+  const page = await context.newPage();
+  await page.goto('https://chatgpt.com/');
+  return page;
+}
+
 test('attack: a message event the page dispatches on its socket is not stored as a received frame', async ({
   context,
   fake,
   stored,
 }) => {
-  fake.socketFrames = ['{"real":1}', '{"real":2}'];
-  const page = await context.newPage();
-  await page.goto('https://chatgpt.com/');
+  const page = await pageWithSocketFrames(context, fake);
   const seen = await page.evaluate(
     () =>
       new Promise<string[]>((resolve) => {
@@ -44,9 +52,7 @@ test('attack: a close event the page dispatches does not end the stored socket',
   fake,
   stored,
 }) => {
-  fake.socketFrames = ['{"real":1}', '{"real":2}'];
-  const page = await context.newPage();
-  await page.goto('https://chatgpt.com/');
+  const page = await pageWithSocketFrames(context, fake);
   await page.evaluate(
     () =>
       new Promise<void>((resolve) => {

@@ -1,7 +1,12 @@
 /**
- * An attack run (Node stand-in page): the hook still asks the page's current globals (`window.Blob`,
- * `window.Request`) and their Symbol.hasInstance which kind of body or input it has. A page that replaces
- * them (keeping its own references to the originals) loses or falsifies the record of its calls.
+ * Attack runs on how the hook reads a call's request (Node stand-in page).
+ * - Replaced globals: the hook asked the page's current globals (`window.Blob`, `window.Request`) and
+ *   their Symbol.hasInstance which kind of body or input it had; a page that replaced them (keeping its
+ *   own references to the originals) lost or falsified the record of its calls.
+ * - Request bodies read at flush time: `snapshot()` passed anything that was not bytes or a Blob through
+ *   as it was, and `bodyOf()` read it at flush time: a page object shaped like the hook's own
+ *   `{ bytes, truncated }` was recorded as those bytes (natively fetch sends its string form), and a
+ *   URLSearchParams or FormData the page changed after the call was recorded as changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeXhr, hookedPages, sleep, TestServer } from './test-page';
@@ -61,5 +66,38 @@ describe('attack: replaced Blob / Request globals', () => {
       'POST',
       'hello',
     ]);
+  });
+});
+
+describe('attack: request bodies read at flush time', () => {
+  it("a page object shaped like the hook's Bytes is recorded as what fetch sent (its string form)", async () => {
+    const page = install();
+    await sleep(20);
+    const body = {
+      bytes: new TextEncoder().encode('forged body'),
+      truncated: false,
+      toString: () => 'real body',
+    };
+    const res = await page.win.fetch(`${server.origin}/echo?a`, {
+      method: 'POST',
+      body: body as unknown as BodyInit,
+    });
+    expect(await res.text()).toBe('got real body');
+    const [call] = await page.ended(1);
+    // Failed before: the record says "forged body".
+    expect(call!.start.requestBody).not.toBe('forged body');
+  });
+
+  it('a URLSearchParams body changed right after the call is recorded as sent', async () => {
+    const page = install();
+    await sleep(20);
+    const params = new URLSearchParams('q=sent');
+    const done = page.win.fetch(`${server.origin}/echo?b`, { method: 'POST', body: params });
+    params.set('q', 'changed');
+    const res = await done;
+    expect(await res.text()).toBe('got q=sent');
+    const [call] = await page.ended(1);
+    // Failed before: "q=changed" (String(params) runs at flush time).
+    expect(call!.start.requestBody).toBe('q=sent');
   });
 });
