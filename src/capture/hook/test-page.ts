@@ -100,6 +100,63 @@ export async function until<T>(check: () => T | null | undefined | false, what: 
   }
 }
 
+/**
+ * Node's key for a trusted event (`isTrusted` true, as the browser's own events are), found by watching
+ * which symbol its Event constructor reads from the options; the hook ignores events the page dispatches.
+ */
+const kTrustEvent = (() => {
+  let key: symbol | undefined;
+  const watch = {
+    get(_target: object, k: string | symbol) {
+      if (typeof k === 'symbol' && !key) key = k;
+      return undefined;
+    },
+  };
+  new Event('probe', new Proxy({}, watch));
+  if (!key) throw new Error("Node's Event constructor reads no symbol: cannot make trusted events");
+  return key;
+})();
+/** An event as the browser dispatches it (`isTrusted`), with `fields` as own properties. */
+const trusted = (type: string, fields: object) =>
+  Object.assign(new Event(type, { [kTrustEvent]: true } as EventInit), fields);
+
+/**
+ * The page's MessageEvent: `data` and `ports` through prototype getters, as a browser's (the hook takes
+ * `data`'s at install); `trust`: dispatched as the browser's own (`isTrusted`), as the fake server's are.
+ */
+class PageMessageEvent extends Event {
+  readonly #data: unknown;
+  readonly #ports: readonly MessagePort[];
+  constructor(type: string, init: MessageEventInit = {}, trust = false) {
+    super(type, trust ? ({ [kTrustEvent]: true } as EventInit) : init);
+    this.#data = init.data;
+    this.#ports = init.ports ?? [];
+  }
+  get data() {
+    return this.#data;
+  }
+  get ports() {
+    return this.#ports;
+  }
+}
+/** The page's CloseEvent, as PageMessageEvent: `code`, `wasClean` and `reason` through prototype getters. */
+class PageCloseEvent extends Event {
+  readonly #init: CloseEventInit;
+  constructor(type: string, init: CloseEventInit = {}, trust = false) {
+    super(type, trust ? ({ [kTrustEvent]: true } as EventInit) : init);
+    this.#init = init;
+  }
+  get code() {
+    return this.#init.code ?? 0;
+  }
+  get wasClean() {
+    return this.#init.wasClean ?? false;
+  }
+  get reason() {
+    return this.#init.reason ?? '';
+  }
+}
+
 // ---- XMLHttpRequest ------------------------------------------------------------------------------
 
 /** How a `FakeXhr` answers: status, headers, the body's pieces (text) and the pause between them. */
@@ -212,7 +269,7 @@ export class FakeXhr extends EventTarget {
     void this.play(s);
   }
   private fire(type: string) {
-    this.dispatchEvent(new Event(type));
+    this.dispatchEvent(trusted(type, {}));
   }
   private async play(s: XhrScript) {
     await sleep(1);
@@ -245,26 +302,6 @@ export class FakeXhr extends EventTarget {
 // ---- WebSocket ------------------------------------------------------------------------------------
 
 /**
- * Node's key for a trusted event (`isTrusted` true, as the browser's own events are), found by watching
- * which symbol its Event constructor reads from the options; the hook ignores events the page dispatches.
- */
-const kTrustEvent = (() => {
-  let key: symbol | undefined;
-  const watch = {
-    get(_target: object, k: string | symbol) {
-      if (typeof k === 'symbol' && !key) key = k;
-      return undefined;
-    },
-  };
-  new Event('probe', new Proxy({}, watch));
-  if (!key) throw new Error("Node's Event constructor reads no symbol: cannot make trusted events");
-  return key;
-})();
-/** An event as the browser dispatches it (`isTrusted`), with `fields` as own properties. */
-const trusted = (type: string, fields: object) =>
-  Object.assign(new Event(type, { [kTrustEvent]: true } as EventInit), fields);
-
-/**
  * A scripted WebSocket: the test drives the server side (`serverOpen`, `serverSend`, `serverClose`);
  * `send` throws InvalidStateError while CONNECTING, as the browser's does.
  */
@@ -280,14 +317,21 @@ export class FakeWebSocket extends EventTarget {
   readonly CLOSING = 2;
   readonly CLOSED = 3;
   readyState = 0;
-  protocol = '';
   /** Frames the page sent, as given. */
   sent: unknown[] = [];
-  readonly url: string;
+  readonly #url: string;
+  readonly #protocol: string;
+  // Accessors on the prototype, as a browser's WebSocket has them (the hook takes those getters at install).
+  get url() {
+    return this.#url;
+  }
+  get protocol() {
+    return this.#protocol;
+  }
   constructor(url: string | URL, protocols?: string | string[]) {
     super();
-    this.url = String(url);
-    this.protocol = Array.isArray(protocols) ? (protocols[0] ?? '') : (protocols ?? '');
+    this.#url = String(url);
+    this.#protocol = Array.isArray(protocols) ? (protocols[0] ?? '') : (protocols ?? '');
     FakeWebSocket.all.push(this);
   }
   send(data: unknown) {
@@ -302,11 +346,11 @@ export class FakeWebSocket extends EventTarget {
     this.dispatchEvent(trusted('open', {}));
   }
   serverSend(data: unknown) {
-    this.dispatchEvent(trusted('message', { data }));
+    this.dispatchEvent(new PageMessageEvent('message', { data }, true));
   }
   serverClose(code: number, wasClean: boolean) {
     this.readyState = 3;
-    this.dispatchEvent(trusted('close', { code, wasClean, reason: '' }));
+    this.dispatchEvent(new PageCloseEvent('close', { code, wasClean, reason: '' }, true));
   }
 }
 
@@ -413,7 +457,8 @@ export function testPage(): TestPage {
     AbortController,
     MessageChannel,
     MessagePort,
-    MessageEvent,
+    MessageEvent: PageMessageEvent,
+    CloseEvent: PageCloseEvent,
     Event,
     EventTarget,
     DOMException,

@@ -19,6 +19,13 @@ export function wrapWebSocket(rec: Recorder): void {
     firstFailure: string;
   }
   const sockets = new js.WeakMap<WebSocket, Socket>();
+  // The socket's and its events' fields through the browser's getters, taken now: a page's replacement
+  // (keeping the original for its own reads) would write the record.
+  const wsUrl = js.getter(OrigWS.prototype, 'url') as (ws: WebSocket) => string;
+  const wsProtocol = js.getter(OrigWS.prototype, 'protocol') as (ws: WebSocket) => string;
+  const messageData = js.getter(win.MessageEvent.prototype, 'data') as (e: Event) => unknown;
+  const closeCode = js.getter(win.CloseEvent.prototype, 'code') as (e: Event) => number;
+  const closeClean = js.getter(win.CloseEvent.prototype, 'wasClean') as (e: Event) => boolean;
   const origWsSend = OrigWS.prototype.send;
   const frame = (chunks: BodyRecorder, data: unknown, direction: 'in' | 'out') => {
     if (typeof data === 'string') chunks.push(data, direction);
@@ -33,13 +40,13 @@ export function wrapWebSocket(rec: Recorder): void {
     construct(target, args, newTarget) {
       const ws: WebSocket = js.construct(target, args, newTarget);
       try {
-        if (rec.records(() => ws.url)) {
+        if (rec.records(() => wsUrl(ws))) {
           const callId = rec.newId();
           const chunks = rec.bodyRecorder(callId, 'frames');
           const socket: Socket = { chunks, failed: 0, firstFailure: '' };
           js.weakSet(sockets, ws, socket);
           // Frames are recorded in the order they happen; the start event is queued before any of them.
-          void quiet(rec.start(callId, 'websocket', 'GET', ws.url, [], null, rec.now()));
+          void quiet(rec.start(callId, 'websocket', 'GET', wsUrl(ws), [], null, rec.now()));
           // Only the browser's own events (`isTrusted`, an unforgeable own property of every event): one
           // the page dispatches on its socket changes nothing on the wire, so nothing in the record.
           js.addEventListener(
@@ -51,22 +58,18 @@ export function wrapWebSocket(rec: Recorder): void {
                 callId,
                 101,
                 'Switching Protocols',
-                [['sec-websocket-protocol', ws.protocol]],
+                [['sec-websocket-protocol', wsProtocol(ws)]],
                 true,
               ),
           );
-          js.addEventListener(
-            ws,
-            'message',
-            (e) => e.isTrusted && frame(chunks, (e as MessageEvent).data, 'in'),
-          );
+          js.addEventListener(ws, 'message', (e) => e.isTrusted && frame(chunks, messageData(e), 'in'));
           js.addEventListener(ws, 'close', (e) => {
             if (!e.isTrusted) return;
-            const c = e as CloseEvent;
+            const clean = closeClean(e);
             const n = socket.failed;
             const note = n ? `${socket.firstFailure} (${n} frame${n > 1 ? 's' : ''} not sent)` : '';
-            const closed = `closed ${c.code}${note ? `; ${note}` : ''}`;
-            chunks.end(c.wasClean ? 'complete' : 'error', c.wasClean ? note || undefined : closed);
+            const closed = `closed ${closeCode(e)}${note ? `; ${note}` : ''}`;
+            chunks.end(clean ? 'complete' : 'error', clean ? note || undefined : closed);
           });
         }
       } catch {}

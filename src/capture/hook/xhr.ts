@@ -132,7 +132,10 @@ export function wrapXhr(rec: Recorder): void {
         seen = t.length;
       }
     };
-    const listen = (type: string, f: () => unknown) => js.addEventListener(xhr, type, f, on);
+    // Only the browser's own events (`isTrusted`, an unforgeable own property): one the page dispatches on
+    // its request changes nothing on the wire, so nothing in the record.
+    const listen = (type: string, f: () => unknown) =>
+      js.addEventListener(xhr, type, (e) => e.isTrusted && f(), on);
     listen('readystatechange', () => readyState(xhr) === 2 && status(xhr) !== 0 && respond());
     listen('progress', progress);
     listen('abort', () => (ended = 'aborted'));
