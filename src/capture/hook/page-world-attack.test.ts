@@ -22,14 +22,17 @@ const hasCapture = (v: unknown) =>
   (typeof v === 'string' && v.includes('"callId"')) ||
   (typeof v === 'object' && v !== null && 'callId' in (v as object));
 
-describe('attack: Array.prototype index setters', () => {
-  it("an index setter on Array.prototype never receives the hook's queued capture events", async () => {
+describe.each([
+  ['Array.prototype', Array.prototype],
+  ['Object.prototype', Object.prototype],
+] as const)('attack: index setters on %s', (name, proto) => {
+  it(`an index setter on ${name} never receives the hook's queued capture events`, async () => {
     const page = install();
     await sleep(20);
     const seen = new Set<unknown>();
     // A setter for index 0: every `arr[arr.length] = x` on an empty array reaches it. It stores the value
     // as an own property, so every array (the page's, the hook's) still works as natively.
-    Object.defineProperty(Array.prototype, '0', {
+    Object.defineProperty(proto, '0', {
       configurable: true,
       set(this: unknown[], v: unknown) {
         // (The test relay's own event list is not the hook's.)
@@ -43,16 +46,16 @@ describe('attack: Array.prototype index setters', () => {
       // The harness builds its calls with arrays of its own: wait for the end event, then let the setter go.
       while (!page.events.some((e) => e.type === 'end')) await sleep(5);
     } finally {
-      delete (Array.prototype as unknown as Obj)['0'];
+      delete (proto as unknown as Obj)['0'];
     }
     // Failed before: the outbox's `items[items.length] = item` hands the setter each event (and each thunk).
     expect(seen.size).toBe(0);
   });
 
-  it('an index setter on Array.prototype cannot forge the recorded URL of a call', async () => {
+  it(`an index setter on ${name} cannot forge the recorded URL of a call`, async () => {
     const page = install();
     await sleep(20);
-    Object.defineProperty(Array.prototype, '0', {
+    Object.defineProperty(proto, '0', {
       configurable: true,
       set(this: unknown[], v: unknown) {
         let value = v;
@@ -76,7 +79,7 @@ describe('attack: Array.prototype index setters', () => {
       // The harness builds its calls with arrays of its own: wait for the end event, then let the setter go.
       while (!page.events.some((e) => e.type === 'end')) await sleep(5);
     } finally {
-      delete (Array.prototype as unknown as Obj)['0'];
+      delete (proto as unknown as Obj)['0'];
     }
     const [call] = await page.ended(1);
     expect(call!.start.url).toBe(`${server.origin}/echo?b`);
