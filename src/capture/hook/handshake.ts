@@ -29,7 +29,9 @@ export function offerPort(win: PageWindow, js: Intrinsics): MessagePort {
     }
   };
   const onHello = (e: Event) => {
-    if ((e as MessageEvent).data === RELAY_HELLO) offer();
+    // Through the browser's getter: a page that replaced MessageEvent's `data` before the relay's hello
+    // would otherwise keep the port from ever being handed over (and every capture from leaving).
+    if (js.messageData(e) === RELAY_HELLO) offer();
   };
   js.addEventListener(win, HANDSHAKE_EVENT, onHello, true);
   offer();

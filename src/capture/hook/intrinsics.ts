@@ -122,6 +122,11 @@ export interface Intrinsics {
   uncurry: <F extends Fn>(f: F) => (self: unknown, ...args: unknown[]) => unknown;
   /** Whether `x` is a Blob (a File too), asked through the browser's `size` getter: no `instanceof`. */
   isBlob: (x: unknown) => x is Blob;
+  /**
+   * `MessageEvent.prototype.data`, the browser's getter: the relay's hello and settings, and a socket's
+   * frames, are read through it (a page's replacement would stop the channel or write the record).
+   */
+  messageData: (e: Event) => unknown;
   /** `Blob.prototype.size`, the browser's getter. */
   blobSize: (b: Blob) => number;
   /**
@@ -302,6 +307,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     uncurry,
     isBlob: brand(blobSize) as Intrinsics['isBlob'],
     blobSize: blobSize as Intrinsics['blobSize'],
+    messageData: getter(win.MessageEvent.prototype, 'data'),
     formText,
     isRequest: brand(getter(win.Request.prototype, 'url')) as Intrinsics['isRequest'],
     stringify: win.JSON.stringify,

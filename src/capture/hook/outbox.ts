@@ -38,7 +38,7 @@ export function createOutbox(win: PageWindow, js: Intrinsics, settings: HookSett
   const ours = offerPort(win, js);
   ours.onmessage = (e: MessageEvent) => {
     try {
-      const msg = readSettingsMessage(e.data, js.parse);
+      const msg = readSettingsMessage(js.messageData(e), js.parse);
       if (!msg) return;
       settings.recording = msg.recording;
       settings.maxBodyBytes = msg.maxBodyBytes;

@@ -118,3 +118,25 @@ describe('attack: detached request bodies', () => {
     expect(call!.chunks.length).toBe(2);
   });
 });
+
+describe('attack: the channel to the relay', () => {
+  it("a page that replaces MessageEvent's data getter before the relay's settings arrive does not stop recording", async () => {
+    // The relay's settings arrive after an async storage read, while page scripts already run; the hook
+    // read them (and the relay's hello) through the page's getter, so a forged `data` kept every capture
+    // in the page (found by a flaky e2e test that forged it for a socket).
+    const page = install();
+    const protos = [MessageEvent.prototype, page.win.MessageEvent.prototype];
+    const originals = protos.map((p) => Object.getOwnPropertyDescriptor(p, 'data')!);
+    for (const p of protos) Object.defineProperty(p, 'data', { configurable: true, get: () => 'forged' });
+    try {
+      const res = await page.win.fetch(`${server.origin}/echo?settings`);
+      await res.text();
+      // The harness's relay reads through the getters as they were, as the isolated world would.
+      while (!page.events.some((e) => e.type === 'end')) await sleep(5);
+    } finally {
+      for (let i = 0; i < protos.length; i++) Object.defineProperty(protos[i], 'data', originals[i]!);
+    }
+    const [call] = await page.ended(1);
+    expect(call!.start.url).toBe(`${server.origin}/echo?settings`);
+  });
+});

@@ -132,13 +132,18 @@ class PageMessageEvent extends Event {
     this.#data = init.data;
     this.#ports = init.ports ?? [];
   }
+  // The browser has one MessageEvent: these getters also answer for Node's own (a MessagePort's messages).
   get data() {
-    return this.#data;
+    return #data in this ? this.#data : nodeMessageData.call(this);
   }
   get ports() {
-    return this.#ports;
+    return #ports in this ? this.#ports : nodeMessagePorts.call(this);
   }
 }
+const nodeMessageData = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data')!.get!;
+const nodeMessagePorts = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'ports')!.get!;
+const pageMessageData = Object.getOwnPropertyDescriptor(PageMessageEvent.prototype, 'data')!.get!;
+const pageMessagePorts = Object.getOwnPropertyDescriptor(PageMessageEvent.prototype, 'ports')!.get!;
 /** The page's CloseEvent, as PageMessageEvent: `code`, `wasClean` and `reason` through prototype getters. */
 class PageCloseEvent extends Event {
   readonly #init: CloseEventInit;
@@ -488,15 +493,18 @@ export function testPage(): TestPage {
     relayPort?.postMessage(
       JSON.stringify({ type: 'settings', scope: 'all', ...s } satisfies SettingsMessage),
     );
+  // The relay runs in the isolated world, where the page's prototypes do not reach: it reads events through
+  // getters taken when this module loaded, before any test replaces one.
   const onHello = (e: Event) => {
     const m = e as MessageEvent;
-    const port = m.ports?.[0];
-    if (m.data !== HOOK_HELLO || !port || relayPort) return;
+    const port = (pageMessagePorts.call(m) as readonly MessagePort[])[0];
+    if (pageMessageData.call(m) !== HOOK_HELLO || !port || relayPort) return;
     m.preventDefault();
     relayPort = port;
     port.onmessage = (ev: MessageEvent) => {
       // No Array.prototype.push here: a test spies on it to see whether the hook's captures pass by.
-      for (const x of JSON.parse(String(ev.data)) as CaptureEvent[]) events[events.length] = x;
+      for (const x of JSON.parse(String(nodeMessageData.call(ev))) as CaptureEvent[])
+        events[events.length] = x;
     };
     send({ recording: true, maxBodyBytes: 5 * 1024 * 1024 });
   };

@@ -23,7 +23,6 @@ export function wrapWebSocket(rec: Recorder): void {
   // (keeping the original for its own reads) would write the record.
   const wsUrl = js.getter(OrigWS.prototype, 'url') as (ws: WebSocket) => string;
   const wsProtocol = js.getter(OrigWS.prototype, 'protocol') as (ws: WebSocket) => string;
-  const messageData = js.getter(win.MessageEvent.prototype, 'data') as (e: Event) => unknown;
   const closeCode = js.getter(win.CloseEvent.prototype, 'code') as (e: Event) => number;
   const closeClean = js.getter(win.CloseEvent.prototype, 'wasClean') as (e: Event) => boolean;
   const origWsSend = OrigWS.prototype.send;
@@ -62,7 +61,7 @@ export function wrapWebSocket(rec: Recorder): void {
                 true,
               ),
           );
-          js.addEventListener(ws, 'message', (e) => e.isTrusted && frame(chunks, messageData(e), 'in'));
+          js.addEventListener(ws, 'message', (e) => e.isTrusted && frame(chunks, js.messageData(e), 'in'));
           js.addEventListener(ws, 'close', (e) => {
             if (!e.isTrusted) return;
             const clean = closeClean(e);
