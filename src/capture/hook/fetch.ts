@@ -117,15 +117,11 @@ export function wrapFetch(rec: Recorder): void {
    */
   // A Request input is read through the browser's getters (a page's replacement would change the record).
   const Q = win.Request.prototype;
-  const [reqUrl, reqMethod, reqHeaders, reqKeepalive, reqSignal] = (
-    ['url', 'method', 'headers', 'keepalive', 'signal'] as const
-  ).map((n) => js.getter(Q, n)) as [
-    (r: Request) => string,
-    (r: Request) => string,
-    (r: Request) => Headers,
-    (r: Request) => boolean,
-    (r: Request) => AbortSignal,
-  ];
+  const reqUrl = js.getter<Request, string>(Q, 'url');
+  const reqMethod = js.getter<Request, string>(Q, 'method');
+  const reqHeaders = js.getter<Request, Headers>(Q, 'headers');
+  const reqKeepalive = js.getter<Request, boolean>(Q, 'keepalive');
+  const reqSignal = js.getter<Request, AbortSignal>(Q, 'signal');
   const recordFetch = (
     input: RequestInfo | URL,
     init: RequestInit | undefined,
@@ -278,6 +274,7 @@ export function wrapFetch(rec: Recorder): void {
      * long, until 12.7 s after the end (a body the page never reads keeps its listener).
      */
     const releaseOnceRead = (ms: number): void => {
+      if (!onAbort) return; // no signal, or already let go of: no timer
       if (!js.desiredSize(c)) release();
       else if (ms < 10000) js.setTimeout(() => releaseOnceRead(ms * 2), ms);
     };

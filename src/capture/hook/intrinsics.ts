@@ -116,17 +116,15 @@ export interface Intrinsics {
    * Array.prototype, and let it store something else.
    */
   append: <T>(a: T[], v: T) => void;
-  /** `getter(proto, name)(self)`: the accessor `name` found on `proto`'s chain now, called on `self`. */
-  getter: (proto: object, name: string) => (self: unknown) => unknown;
+  /**
+   * `getter<S, V>(proto, name)(self)`: the accessor `name` found on `proto`'s chain now, called on `self`
+   * (of type S) and giving V. Throws a TypeError at once if there is no such accessor.
+   */
+  getter: <S, V>(proto: object, name: string) => (self: S) => V;
   /** `uncurry(f)(self, ...args)`: `f` called with `this` = self (`Function.prototype.call` bound now). */
   uncurry: <F extends Fn>(f: F) => (self: unknown, ...args: unknown[]) => unknown;
   /** Whether `x` is a Blob (a File too), asked through the browser's `size` getter: no `instanceof`. */
   isBlob: (x: unknown) => x is Blob;
-  /**
-   * `MessageEvent.prototype.data`, the browser's getter: the relay's hello and settings, and a socket's
-   * frames, are read through it (a page's replacement would stop the channel or write the record).
-   */
-  messageData: (e: Event) => unknown;
   /** `Blob.prototype.size`, the browser's getter. */
   blobSize: (b: Blob) => number;
   /**
@@ -135,6 +133,11 @@ export interface Intrinsics {
    * it, nor changes it after the call); null for anything else.
    */
   formText: (x: unknown) => string | null;
+  /**
+   * `MessageEvent.prototype.data`, the browser's getter: the relay's hello and settings, and a socket's
+   * frames, are read through it (a page's replacement would stop the channel or write the record).
+   */
+  messageData: (e: Event) => unknown;
   /** Whether `x` is a Request, asked through the browser's `url` getter: no `instanceof`. */
   isRequest: (x: unknown) => x is Request;
   /** The browser's `Uint8Array`, for the hook's own arrays: a page's replacement never sees a captured byte. */
@@ -303,7 +306,7 @@ export function captureIntrinsics(win: PageWindow): Intrinsics {
     construct: win.Reflect.construct,
     defineProperty,
     append,
-    getter,
+    getter: getter as Intrinsics['getter'],
     uncurry,
     isBlob: brand(blobSize) as Intrinsics['isBlob'],
     blobSize: blobSize as Intrinsics['blobSize'],

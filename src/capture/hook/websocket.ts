@@ -21,10 +21,10 @@ export function wrapWebSocket(rec: Recorder): void {
   const sockets = new js.WeakMap<WebSocket, Socket>();
   // The socket's and its events' fields through the browser's getters, taken now: a page's replacement
   // (keeping the original for its own reads) would write the record.
-  const wsUrl = js.getter(OrigWS.prototype, 'url') as (ws: WebSocket) => string;
-  const wsProtocol = js.getter(OrigWS.prototype, 'protocol') as (ws: WebSocket) => string;
-  const closeCode = js.getter(win.CloseEvent.prototype, 'code') as (e: Event) => number;
-  const closeClean = js.getter(win.CloseEvent.prototype, 'wasClean') as (e: Event) => boolean;
+  const wsUrl = js.getter<WebSocket, string>(OrigWS.prototype, 'url');
+  const wsProtocol = js.getter<WebSocket, string>(OrigWS.prototype, 'protocol');
+  const closeCode = js.getter<Event, number>(win.CloseEvent.prototype, 'code');
+  const closeClean = js.getter<Event, boolean>(win.CloseEvent.prototype, 'wasClean');
   const origWsSend = OrigWS.prototype.send;
   const frame = (chunks: BodyRecorder, data: unknown, direction: 'in' | 'out') => {
     if (typeof data === 'string') chunks.push(data, direction);

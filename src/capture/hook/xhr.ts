@@ -30,16 +30,13 @@ export function wrapXhr(rec: Recorder): void {
   const xhrs = new js.WeakMap<XMLHttpRequest, XhrRec>();
   // The request's state is read through the browser's getters, taken now: a page's replacement (even one
   // swapped in only around the hook's listener) would see the response and change the record.
-  const [readyState, status, statusText, responseType, response, responseText] = (
-    ['readyState', 'status', 'statusText', 'responseType', 'response', 'responseText'] as const
-  ).map((n) => js.getter(X, n)) as [
-    (x: XMLHttpRequest) => number,
-    (x: XMLHttpRequest) => number,
-    (x: XMLHttpRequest) => string,
-    (x: XMLHttpRequest) => XMLHttpRequestResponseType,
-    (x: XMLHttpRequest) => unknown,
-    (x: XMLHttpRequest) => string,
-  ];
+  const get = js.getter;
+  const readyState = get<XMLHttpRequest, number>(X, 'readyState');
+  const status = get<XMLHttpRequest, number>(X, 'status');
+  const statusText = get<XMLHttpRequest, string>(X, 'statusText');
+  const responseType = get<XMLHttpRequest, XMLHttpRequestResponseType>(X, 'responseType');
+  const response = get<XMLHttpRequest, unknown>(X, 'response');
+  const responseText = get<XMLHttpRequest, string>(X, 'responseText');
   const allHeaders = js.uncurry(X.getAllResponseHeaders) as (x: XMLHttpRequest) => string;
   X.open = like(
     {
