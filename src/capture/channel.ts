@@ -35,9 +35,12 @@ export function readSettingsMessage(
   data: unknown,
   parse: (text: string) => unknown = JSON.parse,
 ): SettingsMessage | null {
+  // No page-replaceable global here (`String`, `Number.isInteger`): the hook reads the relay's settings
+  // after page scripts have run, and a page that replaced one would refuse or rewrite them.
+  if (typeof data !== 'string') return null;
   let v: unknown;
   try {
-    v = parse(String(data));
+    v = parse(data);
   } catch {
     return null;
   }
@@ -77,7 +80,7 @@ export function captureBatchId(body: unknown): string {
 }
 
 function isByteCount(n: unknown): n is number {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  return typeof n === 'number' && n >= 0 && n % 1 === 0;
 }
 
 /**
